@@ -1,0 +1,82 @@
+import Foundation
+import Logging
+import Synchronization
+import ZeroMQ
+
+/// The relay's PUB socket on its own thread, fed through a queue.
+///
+/// Ownership: the socket lives on the thread `run` starts; async code only appends to the
+/// queue (``publish(_:)``). The PUB is lossy by design (a large `SNDHWM`, never
+/// `XPUB_NODROP`): a slow integrator must not stall the city; replay repairs what it drops.
+/// ``finish()`` lets the thread send what is queued, then close with a bounded linger.
+final class BusPublisher: Sendable {
+    private struct State {
+        var queue: [ZMQFrames] = []
+        var finishing = false
+    }
+
+    private let state = Mutex(State())
+    private let wakeup = DispatchSemaphore(value: 0)
+    private let endpoint: String
+    private let logger: Logger
+
+    init(endpoint: String, logger: Logger) {
+        self.endpoint = endpoint
+        self.logger = logger
+    }
+
+    /// Queues messages for sending, in order.
+    func publish(_ messages: [ZMQFrames]) {
+        guard !messages.isEmpty else { return }
+        state.withLock { $0.queue.append(contentsOf: messages) }
+        wakeup.signal()
+    }
+
+    /// Sends what is queued, then ends ``run(context:)``.
+    func finish() {
+        state.withLock { $0.finishing = true }
+        wakeup.signal()
+    }
+
+    /// Runs the owner thread until ``finish()`` (or the context shuts down).
+    func run(context: ZMQContext) async throws {
+        try await ZMQOwnerThread.run(name: "bus.publisher") { try self.publishUntilFinished(context: context) }
+    }
+
+    /// The owner thread's loop.
+    private func publishUntilFinished(context: ZMQContext) throws {
+        let socket = try ZMQSocket(context, type: .publisher, lingerMilliseconds: 2000)
+        defer { socket.close() }
+        try socket.setSendHighWaterMark(1_000_000)
+        try socket.setHeartbeat(intervalMilliseconds: 1000, timeoutMilliseconds: 5000)
+        try socket.setReconnect(initialMilliseconds: 100, maximumMilliseconds: 2000)
+        try socket.connect(endpoint)
+        var finished = false
+        while !finished {
+            _ = wakeup.wait(timeout: .now() + .milliseconds(200))
+            let (batch, finishing) = takeQueue()
+            finished = finishing
+            if !send(batch, on: socket) { return }
+        }
+    }
+
+    private func takeQueue() -> ([ZMQFrames], Bool) {
+        state.withLock { state in
+            defer { state.queue.removeAll(keepingCapacity: true) }
+            return (state.queue, state.finishing)
+        }
+    }
+
+    /// Sends without blocking; `false` when the context is shutting down.
+    private func send(_ batch: [ZMQFrames], on socket: ZMQSocket) -> Bool {
+        for message in batch {
+            do {
+                try socket.send(message, wait: false)
+            } catch {
+                if error.isTerminated { return false }
+                logger.warning("publish failed", metadata: ["error": "\(error)"])
+            }
+        }
+        return true
+    }
+}

@@ -1,0 +1,74 @@
+/// The tables every service shares: the event bus's outbox, topic heads, and consumers'
+/// inbox and positions (ARCHITECTURE.md, "The event bus").
+public enum CoreMigrations {
+    public static let all: [Migration] = [
+        Migration(
+            component: "core", version: 1, name: "outbox, topic heads, inbox",
+            statements: [
+                // A stuck writer must not hold rows (or the relay's view) back forever.
+                """
+                DO $$ BEGIN
+                  EXECUTE format('ALTER DATABASE %I SET idle_in_transaction_session_timeout = %L', current_database(), '60s');
+                END $$
+                """,
+                """
+                CREATE TABLE outbox (
+                    position bigserial PRIMARY KEY,
+                    id uuid NOT NULL UNIQUE,
+                    stream text NOT NULL,
+                    topic text NOT NULL,
+                    seq bigint,
+                    version integer NOT NULL DEFAULT 1,
+                    occurred_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+                    key text NOT NULL,
+                    area text,
+                    correlation_id uuid,
+                    data jsonb NOT NULL,
+                    sequenced_at timestamptz
+                )
+                """,
+                "CREATE INDEX outbox_unsequenced ON outbox (stream, position) WHERE seq IS NULL",
+                "CREATE UNIQUE INDEX outbox_topic_seq ON outbox (topic, seq) WHERE seq IS NOT NULL",
+                """
+                CREATE TABLE topic_heads (
+                    topic text PRIMARY KEY,
+                    stream text NOT NULL,
+                    head bigint NOT NULL
+                )
+                """,
+                "CREATE INDEX topic_heads_stream ON topic_heads (stream)",
+                // One notification per writing statement, naming the stream, wakes its relay.
+                """
+                CREATE FUNCTION outbox_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                  PERFORM pg_notify('outbox', s.stream) FROM (SELECT DISTINCT stream FROM inserted) s;
+                  RETURN NULL;
+                END $$
+                """,
+                """
+                CREATE TRIGGER outbox_notify AFTER INSERT ON outbox
+                REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION outbox_notify()
+                """,
+                """
+                CREATE TABLE inbox (
+                    consumer text NOT NULL,
+                    event_id uuid NOT NULL,
+                    topic text NOT NULL,
+                    seq bigint NOT NULL,
+                    processed_at timestamptz NOT NULL DEFAULT now(),
+                    PRIMARY KEY (consumer, event_id)
+                )
+                """,
+                """
+                CREATE TABLE consumer_positions (
+                    consumer text NOT NULL,
+                    topic text NOT NULL,
+                    seq bigint NOT NULL,
+                    updated_at timestamptz NOT NULL DEFAULT now(),
+                    PRIMARY KEY (consumer, topic)
+                )
+                """,
+            ]
+        )
+    ]
+}
