@@ -8,13 +8,13 @@ func service(_ name: String, executable: String, dependencies: [Target.Dependenc
     [
         .target(
             name: name,
-            dependencies: ["ServiceKit", "EventBus", "Store", "Models"] + dependencies,
+            dependencies: ["ServiceKit", "EventBus", "Store", "Models", .product(name: "Hummingbird", package: "hummingbird")] + dependencies,
             path: "Services/\(name)/Library",
             swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: executable,
-            dependencies: [.byName(name: name), "ServiceKit"],
+            dependencies: [.byName(name: name), "ServiceKit", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Services/\(name)/Main",
             swiftSettings: swiftSettings
         ),
@@ -89,11 +89,17 @@ let package = Package(
         // MARK: Bus and CLI
         .target(
             name: "Bus",
-            dependencies: ["EventBus", "ServiceKit", "Store", "ZeroMQ", "Models"],
+            dependencies: [
+                "EventBus", "ServiceKit", "Store", "ZeroMQ", "Models",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             path: "Services/Bus/Library",
             swiftSettings: swiftSettings
         ),
-        .executableTarget(name: "shouwang-bus", dependencies: ["Bus", "ServiceKit"], path: "Services/Bus/Main", swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "shouwang-bus",
+            dependencies: ["Bus", "ServiceKit", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Services/Bus/Main", swiftSettings: swiftSettings),
         .target(
             name: "Operator",
             dependencies: [

@@ -32,14 +32,11 @@ public struct StoredEvent: Sendable {
         )
     }
 
-    /// The columns to select, in ``init(row:)``'s order.
-    static let columns = """
-        id, topic, seq, stream, version, (extract(epoch FROM occurred_at) * 1000)::bigint, key, area, correlation_id, data::text
-        """
+    /// A row of `id, topic, seq, stream, version, occurred_at in ms, key, area,
+    /// correlation_id, data::text`.
+    public typealias Row = (UUID, String, Int64, String, Int, Int64, String, String?, UUID?, String)
 
-    typealias Row = (UUID, String, Int64, String, Int, Int64, String, String?, UUID?, String)
-
-    init(_ row: Row) {
+    public init(_ row: Row) {
         (id, topic, seq, stream, version, occurredAtMilliseconds, key, area, correlationId, dataJSON) = row
     }
 }

@@ -1,0 +1,80 @@
+import Foundation
+import Logging
+import Models
+import PostgresNIO
+
+/// A consumer's record of processed events, so an event delivered again after a crash or
+/// a replay has no second effect.
+///
+/// ``process(_:client:logger:effect:)`` runs the effects of new events and marks them
+/// processed in one transaction, and moves the consumer's saved positions, which a
+/// restarted subscriber resumes from (``SubscriberStateMachine/StartPosition/after(_:)``).
+public struct Inbox: Sendable {
+    /// The consumer's durable name, e.g. `intake.requests` — one per purpose, not per replica.
+    public let consumer: String
+
+    public init(consumer: String) {
+        self.consumer = consumer
+    }
+
+    /// The saved positions of this consumer, per topic.
+    public func positions(client: PostgresClient, logger: Logger) async throws -> [String: Int64] {
+        var positions: [String: Int64] = [:]
+        for try await (topic, seq) in try await client.query(
+            "SELECT topic, seq FROM consumer_positions WHERE consumer = \(consumer)", logger: logger
+        ).decode((String, Int64).self) {
+            positions[topic] = seq
+        }
+        return positions
+    }
+
+    /// Applies `effect` to each event not processed before, in order, and records them —
+    /// all in one transaction. Returns the events whose effect ran.
+    @discardableResult
+    public func process(
+        _ events: [EventEnvelope], client: PostgresClient, logger: Logger,
+        effect: (EventEnvelope, PostgresConnection) async throws -> Void
+    ) async throws -> [EventEnvelope] {
+        guard !events.isEmpty else { return [] }
+        return try await client.withTransaction(logger: logger) { connection in
+            let fresh = try await markProcessed(events, on: connection, logger: logger)
+            let applied = events.filter { fresh.contains($0.id) }
+            for event in applied { try await effect(event, connection) }
+            try await savePositions(events, on: connection, logger: logger)
+            return applied
+        }
+    }
+
+    /// Inserts inbox rows; returns the ids that were not there yet.
+    private func markProcessed(_ events: [EventEnvelope], on connection: PostgresConnection, logger: Logger) async throws -> Set<UUID> {
+        let ids = events.map(\.id), topics = events.map(\.topic.rawValue), seqs = events.map(\.seq)
+        var fresh = Set<UUID>()
+        for try await id in try await connection.query(
+            """
+            INSERT INTO inbox (consumer, event_id, topic, seq)
+            SELECT \(consumer), i, t, s FROM UNNEST(\(ids)::uuid[], \(topics)::text[], \(seqs)::bigint[]) AS e(i, t, s)
+            ON CONFLICT (consumer, event_id) DO NOTHING
+            RETURNING event_id
+            """,
+            logger: logger
+        ).decode(UUID.self) {
+            fresh.insert(id)
+        }
+        return fresh
+    }
+
+    private func savePositions(_ events: [EventEnvelope], on connection: PostgresConnection, logger: Logger) async throws {
+        var highest: [String: Int64] = [:]
+        for event in events { highest[event.topic.rawValue] = max(highest[event.topic.rawValue, default: 0], event.seq) }
+        let topics = Array(highest.keys), seqs = topics.map { highest[$0]! }
+        try await connection.query(
+            """
+            INSERT INTO consumer_positions (consumer, topic, seq)
+            SELECT \(consumer), t, s FROM UNNEST(\(topics)::text[], \(seqs)::bigint[]) AS p(t, s)
+            ON CONFLICT (consumer, topic) DO UPDATE
+            SET seq = GREATEST(consumer_positions.seq, EXCLUDED.seq), updated_at = now()
+            """,
+            logger: logger
+        )
+    }
+}

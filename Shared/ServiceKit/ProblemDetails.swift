@@ -1,0 +1,73 @@
+import Foundation
+import Hummingbird
+
+/// An error answered as `application/problem+json` (RFC 9457), with a field-by-field list
+/// for validation failures, so a client can show each mistake next to its field.
+public struct ProblemDetails: HTTPResponseError, Sendable, Codable, Equatable {
+    /// One invalid field: a JSON pointer-like path (`members/2/phone`) and what is wrong.
+    public struct FieldError: Sendable, Codable, Equatable {
+        public var field: String
+        public var message: String
+        public init(field: String, message: String) {
+            self.field = field
+            self.message = message
+        }
+    }
+
+    public var type: String
+    public var title: String
+    public var statusCode: Int
+    public var detail: String?
+    public var errors: [FieldError]?
+
+    public var status: HTTPResponse.Status { .init(code: statusCode) }
+
+    enum CodingKeys: String, CodingKey {
+        case type, title, statusCode = "status", detail, errors
+    }
+
+    public init(status: HTTPResponse.Status, title: String? = nil, detail: String? = nil, errors: [FieldError]? = nil, type: String = "about:blank") {
+        self.type = type
+        self.title = title ?? status.reasonPhrase
+        self.statusCode = status.code
+        self.detail = detail
+        self.errors = errors
+    }
+
+    /// A 422 listing every invalid field.
+    public static func validation(_ errors: [FieldError]) -> ProblemDetails {
+        ProblemDetails(status: .unprocessableContent, title: "Invalid request", detail: "\(errors.count) field(s) are invalid", errors: errors)
+    }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let body = try encoder.encode(self)
+        return Response(
+            status: status,
+            headers: [.contentType: "application/problem+json"],
+            body: .init(byteBuffer: ByteBuffer(bytes: body))
+        )
+    }
+}
+
+/// Turns every error a route throws into problem+json: ours as they are, Hummingbird's
+/// `HTTPError` with its status, and anything else as a 500 that reveals nothing internal.
+public struct ProblemDetailsMiddleware<Context: RequestContext>: RouterMiddleware {
+    public init() {}
+
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let problem as ProblemDetails {
+            throw problem
+        } catch let error as HTTPError {
+            throw ProblemDetails(status: error.status, detail: error.body)
+        } catch let error as any HTTPResponseError {
+            throw ProblemDetails(status: error.status)
+        } catch {
+            context.logger.error("request failed", metadata: ["error": "\(String(reflecting: error))"])
+            throw ProblemDetails(status: .internalServerError, detail: "The service could not complete the request; it has been logged.")
+        }
+    }
+}

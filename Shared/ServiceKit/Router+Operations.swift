@@ -1,0 +1,33 @@
+import Foundation
+import Hummingbird
+import Prometheus
+
+extension Router {
+    /// Adds `/healthz` (alive), `/readyz` (database and bus reachable) and `/metrics`
+    /// (Prometheus text), the three endpoints every Shouwang process serves.
+    public func addOperationsRoutes(service: String, readiness: ReadinessProbe, registry: PrometheusCollectorRegistry) {
+        get("/healthz") { _, _ in
+            Self.json(["status": "alive", "service": service], status: .ok)
+        }
+        get("/readyz") { _, _ in
+            let report = await readiness.check()
+            return Self.json(report, status: report.ready ? .ok : .serviceUnavailable)
+        }
+        get("/metrics") { _, _ in
+            var buffer: [UInt8] = []
+            registry.emit(into: &buffer)
+            return Response(
+                status: .ok,
+                headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(bytes: buffer))
+            )
+        }
+    }
+
+    static func json(_ value: some Encodable, status: HTTPResponse.Status) -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let body = (try? encoder.encode(value)) ?? Data("{}".utf8)
+        return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+}

@@ -1,0 +1,57 @@
+import EventBus
+import Hummingbird
+import Logging
+import PostgresNIO
+import Prometheus
+import ServiceLifecycle
+import Store
+
+/// Builds and runs a Shouwang service: migrations, the pooled database client, the
+/// stream's outbox relay and the HTTP application, under one `ServiceGroup` that shuts
+/// down gracefully on SIGTERM and SIGINT (in-flight requests finish, the relay flushes,
+/// sockets close, the database client closes last).
+public enum ServiceApplication {
+    /// The HTTP router of `description`: operations routes, problem+json errors, metrics.
+    public static func buildRouter(
+        _ description: ServiceDescription, dependencies: ServiceDependencies, registry: PrometheusCollectorRegistry
+    ) -> Router<BasicRequestContext> {
+        let router = Router()
+        router.add(middleware: MetricsMiddleware())
+        router.add(middleware: ProblemDetailsMiddleware())
+        router.addOperationsRoutes(
+            service: description.name,
+            readiness: ReadinessProbe(client: dependencies.client, replayEndpoint: dependencies.configuration.bus.replay, logger: dependencies.logger),
+            registry: registry
+        )
+        description.addRoutes(router, dependencies)
+        return router
+    }
+
+    /// The application with its background services (database client first, then relay).
+    public static func build(
+        _ description: ServiceDescription, configuration: ServiceConfiguration, logger: Logger, registry: PrometheusCollectorRegistry
+    ) -> some ApplicationProtocol {
+        let client = PostgresClient(configuration: configuration.database.clientConfiguration(), backgroundLogger: logger)
+        let dependencies = ServiceDependencies(client: client, configuration: configuration, logger: logger)
+        let relay = OutboxRelay(
+            configuration: RelayConfiguration(stream: description.name, database: configuration.database, publishEndpoint: configuration.bus.publish),
+            logger: logger
+        )
+        return Application(
+            router: buildRouter(description, dependencies: dependencies, registry: registry),
+            configuration: .init(address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: "shouwang-\(description.name)"),
+            services: [client, relay],
+            logger: logger
+        )
+    }
+
+    /// Migrates, then serves until SIGTERM or SIGINT.
+    public static func run(_ description: ServiceDescription, configuration: ServiceConfiguration) async throws {
+        let registry = Observability.bootstrap(logLevel: configuration.logLevel)
+        var logger = Logger(label: "shouwang.\(description.name)")
+        logger.logLevel = configuration.logLevel
+        logger.info("starting", metadata: ["database": "\(configuration.database)", "port": "\(configuration.httpPort)"])
+        try await Migrator(CoreMigrations.all + description.migrations).migrate(configuration.database, logger: logger)
+        try await build(description, configuration: configuration, logger: logger, registry: registry).runService()
+    }
+}

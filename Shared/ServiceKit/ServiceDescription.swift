@@ -1,0 +1,24 @@
+import Hummingbird
+import Store
+
+/// What makes one Shouwang service different from another: its name (which is also its
+/// event stream), default port, migrations and routes. The kit supplies the rest.
+public struct ServiceDescription: Sendable {
+    /// The service's name and event stream: `intake`, `matching`, `supplies`, `outreach`.
+    public var name: String
+    public var defaultHTTPPort: Int
+    /// The service's own tables; the shared core migrations always run first.
+    public var migrations: [Migration]
+    /// Adds the service's `/v1` routes.
+    public var addRoutes: @Sendable (Router<BasicRequestContext>, ServiceDependencies) -> Void
+
+    public init(
+        name: String, defaultHTTPPort: Int, migrations: [Migration] = [],
+        addRoutes: @escaping @Sendable (Router<BasicRequestContext>, ServiceDependencies) -> Void = { _, _ in }
+    ) {
+        self.name = name
+        self.defaultHTTPPort = defaultHTTPPort
+        self.migrations = migrations
+        self.addRoutes = addRoutes
+    }
+}
