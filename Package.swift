@@ -103,8 +103,11 @@ let package = Package(
         .target(
             name: "Operator",
             dependencies: [
-                "EventBus", "ServiceKit", "Store", "ZeroMQ", "Models",
+                "EventBus", "ServiceKit", "Store", "ZeroMQ", "Models", "Bus",
+                "Intake", "Matching", "Supplies", "Outreach",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Services/CLI/Library",
             swiftSettings: swiftSettings

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Stops exactly what up.sh started: the processes in .local/run/*.pid and the private
+# PostgreSQL cluster. Data stays in .local/postgres for next time.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+shopt -s nullglob
+pids=()
+for pidfile in "$LOCAL"/run/*.pid; do
+    pid=$(cat "$pidfile")
+    name=$(basename "$pidfile" .pid)
+    if kill -0 "$pid" 2>/dev/null && grep -q "shouwang-$name" "/proc/$pid/cmdline" 2>/dev/null; then
+        kill -TERM "$pid"
+        pids+=("$pid")
+        say "stopping $name (pid $pid)"
+    fi
+    rm -f "$pidfile"
+done
+for _ in $(seq 1 100); do
+    alive=0
+    for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    [ $alive -eq 0 ] && break
+    sleep 0.1
+done
+for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && { say "pid $pid did not stop in 10 s; killing"; kill -KILL "$pid"; }; done
+stop_postgres "$LOCAL/postgres"
+say "stopped"

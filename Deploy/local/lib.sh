@@ -1,0 +1,94 @@
+# Shared by Deploy/local/{up,down,test}.sh: installs what is missing and runs a private
+# PostgreSQL cluster under the checkout's git-ignored .local/ folder.
+# shellcheck shell=bash
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+LOCAL="$ROOT/.local"
+DEBIAN_PACKAGES=(libzmq3-dev libpq-dev postgresql pkg-config)
+
+say() { printf '\033[1m==>\033[0m %s\n' "$*"; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# The Debian packages the project needs: installed as root, otherwise the one line to run.
+ensure_packages() {
+    command -v swift >/dev/null || die "Swift is not installed (https://www.swift.org/install/linux/); it is the one thing this script does not install."
+    local missing=()
+    for package in "${DEBIAN_PACKAGES[@]}" "$@"; do
+        dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    if [ "$(id -u)" -eq 0 ]; then
+        say "installing ${missing[*]}"
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get install -y -q "${missing[@]}" >/dev/null 2>&1 ||
+            { apt-get update -q >/dev/null && apt-get install -y -q "${missing[@]}" >/dev/null; } ||
+            die "apt-get could not install ${missing[*]}"
+    else
+        die "missing Debian packages; run: sudo apt-get install -y ${missing[*]}"
+    fi
+}
+
+pg_bin() {
+    local initdb
+    initdb=$(ls /usr/lib/postgresql/*/bin/initdb 2>/dev/null | sort -V | tail -n 1)
+    [ -n "$initdb" ] || die "PostgreSQL server binaries not found under /usr/lib/postgresql"
+    dirname "$initdb"
+}
+
+# Runs a command as the cluster's owner: ourselves, or `postgres` when we are root
+# (initdb refuses to run as root).
+as_owner() {
+    if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+free_port() {
+    local port=$1
+    while port_in_use "$port"; do port=$((port + 1)); done
+    echo "$port"
+}
+
+# start_postgres DIR [extra server settings...]: initialises DIR on first use, starts it on
+# a free port, and exports SHOUWANG_PG_PORT and SHOUWANG_PG_ADMIN_URL.
+start_postgres() {
+    local dir=$1; shift
+    local bin; bin=$(pg_bin)
+    mkdir -p "$dir"
+    if [ "$(id -u)" -eq 0 ]; then
+        chown postgres:postgres "$dir"
+        runuser -u postgres -- test -w "$dir" ||
+            die "the postgres user cannot reach $dir: give the checkout's folders o+x, or run as a normal user"
+    fi
+    if [ ! -f "$dir/data/PG_VERSION" ]; then
+        say "creating a private PostgreSQL cluster in $dir"
+        as_owner "$bin/initdb" -D "$dir/data" -U shouwang --auth=trust -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 ||
+            die "initdb failed; see $dir/initdb.log"
+    fi
+    local port
+    if as_owner "$bin/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then
+        port=$(cat "$dir/port")
+    else
+        port=$(free_port "${SHOUWANG_PG_PORT_BASE:-55432}")
+        echo "$port" >"$dir/port"
+        [ "$(id -u)" -eq 0 ] && chown postgres:postgres "$dir/port"
+        local options="-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=400 $*"
+        as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 -o "$options" start >/dev/null ||
+            die "PostgreSQL did not start; see $dir/server.log"
+    fi
+    export SHOUWANG_PG_PORT=$port
+    export SHOUWANG_PG_ADMIN_URL="postgres://shouwang@127.0.0.1:$port/postgres"
+}
+
+stop_postgres() {
+    local dir=$1
+    [ -f "$dir/data/PG_VERSION" ] || return 0
+    as_owner "$(pg_bin)/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true
+}
+
+# create_database NAME: creates it in the running private cluster if missing.
+create_database() {
+    local name=$1
+    psql -h 127.0.0.1 -p "$SHOUWANG_PG_PORT" -U shouwang -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$name'" | grep -q 1 ||
+        psql -h 127.0.0.1 -p "$SHOUWANG_PG_PORT" -U shouwang -d postgres -qc "CREATE DATABASE \"$name\"" >/dev/null
+}

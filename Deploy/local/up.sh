@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Starts the whole suite on this machine: a private PostgreSQL, the bus and the four
+# services in the background, with logs and pid files under .local/. Stop with down.sh.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+
+SERVICES=(bus intake matching supplies outreach)
+ensure_packages
+start_postgres "$LOCAL/postgres"
+create_database shouwang
+export SHOUWANG_DATABASE_URL="postgres://shouwang@127.0.0.1:$SHOUWANG_PG_PORT/shouwang"
+
+say "building (the first build takes several minutes)"
+swift build
+BIN="$(swift build --show-bin-path)"
+
+cat >"$LOCAL/env" <<ENV
+export SHOUWANG_DATABASE_URL=$SHOUWANG_DATABASE_URL
+export PATH="$BIN:\$PATH"
+ENV
+
+"$BIN/shouwang" migrate
+mkdir -p "$LOCAL/run" "$LOCAL/logs"
+for name in "${SERVICES[@]}"; do
+    pidfile="$LOCAL/run/$name.pid"
+    if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
+        say "$name already running (pid $(cat "$pidfile"))"
+        continue
+    fi
+    nohup "$BIN/shouwang-$name" >>"$LOCAL/logs/$name.log" 2>&1 &
+    echo $! >"$pidfile"
+    say "started $name (pid $!)"
+done
+
+say "waiting until everything is ready"
+for _ in $(seq 1 60); do
+    for name in "${SERVICES[@]}"; do
+        kill -0 "$(cat "$LOCAL/run/$name.pid")" 2>/dev/null || {
+            tail -n 20 "$LOCAL/logs/$name.log" >&2
+            die "$name exited; its log is $LOCAL/logs/$name.log"
+        }
+    done
+    if "$BIN/shouwang" status >/dev/null 2>&1; then
+        "$BIN/shouwang" status
+        cat <<DONE
+
+Shouwang is running.
+  database   $SHOUWANG_DATABASE_URL   (cluster in $LOCAL/postgres)
+  bus        publish tcp://127.0.0.1:5550  subscribe tcp://127.0.0.1:5551  replay tcp://127.0.0.1:5552
+  services   intake :8081  matching :8082  supplies :8083  outreach :8084  (/healthz /readyz /metrics)
+  logs       $LOCAL/logs/      pids  $LOCAL/run/
+  CLI        source .local/env && shouwang tail '' --from 0
+  stop       Deploy/local/down.sh
+DONE
+        exit 0
+    fi
+    sleep 1
+done
+"$BIN/shouwang" status || true
+die "not ready after 60 s; logs are in $LOCAL/logs/"

@@ -1,0 +1,9 @@
+import ArgumentParser
+
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Benchmarks, printed as Markdown for docs/BENCHMARKS.md (run a release build).",
+        subcommands: [BenchBusCommand.self]
+    )
+}

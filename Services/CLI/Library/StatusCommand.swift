@@ -1,0 +1,69 @@
+import ArgumentParser
+import EventBus
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import ServiceKit
+
+struct StatusCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Show whether the bus and every service are ready; exits 1 if any is not.",
+        discussion: "Services are asked at http://HOST:PORT/readyz; the bus through its replay endpoint."
+    )
+
+    @OptionGroup var options: ServiceOptions
+
+    @Option(name: .customLong("service"), help: "A service to check as NAME=URL (repeatable); default: the four services on 127.0.0.1:8081–8084.")
+    var services: [String] = []
+
+    @Option(help: "Seconds to wait for each answer.")
+    var timeout: Double = 2
+
+    func run() async throws {
+        let configuration = try options.resolve(defaultHTTPPort: 0)
+        var targets: [(String, String)] = [
+            ("intake", "http://127.0.0.1:8081"), ("matching", "http://127.0.0.1:8082"),
+            ("supplies", "http://127.0.0.1:8083"), ("outreach", "http://127.0.0.1:8084"),
+        ]
+        if !services.isEmpty {
+            targets = try services.map { entry in
+                let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
+                guard parts.count == 2, URL(string: parts[1]) != nil else { throw ValidationError("--service takes NAME=URL, got '\(entry)'") }
+                return (parts[0], parts[1])
+            }
+        }
+        var allReady = true
+        do {
+            let heads = try await ReplayClient.heads(prefix: "", endpoint: configuration.bus.replay, timeoutMilliseconds: Int32(timeout * 1000))
+            print(pad("bus") + "ready     \(configuration.bus.replay) (\(heads.count) topics)")
+        } catch {
+            allReady = false
+            print(pad("bus") + "NOT READY \(configuration.bus.replay): \(error)")
+        }
+        for (name, base) in targets {
+            let (ready, detail) = await readiness(of: base)
+            allReady = allReady && ready
+            print(pad(name) + (ready ? "ready     " : "NOT READY ") + "\(base) \(detail)")
+        }
+        if !allReady { throw ExitCode(1) }
+    }
+
+    private func readiness(of base: String) async -> (Bool, String) {
+        guard let url = URL(string: base + "/readyz") else { return (false, "bad URL") }
+        var request = URLRequest(url: url)
+        request.timeoutInterval = timeout
+        do {
+            let (body, response) = try await URLSession.shared.data(for: request)
+            let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+            return (status == 200, String(decoding: body, as: UTF8.self))
+        } catch {
+            return (false, "no answer: \(error.localizedDescription)")
+        }
+    }
+
+    private func pad(_ name: String) -> String {
+        name + String(repeating: " ", count: max(1, 10 - name.count))
+    }
+}

@@ -1,0 +1,8 @@
+import Operator
+
+@main
+enum ShouwangMain {
+    static func main() async {
+        await ShouwangCommand.main()
+    }
+}
