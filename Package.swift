@@ -122,14 +122,18 @@ let package = Package(
             // MARK: Tests
             .target(
                 name: "TestSupport",
-                dependencies: ["Store", "Models", .product(name: "PostgresNIO", package: "postgres-nio")],
+                dependencies: [
+                    "Store", "Models",
+                    .product(name: "PostgresNIO", package: "postgres-nio"),
+                    .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                ],
                 path: "Tests/TestSupport",
                 swiftSettings: swiftSettings
             ),
             .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"], swiftSettings: swiftSettings),
             .testTarget(name: "ModelsTests", dependencies: ["Models"], swiftSettings: swiftSettings),
             .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"], swiftSettings: swiftSettings),
-            .testTarget(name: "EventBusTests", dependencies: ["EventBus", "Store", "TestSupport", "ZeroMQ"], swiftSettings: swiftSettings),
+            .testTarget(name: "EventBusTests", dependencies: ["EventBus", "Bus", "Store", "TestSupport", "ZeroMQ"], swiftSettings: swiftSettings),
             .testTarget(
                 name: "ServiceKitTests",
                 dependencies: ["ServiceKit", "Intake", "TestSupport", .product(name: "HummingbirdTesting", package: "hummingbird")],

@@ -36,7 +36,7 @@ public struct Inbox: Sendable {
         effect: (EventEnvelope, PostgresConnection) async throws -> Void
     ) async throws -> [EventEnvelope] {
         guard !events.isEmpty else { return [] }
-        return try await client.withTransaction(logger: logger) { connection in
+        return try await client.transaction(logger: logger) { connection in
             let fresh = try await markProcessed(events, on: connection, logger: logger)
             let applied = events.filter { fresh.contains($0.id) }
             for event in applied { try await effect(event, connection) }

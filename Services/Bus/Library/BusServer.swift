@@ -24,6 +24,15 @@ public struct BusServer: Service {
         defer { context.terminate() }
         let proxy = BusProxy(publishEndpoint: endpoints.publish, subscribeEndpoint: endpoints.subscribe, logger: logger)
         let replay = ReplayServer(endpoint: endpoints.replay, store: ReplayStore(client: client, logger: logger), logger: logger)
+        try await withTaskCancellationHandler {
+            try await serve(proxy: proxy, replay: replay, context: context)
+        } onCancel: {
+            replay.stop()
+            context.shutdown()
+        }
+    }
+
+    private func serve(proxy: BusProxy, replay: ReplayServer, context: ZMQContext) async throws {
         try await withGracefulShutdownHandler {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await proxy.run(context: context) }
