@@ -136,7 +136,11 @@ let package = Package(
             .testTarget(name: "EventBusTests", dependencies: ["EventBus", "Bus", "Store", "TestSupport", "ZeroMQ"], swiftSettings: swiftSettings),
             .testTarget(
                 name: "ServiceKitTests",
-                dependencies: ["ServiceKit", "Intake", "TestSupport", .product(name: "HummingbirdTesting", package: "hummingbird")],
+                dependencies: [
+                    "ServiceKit", "Intake", "Bus", "EventBus", "TestSupport",
+                    .product(name: "HummingbirdTesting", package: "hummingbird"),
+                    .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                ],
                 swiftSettings: swiftSettings
             ),
             .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "Store", "Models"], swiftSettings: swiftSettings),

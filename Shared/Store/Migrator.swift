@@ -19,7 +19,7 @@ public struct Migrator: Sendable {
     /// Applies what is missing; returns the migrations it applied (empty when up to date).
     @discardableResult
     public func migrate(_ client: PostgresClient, logger: Logger) async throws -> [Migration] {
-        try await client.withTransaction(logger: logger) { connection in
+        try await client.transaction(logger: logger) { connection in
             try await connection.query("SELECT pg_advisory_xact_lock(\(Self.lockKeys.0), \(Self.lockKeys.1))", logger: logger)
             try await connection.query(
                 """

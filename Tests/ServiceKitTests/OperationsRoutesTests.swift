@@ -1,0 +1,98 @@
+import Bus
+import EventBus
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Intake
+import Logging
+import Prometheus
+import ServiceKit
+import Testing
+import TestSupport
+
+/// `/healthz`, `/readyz`, `/metrics` and problem+json, on a real database and bus.
+@Suite struct OperationsRoutesTests {
+    static let registry = Observability.bootstrap(logLevel: .warning)
+
+    func withApplication(bus: BusEndpoints, _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+        let database = try await TestDatabase.create()
+        try await database.withClient { client in
+            let configuration = ServiceConfiguration(database: database.url, bus: bus, httpPort: 0)
+            let dependencies = ServiceDependencies(client: client, configuration: configuration, logger: .test)
+            var description = IntakeService.description
+            description.addRoutes = { router, _ in
+                router.get("/v1/fail") { _, _ -> String in
+                    throw ProblemDetails.validation([.init(field: "mobile", message: "must be 11 digits starting with 1")])
+                }
+                router.get("/v1/crash") { _, _ -> String in throw CancellationError() }
+            }
+            let router = ServiceApplication.buildRouter(description, dependencies: dependencies, registry: Self.registry)
+            try await Application(router: router, logger: .test).test(.router, body)
+        }
+    }
+
+    @Test func healthzAnswersWhileTheBusIsDown() async throws {
+        let (publish, subscribe, replay) = FreePort.busEndpoints()
+        try await withApplication(bus: BusEndpoints(publish: publish, subscribe: subscribe, replay: replay)) { client in
+            try await client.execute(uri: "/healthz", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(String(buffer: response.body).contains("\"alive\""))
+            }
+            try await client.execute(uri: "/readyz", method: .get) { response in
+                #expect(response.status == .serviceUnavailable)
+                let body = String(buffer: response.body)
+                #expect(body.contains("\"database\":\"ok\""))
+                #expect(body.contains("\"ready\":false"))
+            }
+        }
+    }
+
+    @Test func readyzIsReadyWhenDatabaseAndBusAnswer() async throws {
+        let (publish, subscribe, replay) = FreePort.busEndpoints()
+        let endpoints = BusEndpoints(publish: publish, subscribe: subscribe, replay: replay)
+        let database = try await TestDatabase.create()
+        try await database.withClient { client in
+            try await withRunningServices([BusServer(endpoints: endpoints, client: client, logger: .test)]) {
+                try await withApplication(bus: endpoints) { client in
+                    try await client.execute(uri: "/readyz", method: .get) { response in
+                        #expect(response.status == .ok)
+                        #expect(String(buffer: response.body) == #"{"bus":"ok","database":"ok","ready":true}"#)
+                    }
+                }
+            }
+        }
+    }
+
+    @Test func metricsAreServedAsPrometheusText() async throws {
+        let (publish, subscribe, replay) = FreePort.busEndpoints()
+        try await withApplication(bus: BusEndpoints(publish: publish, subscribe: subscribe, replay: replay)) { client in
+            try await client.execute(uri: "/healthz", method: .get) { _ in }
+            try await client.execute(uri: "/metrics", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentType]?.hasPrefix("text/plain") == true)
+                #expect(String(buffer: response.body).contains("hb_requests"))
+            }
+        }
+    }
+
+    @Test func errorsAreProblemDetailsWithFieldsAndNoInternals() async throws {
+        let (publish, subscribe, replay) = FreePort.busEndpoints()
+        try await withApplication(bus: BusEndpoints(publish: publish, subscribe: subscribe, replay: replay)) { client in
+            try await client.execute(uri: "/v1/fail", method: .get) { response in
+                #expect(response.status == .unprocessableContent)
+                #expect(response.headers[.contentType] == "application/problem+json")
+                let problem = try JSONDecoder().decode(ProblemDetails.self, from: Data(buffer: response.body))
+                #expect(problem.errors == [.init(field: "mobile", message: "must be 11 digits starting with 1")])
+                #expect(problem.statusCode == 422)
+            }
+            try await client.execute(uri: "/v1/crash", method: .get) { response in
+                #expect(response.status == .internalServerError)
+                #expect(response.headers[.contentType] == "application/problem+json")
+                #expect(!String(buffer: response.body).contains("CancellationError"))
+            }
+            try await client.execute(uri: "/v1/nowhere", method: .get) { response in
+                #expect(response.status == .notFound)
+            }
+        }
+    }
+}
