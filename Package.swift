@@ -143,6 +143,10 @@ let package = Package(
                 ],
                 swiftSettings: swiftSettings
             ),
-            .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "Store", "Models"], swiftSettings: swiftSettings),
+            .testTarget(
+                name: "EndToEndTests",
+                dependencies: ["TestSupport", "Store", "Models", "EventBus", .product(name: "PostgresNIO", package: "postgres-nio")],
+                swiftSettings: swiftSettings
+            ),
         ]
 )
