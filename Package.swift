@@ -123,7 +123,7 @@ let package = Package(
             .target(
                 name: "TestSupport",
                 dependencies: [
-                    "Store", "Models",
+                    "Store", "Models", "ServiceKit",
                     .product(name: "PostgresNIO", package: "postgres-nio"),
                     .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 ],

@@ -1,0 +1,169 @@
+import Bus
+import EventBus
+import Foundation
+import Logging
+import Models
+import PostgresNIO
+import ServiceLifecycle
+import Store
+import Synchronization
+
+/// The bus measured end to end, in-process: a private `BusServer`, one relay and one
+/// subscriber, on a stream of its own per phase so sequences start at 1.
+struct BusBenchmark {
+    let database: DatabaseURL
+    let endpoints: BusEndpoints
+    let logger: Logger
+
+    struct Throughput {
+        var insertRate: Double
+        var deliveryRate: Double
+    }
+
+    struct Latency {
+        var p50: Double
+        var p99: Double
+        var max: Double
+        var count: Int
+    }
+
+    /// With bus, relay and subscriber warmed up, commits `events` rows in one transaction and
+    /// times that commit → the subscriber holding every one of them.
+    func throughput(events: Int) async throws -> Throughput {
+        let stream = "bench-\(UInt32.random(in: 0...UInt32.max))"
+        return try await withPool { client in
+            let received = Counter()
+            var insertRate = 0.0
+            var deliveryRate = 0.0
+            try await withServices([BusServer(endpoints: endpoints, client: client, logger: logger), relay(stream)]) {
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask {
+                        try await subscribe(prefix: stream + ".", until: { received.value >= events + 1 }) { batch in
+                            received.add(batch.count)
+                        }
+                    }
+                    try await insert(1, stream: stream, client: client)  // warm-up: everything connected
+                    while received.value < 1 { try await Task.sleep(for: .milliseconds(5)) }
+                    let insertStart = ContinuousClock.now
+                    try await client.transaction(logger: logger) { connection in
+                        for offset in stride(from: 0, to: events, by: 1000) {
+                            try await Outbox.append(Self.events(min(1000, events - offset), from: offset, stream: stream), on: connection, logger: logger)
+                        }
+                    }
+                    let committed = ContinuousClock.now
+                    insertRate = Double(events) / (committed - insertStart).seconds
+                    try await group.waitForAll()
+                    deliveryRate = Double(events) / (ContinuousClock.now - committed).seconds
+                }
+            }
+            return Throughput(insertRate: insertRate, deliveryRate: deliveryRate)
+        }
+    }
+
+    /// Writes `rate` events a second in 100 batches a second; measures insert → receipt.
+    func latency(rate: Int, seconds: Int) async throws -> Latency {
+        let stream = "bench-\(UInt32.random(in: 0...UInt32.max))"
+        let total = rate * seconds
+        return try await withPool { client in
+            let samples = Samples()
+            try await withServices([BusServer(endpoints: endpoints, client: client, logger: logger), relay(stream)]) {
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask {
+                        try await subscribe(prefix: stream + ".", until: { samples.count >= total + 1 }) { batch in
+                            let now = Double(Timestamp.nowMilliseconds())
+                            samples.add(batch.map { now - $0.occurredAt.timeIntervalSince1970 * 1000 })
+                        }
+                    }
+                    try await insert(1, stream: stream, client: client)  // warm-up: everything connected
+                    while samples.count < 1 { try await Task.sleep(for: .milliseconds(5)) }
+                    let perTick = max(1, rate / 100)
+                    var written = 0
+                    let start = ContinuousClock.now
+                    while written < total {
+                        let size = min(perTick, total - written)
+                        try await insert(size, stream: stream, client: client)
+                        written += size
+                        let due = start + .milliseconds(10 * (written / perTick))
+                        if due > ContinuousClock.now { try await Task.sleep(until: due) }
+                    }
+                    try await group.waitForAll()
+                }
+            }
+            let sorted = samples.all.sorted()
+            func percentile(_ p: Double) -> Double { sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] }
+            return Latency(p50: percentile(0.5), p99: percentile(0.99), max: sorted.last ?? 0, count: sorted.count)
+        }
+    }
+
+    // MARK: Parts
+
+    private func relay(_ stream: String) -> OutboxRelay {
+        OutboxRelay(configuration: RelayConfiguration(stream: stream, database: database, publishEndpoint: endpoints.publish), logger: logger)
+    }
+
+    private func insert(_ count: Int, stream: String, client: PostgresClient) async throws {
+        try await client.transaction(logger: logger) { connection in
+            try await Outbox.append(Self.events(count, from: 0, stream: stream), on: connection, logger: logger)
+        }
+    }
+
+    private static func events(_ count: Int, from start: Int, stream: String) -> [OutboxEvent] {
+        (start..<(start + count)).map { n in
+            OutboxEvent(
+                topic: try! Topic("\(stream).probe.p\(n % 3)"), key: "bench-\(n)", area: "320505",
+                data: .object(["n": .number(Double(n)), "category": .string("groceries")])
+            )
+        }
+    }
+
+    private func subscribe(
+        prefix: String, until done: @escaping @Sendable () -> Bool, _ handle: @escaping @Sendable ([EventEnvelope]) -> Void
+    ) async throws {
+        let subscriber = BusSubscriber(configuration: SubscriberConfiguration(endpoints: endpoints, prefix: prefix, start: .beginning), logger: logger)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await subscriber.run { batch in handle(batch) } }
+            while !done() { try await Task.sleep(for: .milliseconds(1)) }
+            group.cancelAll()
+        }
+    }
+
+    private func withPool<Result: Sendable>(_ body: @Sendable (PostgresClient) async throws -> Result) async throws -> Result {
+        let client = PostgresClient(configuration: database.clientConfiguration(maximumConnections: 8), backgroundLogger: logger)
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await client.run() }
+            defer { group.cancelAll() }
+            return try await body(client)
+        }
+    }
+
+    private func withServices(_ services: [any Service], _ body: () async throws -> Void) async throws {
+        let group = ServiceGroup(configuration: .init(services: services.map { .init(service: $0) }, logger: logger))
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            try await body()
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+        }
+    }
+}
+
+/// Thread-safe tallies for the benchmark's handlers.
+private final class Counter: Sendable {
+    private let storage = Mutex(0)
+    func add(_ n: Int) { storage.withLock { $0 += n } }
+    var value: Int { storage.withLock { $0 } }
+}
+
+private final class Samples: Sendable {
+    private let storage = Mutex<[Double]>([])
+    func add(_ values: [Double]) { storage.withLock { $0 += values } }
+    var count: Int { storage.withLock { $0.count } }
+    var all: [Double] { storage.withLock { $0 } }
+}
+
+extension Duration {
+    var seconds: Double {
+        let (whole, attoseconds) = components
+        return Double(whole) + Double(attoseconds) / 1e18
+    }
+}
