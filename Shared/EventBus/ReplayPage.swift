@@ -36,9 +36,8 @@ public struct ReplayPage: Sendable, Equatable {
         var events: [EventEnvelope] = []
         events.reserveCapacity(frames.count / 2)
         var index = 0
-        let decoder = JSONDecoder()
         while index + 1 < frames.count {
-            events.append(try decoder.decode(EventEnvelope.self, from: Data(frames[index + 1])))
+            events.append(try EventEnvelope(json: JSONParser.parse(frames[index + 1])))
             index += 2
         }
         return ReplayPage(events: events, heads: heads)

@@ -17,17 +17,13 @@ public enum BusMessage: Sendable, Equatable {
 
     /// Decodes the envelope frame of a bus message.
     public static func decode(_ envelope: [UInt8]) throws -> BusMessage {
-        let data = Data(envelope)
-        let probe = try JSONDecoder().decode(HeartbeatProbe.self, from: data)
-        if probe.heartbeat == true {
-            return .heartbeat(topic: probe.topic, head: probe.seq)
+        let json = try JSONParser.parse(envelope)
+        if json["heartbeat"] == .bool(true) {
+            guard let topic = json["topic"]?.stringValue, let head = json["seq"]?.intValue else {
+                throw EnvelopeError("heartbeat without topic or seq")
+            }
+            return .heartbeat(topic: try Topic(topic), head: Int64(head))
         }
-        return .event(try JSONDecoder().decode(EventEnvelope.self, from: data))
-    }
-
-    private struct HeartbeatProbe: Decodable {
-        var topic: Topic
-        var seq: Int64
-        var heartbeat: Bool?
+        return .event(try EventEnvelope(json: json))
     }
 }

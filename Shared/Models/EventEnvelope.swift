@@ -74,3 +74,33 @@ public struct EventEnvelope: Sendable, Equatable, Codable {
         try c.encode(data, forKey: .data)
     }
 }
+
+extension EventEnvelope {
+    /// Reads an envelope already parsed by ``JSONParser`` (the subscriber's fast path).
+    public init(json: JSONValue) throws {
+        func field(_ name: String) throws(EnvelopeError) -> JSONValue {
+            guard let value = json[name] else { throw EnvelopeError("envelope has no \"\(name)\"") }
+            return value
+        }
+        guard let id = try field("id").stringValue.flatMap(UUID.init(uuidString:)) else { throw EnvelopeError("\"id\" is not a UUID") }
+        guard let topic = try field("topic").stringValue else { throw EnvelopeError("\"topic\" is not a string") }
+        guard let seq = try field("seq").intValue else { throw EnvelopeError("\"seq\" is not an integer") }
+        guard let stream = try field("stream").stringValue else { throw EnvelopeError("\"stream\" is not a string") }
+        guard let stamp = try field("occurredAt").stringValue, let occurredAt = Timestamp.parse(stamp) else {
+            throw EnvelopeError("\"occurredAt\" is not an RFC 3339 time")
+        }
+        guard let key = try field("key").stringValue else { throw EnvelopeError("\"key\" is not a string") }
+        self.init(
+            id: id, topic: try Topic(topic), seq: Int64(seq), stream: stream, version: json["v"]?.intValue ?? 1,
+            occurredAt: occurredAt, key: key, area: json["area"]?.stringValue,
+            correlationId: json["correlationId"]?.stringValue.flatMap(UUID.init(uuidString:)),
+            data: json["data"] ?? .object([:])
+        )
+    }
+}
+
+/// An envelope that does not follow the bus contract.
+public struct EnvelopeError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}

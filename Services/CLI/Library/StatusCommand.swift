@@ -18,6 +18,9 @@ struct StatusCommand: AsyncParsableCommand {
     @Option(name: .customLong("service"), help: "A service to check as NAME=URL (repeatable); default: the four services on 127.0.0.1:8081–8084.")
     var services: [String] = []
 
+    @Flag(help: "Check only the bus (for the bus's own health check).")
+    var busOnly = false
+
     @Option(help: "Seconds to wait for each answer.")
     var timeout: Double = 2
 
@@ -27,7 +30,9 @@ struct StatusCommand: AsyncParsableCommand {
             ("intake", "http://127.0.0.1:8081"), ("matching", "http://127.0.0.1:8082"),
             ("supplies", "http://127.0.0.1:8083"), ("outreach", "http://127.0.0.1:8084"),
         ]
-        if !services.isEmpty {
+        if busOnly {
+            targets = []
+        } else if !services.isEmpty {
             targets = try services.map { entry in
                 let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
                 guard parts.count == 2, URL(string: parts[1]) != nil else { throw ValidationError("--service takes NAME=URL, got '\(entry)'") }
