@@ -10,8 +10,15 @@ import ZeroMQ
 /// `XPUB_NODROP`): a slow integrator must not stall the city; replay repairs what it drops.
 /// ``finish()`` lets the thread send what is queued, then close with a bounded linger.
 final class BusPublisher: Sendable {
+    /// What waits to be sent: stored events are turned into frames on the publisher's own
+    /// thread, in parallel with the relay's next database round trip.
+    enum Outgoing: Sendable {
+        case events([StoredEvent])
+        case messages([ZMQFrames])
+    }
+
     private struct State {
-        var queue: [ZMQFrames] = []
+        var queue: [Outgoing] = []
         var finishing = false
     }
 
@@ -25,10 +32,20 @@ final class BusPublisher: Sendable {
         self.logger = logger
     }
 
-    /// Queues messages for sending, in order.
+    /// Queues sequenced events for sending, in order.
+    func publish(_ events: [StoredEvent]) {
+        guard !events.isEmpty else { return }
+        enqueue(.events(events))
+    }
+
+    /// Queues ready-made messages (heartbeats) for sending, in order.
     func publish(_ messages: [ZMQFrames]) {
         guard !messages.isEmpty else { return }
-        state.withLock { $0.queue.append(contentsOf: messages) }
+        enqueue(.messages(messages))
+    }
+
+    private func enqueue(_ outgoing: Outgoing) {
+        state.withLock { $0.queue.append(outgoing) }
         wakeup.signal()
     }
 
@@ -60,7 +77,7 @@ final class BusPublisher: Sendable {
         }
     }
 
-    private func takeQueue() -> ([ZMQFrames], Bool) {
+    private func takeQueue() -> ([Outgoing], Bool) {
         state.withLock { state in
             defer { state.queue.removeAll(keepingCapacity: true) }
             return (state.queue, state.finishing)
@@ -68,14 +85,24 @@ final class BusPublisher: Sendable {
     }
 
     /// Sends without blocking; `false` when the context is shutting down.
-    private func send(_ batch: [ZMQFrames], on socket: ZMQSocket) -> Bool {
-        for message in batch {
-            do {
-                try socket.send(message, wait: false)
-            } catch {
-                if error.isTerminated { return false }
-                logger.warning("publish failed", metadata: ["error": "\(error)"])
+    private func send(_ batch: [Outgoing], on socket: ZMQSocket) -> Bool {
+        for outgoing in batch {
+            switch outgoing {
+            case .events(let events):
+                for event in events where !send(event.frames, on: socket) { return false }
+            case .messages(let messages):
+                for message in messages where !send(message, on: socket) { return false }
             }
+        }
+        return true
+    }
+
+    private func send(_ message: ZMQFrames, on socket: ZMQSocket) -> Bool {
+        do {
+            try socket.send(message, wait: false)
+        } catch {
+            if error.isTerminated { return false }
+            logger.warning("publish failed", metadata: ["error": "\(error)"])
         }
         return true
     }

@@ -116,7 +116,7 @@ public struct OutboxRelay: Service {
                         let batch = try await RelaySequencer.sequenceBatch(
                             stream: stream, limit: configuration.batchSize, on: connection, logger: logger
                         )
-                        publisher.publish(batch.map(\.frames))
+                        publisher.publish(batch)
                         published.increment(by: batch.count)
                         action = machine.sequenced(count: batch.count, atMilliseconds: MonotonicClock.milliseconds())
                     case .heartbeat:

@@ -8,7 +8,7 @@ public struct RelayConfiguration: Sendable {
     /// The bus proxy's XSUB endpoint.
     public var publishEndpoint: String
     /// Rows sequenced per statement; large batches are what make 50,000 events/s possible.
-    public var batchSize: Int = 2000
+    public var batchSize: Int = 5000
     /// How often each topic's head is announced, so subscribers notice a lost tail.
     public var heartbeatInterval: Duration = .seconds(1)
     /// Fallback wake-up when a notification is missed.

@@ -16,8 +16,8 @@ struct BenchBusCommand: AsyncParsableCommand {
         discussion: """
             Runs its own bus, relay and subscriber in this process on free loopback ports, against \
             the database of SHOUWANG_DATABASE_URL (streams named bench-…). Phases: (1) raw libzmq \
-            PUB→SUB; (2) throughput: with everything connected, --events rows committed in one \
-            transaction, timed from the commit to the subscriber holding all of them; (3) latency at --rate events/s for --seconds, from \
+            PUB→SUB; (2) the relay alone on --events committed rows; (3) throughput: with everything connected, --events rows committed in one \
+            transaction, timed from the commit to the subscriber holding all of them; (4) latency at --rate events/s for --seconds, from \
             the row's insert time to its receipt. Build with -c release before quoting figures.
             """
     )
@@ -44,6 +44,8 @@ struct BenchBusCommand: AsyncParsableCommand {
         )
         print("Measuring raw libzmq PUB→SUB with \(events * 2) messages…")
         let raw = try await RawZeroMQBenchmark.run(messages: events * 2)
+        print("Measuring the relay alone with \(events) events…")
+        let relayRate = try await bench.relayOnly(events: events)
         print("Measuring the bus with \(events) events…")
         let throughput = try await bench.throughput(events: events)
         print("Measuring latency at \(rate) events/s for \(seconds) s…")
@@ -55,6 +57,7 @@ struct BenchBusCommand: AsyncParsableCommand {
         print("| --- | --- |")
         print("| raw libzmq PUB→SUB, 2 frames of \(RawZeroMQBenchmark.envelopeSize) B, loopback TCP | \(Int(raw)) messages/s |")
         print("| outbox insert, \(events) rows in one transaction, statements of 1,000 | \(Int(throughput.insertRate)) rows/s |")
+        print("| relay alone: committed rows → sequenced and published, from relay start | \(Int(relayRate)) events/s |")
         print("| committed outbox row → subscriber, \(events) events, 3 topics | \(Int(throughput.deliveryRate)) events/s |")
         print("| latency insert → receipt at \(rate)/s for \(seconds) s, p50 | \(BenchmarkReport.milliseconds(latency.p50)) ms |")
         print("| latency p99 | \(BenchmarkReport.milliseconds(latency.p99)) ms |")

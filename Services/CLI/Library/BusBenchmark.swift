@@ -27,6 +27,35 @@ struct BusBenchmark {
         var count: Int
     }
 
+    /// The relay alone: `events` rows committed before it starts, timed from its start until
+    /// every row has its sequence number and was handed to the PUB socket.
+    func relayOnly(events: Int) async throws -> Double {
+        let stream = "bench-\(UInt32.random(in: 0...UInt32.max))"
+        return try await withPool { client in
+            try await client.transaction(logger: logger) { connection in
+                for offset in stride(from: 0, to: events, by: 1000) {
+                    try await Outbox.append(Self.events(min(1000, events - offset), from: offset, stream: stream), on: connection, logger: logger)
+                }
+            }
+            let started = ContinuousClock.now
+            var elapsed = Duration.zero
+            try await withServices([relay(stream)]) {
+                while try await unsequenced(stream: stream, client: client) > 0 { try await Task.sleep(for: .milliseconds(5)) }
+                elapsed = ContinuousClock.now - started
+            }
+            return Double(events) / elapsed.seconds
+        }
+    }
+
+    private func unsequenced(stream: String, client: PostgresClient) async throws -> Int {
+        for try await count in try await client.query(
+            "SELECT count(*)::int FROM outbox WHERE stream = \(stream) AND seq IS NULL", logger: logger
+        ).decode(Int.self) {
+            return count
+        }
+        return 0
+    }
+
     /// With bus, relay and subscriber warmed up, commits `events` rows in one transaction and
     /// times that commit → the subscriber holding every one of them.
     func throughput(events: Int) async throws -> Throughput {
