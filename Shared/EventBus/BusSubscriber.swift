@@ -23,12 +23,16 @@ public struct BusSubscriber: Sendable {
     }
 
     public func run(handler: @escaping @Sendable ([EventEnvelope]) async throws -> Void) async throws {
-        let context = try ZMQContext()
-        defer { context.terminate() }
+        try await ZMQContext.withContext { context in try await run(context: context, handler: handler) }
+    }
+
+    private func run(context: ZMQContext, handler: @escaping @Sendable ([EventEnvelope]) async throws -> Void) async throws {
         let sockets = SubscriberSockets(configuration: configuration, logger: logger)
         let (inputs, continuation) = AsyncStream<SubscriberInput>.makeStream(bufferingPolicy: .bufferingOldest(10_000))
         let replays = Counter(label: "shouwang_subscriber_replays_total")
         try await withThrowingTaskGroup(of: Void.self) { group in
+            // However this body ends (shutdown, cancellation, a throw), the socket thread must end too.
+            defer { sockets.stop() }
             group.addTask {
                 defer { continuation.finish() }
                 try await ZMQOwnerThread.run(name: "bus.subscriber") { try sockets.run(context: context, to: continuation) }
@@ -72,7 +76,8 @@ public struct BusSubscriber: Sendable {
         }
     }
 
-    /// Hands `batch` to the handler until it succeeds (or the subscriber is cancelled).
+    /// Hands `batch` to the handler until it succeeds, or the subscriber is cancelled or
+    /// shut down (a durable consumer then resumes from its saved positions).
     private func deliver(_ batch: [EventEnvelope], to handler: @Sendable ([EventEnvelope]) async throws -> Void) async throws {
         while true {
             do {
@@ -80,8 +85,9 @@ public struct BusSubscriber: Sendable {
                 return
             } catch {
                 try Task.checkCancellation()
+                if Task.isShuttingDownGracefully { throw error }
                 logger.error("event handler failed; retrying the batch", metadata: ["error": "\(String(reflecting: error))"])
-                try await Task.sleep(for: .seconds(1))
+                try await gracefulSleep(milliseconds: 1000)
             }
         }
     }

@@ -47,12 +47,15 @@ public struct Inbox: Sendable {
 
     /// Inserts inbox rows; returns the ids that were not there yet.
     private func markProcessed(_ events: [EventEnvelope], on connection: PostgresConnection, logger: Logger) async throws -> Set<UUID> {
-        let ids = events.map(\.id), topics = events.map(\.topic.rawValue), seqs = events.map(\.seq)
+        // Rows in one global order (by id), so replicas of a consumer never lock them in opposite orders.
+        let ordered = events.sorted { $0.id.uuidString < $1.id.uuidString }
+        let ids = ordered.map(\.id), topics = ordered.map(\.topic.rawValue), seqs = ordered.map(\.seq)
         var fresh = Set<UUID>()
         for try await id in try await connection.query(
             """
             INSERT INTO inbox (consumer, event_id, topic, seq)
-            SELECT \(consumer), i, t, s FROM UNNEST(\(ids)::uuid[], \(topics)::text[], \(seqs)::bigint[]) AS e(i, t, s)
+            SELECT \(consumer), i, t, s FROM UNNEST(\(ids)::uuid[], \(topics)::text[], \(seqs)::bigint[]) WITH ORDINALITY AS e(i, t, s, o)
+            ORDER BY o
             ON CONFLICT (consumer, event_id) DO NOTHING
             RETURNING event_id
             """,
@@ -66,11 +69,12 @@ public struct Inbox: Sendable {
     private func savePositions(_ events: [EventEnvelope], on connection: PostgresConnection, logger: Logger) async throws {
         var highest: [String: Int64] = [:]
         for event in events { highest[event.topic.rawValue] = max(highest[event.topic.rawValue, default: 0], event.seq) }
-        let topics = Array(highest.keys), seqs = topics.map { highest[$0]! }
+        let topics = highest.keys.sorted(), seqs = topics.map { highest[$0]! }
         try await connection.query(
             """
             INSERT INTO consumer_positions (consumer, topic, seq)
-            SELECT \(consumer), t, s FROM UNNEST(\(topics)::text[], \(seqs)::bigint[]) AS p(t, s)
+            SELECT \(consumer), t, s FROM UNNEST(\(topics)::text[], \(seqs)::bigint[]) WITH ORDINALITY AS p(t, s, o)
+            ORDER BY o
             ON CONFLICT (consumer, topic) DO UPDATE
             SET seq = GREATEST(consumer_positions.seq, EXCLUDED.seq), updated_at = now()
             """,

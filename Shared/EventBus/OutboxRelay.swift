@@ -28,14 +28,18 @@ public struct OutboxRelay: Service {
     }
 
     public func run() async throws {
-        let context = try ZMQContext()
-        defer { context.terminate() }
-        let publisher = BusPublisher(endpoint: configuration.publishEndpoint, logger: logger)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await publisher.run(context: context) }
-            await campaign(publisher)
-            publisher.finish()
-            try await group.waitForAll()
+        try await ZMQContext.withContext { context in
+            let publisher = BusPublisher(endpoint: configuration.publishEndpoint, logger: logger)
+            // If the publisher fails (a bad endpoint), the first error cancels the campaign, whose
+            // connection closes and releases the lock for a healthy replica: never lead without a PUB.
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await publisher.run(context: context) }
+                group.addTask {
+                    await campaign(publisher)
+                    publisher.finish()
+                }
+                for try await _ in group {}
+            }
         }
     }
 
@@ -113,9 +117,11 @@ public struct OutboxRelay: Service {
                 loop: while true {
                     switch action {
                     case .sequence:
-                        let batch = try await RelaySequencer.sequenceBatch(
-                            stream: stream, limit: configuration.batchSize, on: connection, logger: logger
-                        )
+                        if Task.isShuttingDownGracefully || Task.isCancelled { break loop }
+                        // Committed before it is published: a number on the wire always exists in the database.
+                        let batch = try await connection.withTransaction(logger: logger) { transaction in
+                            try await RelaySequencer.sequenceBatch(stream: stream, limit: configuration.batchSize, on: transaction, logger: logger)
+                        }
                         publisher.publish(batch)
                         published.increment(by: batch.count)
                         action = machine.sequenced(count: batch.count, atMilliseconds: MonotonicClock.milliseconds())

@@ -23,6 +23,8 @@ struct RelayStateMachine: Sendable {
     let retryMilliseconds: Int64
     private(set) var role: Role = .standby
     private var lastHeartbeat: Int64?
+    /// The last batch came back full: more rows are waiting.
+    private var backlog = false
 
     init(batchSize: Int, heartbeatIntervalMilliseconds: Int64, retryMilliseconds: Int64) {
         self.batchSize = batchSize
@@ -50,16 +52,18 @@ struct RelayStateMachine: Sendable {
         return .sequence
     }
 
-    /// A batch was sequenced and handed to the publisher.
+    /// A batch was sequenced and handed to the publisher. Heartbeats keep their pace even
+    /// while a backlog drains, so subscribers still notice a lost tail.
     mutating func sequenced(count: Int, atMilliseconds now: Int64) -> Action {
-        if count >= batchSize { return .sequence }
-        return heartbeatDue(at: now) ? .heartbeat : .wait
+        backlog = count >= batchSize
+        if heartbeatDue(at: now) { return .heartbeat }
+        return backlog ? .sequence : .wait
     }
 
     /// Heads were published.
     mutating func heartbeatSent(atMilliseconds now: Int64) -> Action {
         lastHeartbeat = now
-        return .wait
+        return backlog ? .sequence : .wait
     }
 
     private func heartbeatDue(at now: Int64) -> Bool {

@@ -9,16 +9,16 @@ public enum ReplayClient {
     public static func fetch(
         _ request: ReplayRequest, endpoint: String, timeoutMilliseconds: Int32 = 2000
     ) async throws -> ReplayPage {
-        let context = try ZMQContext()
-        defer { context.terminate() }
-        let frames = try await ZMQOwnerThread.run(name: "bus.replay-client") { () throws -> ZMQFrames? in
-            let socket = try ZMQSocket(context, type: .dealer, lingerMilliseconds: 0)
-            defer { socket.close() }
-            try socket.setReceiveTimeout(milliseconds: timeoutMilliseconds)
-            try socket.setSendTimeout(milliseconds: timeoutMilliseconds)
-            try socket.connect(endpoint)
-            guard try socket.send([[], request.encoded()]) else { return nil }
-            return try socket.receive()
+        let frames = try await ZMQContext.withContext { context in
+            try await ZMQOwnerThread.run(name: "bus.replay-client") { () throws -> ZMQFrames? in
+                let socket = try ZMQSocket(context, type: .dealer, lingerMilliseconds: 0)
+                defer { socket.close() }
+                try socket.setReceiveTimeout(milliseconds: timeoutMilliseconds)
+                try socket.setSendTimeout(milliseconds: timeoutMilliseconds)
+                try socket.connect(endpoint)
+                guard try socket.send([[], request.encoded()]) else { return nil }
+                return try socket.receive()
+            }
         }
         guard let frames, frames.first?.isEmpty == true else {
             throw ReplayError("no reply from the bus replay endpoint \(endpoint) within \(timeoutMilliseconds) ms: is shouwang-bus running?")

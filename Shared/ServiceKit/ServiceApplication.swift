@@ -32,7 +32,7 @@ public enum ServiceApplication {
         _ description: ServiceDescription, configuration: ServiceConfiguration, logger: Logger, registry: PrometheusCollectorRegistry
     ) -> some ApplicationProtocol {
         let client = PostgresClient(configuration: configuration.database.clientConfiguration(), backgroundLogger: logger)
-        let dependencies = ServiceDependencies(client: client, configuration: configuration, logger: logger)
+        let dependencies = ServiceDependencies(service: description.name, client: client, configuration: configuration, logger: logger)
         let relay = OutboxRelay(
             configuration: RelayConfiguration(stream: description.name, database: configuration.database, publishEndpoint: configuration.bus.publish),
             logger: logger
@@ -40,7 +40,7 @@ public enum ServiceApplication {
         return Application(
             router: buildRouter(description, dependencies: dependencies, registry: registry),
             configuration: .init(address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: "shouwang-\(description.name)"),
-            services: [client, relay],
+            services: [client, relay] + description.backgroundServices(dependencies),
             logger: logger
         )
     }

@@ -13,13 +13,19 @@ public struct ServiceConfiguration: Sendable {
     public var httpHost: String
     public var httpPort: Int
     public var logLevel: Logger.Level
+    /// Signs and checks bearer tokens; every replica of every service must share it.
+    public var tokenSecret: String?
 
-    public init(database: DatabaseURL, bus: BusEndpoints, httpHost: String = "127.0.0.1", httpPort: Int, logLevel: Logger.Level = .info) {
+    public init(
+        database: DatabaseURL, bus: BusEndpoints, httpHost: String = "127.0.0.1", httpPort: Int,
+        logLevel: Logger.Level = .info, tokenSecret: String? = nil
+    ) {
         self.database = database
         self.bus = bus
         self.httpHost = httpHost
         self.httpPort = httpPort
         self.logLevel = logLevel
+        self.tokenSecret = tokenSecret
     }
 
     public static let defaultDatabaseURL = "postgres://shouwang@127.0.0.1:5432/shouwang"
@@ -50,7 +56,8 @@ public struct ServiceConfiguration: Sendable {
             ),
             httpHost: environment["SHOUWANG_HTTP_HOST"] ?? "127.0.0.1",
             httpPort: port ?? defaultHTTPPort,
-            logLevel: level ?? .info
+            logLevel: level ?? .info,
+            tokenSecret: environment["SHOUWANG_TOKEN_SECRET"].flatMap { $0.isEmpty ? nil : $0 }
         )
     }
 }

@@ -1,4 +1,5 @@
 import Hummingbird
+import ServiceLifecycle
 import Store
 
 /// What makes one Shouwang service different from another: its name (which is also its
@@ -11,14 +12,18 @@ public struct ServiceDescription: Sendable {
     public var migrations: [Migration]
     /// Adds the service's `/v1` routes.
     public var addRoutes: @Sendable (Router<BasicRequestContext>, ServiceDependencies) -> Void
+    /// Background work beside HTTP: event consumers, timers.
+    public var backgroundServices: @Sendable (ServiceDependencies) -> [any Service]
 
     public init(
         name: String, defaultHTTPPort: Int, migrations: [Migration] = [],
-        addRoutes: @escaping @Sendable (Router<BasicRequestContext>, ServiceDependencies) -> Void = { _, _ in }
+        addRoutes: @escaping @Sendable (Router<BasicRequestContext>, ServiceDependencies) -> Void = { _, _ in },
+        backgroundServices: @escaping @Sendable (ServiceDependencies) -> [any Service] = { _ in [] }
     ) {
         self.name = name
         self.defaultHTTPPort = defaultHTTPPort
         self.migrations = migrations
         self.addRoutes = addRoutes
+        self.backgroundServices = backgroundServices
     }
 }

@@ -9,6 +9,8 @@ public enum CoreMigrations {
                 """
                 DO $$ BEGIN
                   EXECUTE format('ALTER DATABASE %I SET idle_in_transaction_session_timeout = %L', current_database(), '60s');
+                EXCEPTION WHEN insufficient_privilege THEN
+                  RAISE NOTICE 'not the database owner: set idle_in_transaction_session_timeout in the deployment instead';
                 END $$
                 """,
                 """
@@ -69,6 +71,23 @@ public enum CoreMigrations {
                 )
                 """,
             ]
-        )
+        ),
+        Migration(
+            component: "core", version: 2, name: "idempotency keys",
+            statements: [
+                """
+                CREATE TABLE idempotency_keys (
+                    service text NOT NULL,
+                    key text NOT NULL,
+                    request_hash text NOT NULL,
+                    status integer,
+                    body bytea,
+                    created_at timestamptz NOT NULL DEFAULT now(),
+                    PRIMARY KEY (service, key)
+                )
+                """,
+                "CREATE INDEX idempotency_keys_age ON idempotency_keys (created_at)",
+            ]
+        ),
     ]
 }

@@ -25,7 +25,7 @@ public struct DatabaseURL: Sendable, Equatable, CustomStringConvertible {
         host = url.host?.isEmpty == false ? url.host! : "127.0.0.1"
         port = url.port ?? 5432
         username = user
-        password = url.password?.removingPercentEncoding ?? url.password
+        password = url.password
         database = name.isEmpty ? user : name
         requireTLS = url.queryItems?.contains { $0.name == "sslmode" && ["require", "verify-full", "verify-ca"].contains($0.value ?? "") } ?? false
     }

@@ -47,6 +47,25 @@ public final class ZMQContext: Sendable {
 
     deinit { terminate() }
 
+    /// Runs `body` with a new context and terminates it afterwards — on a thread of its own,
+    /// since `zmq_ctx_term` blocks while sockets linger and must not hold a thread of
+    /// Swift's cooperative pool. The context is shut down first, so owner threads still
+    /// blocked in libzmq see `ETERM` and close their sockets.
+    public static func withContext<Result: Sendable>(
+        ioThreads: Int32 = 1, _ body: (ZMQContext) async throws -> Result
+    ) async throws -> Result {
+        let context = try ZMQContext(ioThreads: ioThreads)
+        let result: Swift.Result<Result, any Error>
+        do {
+            result = .success(try await body(context))
+        } catch {
+            result = .failure(error)
+        }
+        context.shutdown()
+        _ = try? await ZMQOwnerThread.run(name: "zmq.terminate") { context.terminate() }
+        return try result.get()
+    }
+
     /// The libzmq version linked at run time, e.g. `"4.3.4"`.
     public static var libraryVersion: String {
         var major: Int32 = 0, minor: Int32 = 0, patch: Int32 = 0

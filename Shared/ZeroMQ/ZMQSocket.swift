@@ -113,6 +113,7 @@ public final class ZMQSocket {
     public func receive(wait: Bool = true) throws(ZMQError) -> ZMQFrames? {
         let socket = try open("receive")
         var frames: ZMQFrames = []
+        var more = false
         repeat {
             zmq_msg_init(frame)
             defer { zmq_msg_close(frame) }
@@ -125,7 +126,8 @@ public final class ZMQSocket {
             let size = zmq_msg_size(frame)
             let bytes = zmq_msg_data(frame)
             frames.append(size == 0 ? [] : [UInt8](UnsafeRawBufferPointer(start: bytes, count: size)))
-        } while zmq_msg_more(frame) == 1
+            more = zmq_msg_more(frame) == 1  // read before the part is closed
+        } while more
         return frames
     }
 

@@ -31,6 +31,16 @@ import Testing
         #expect(relay.sequenced(count: 99, atMilliseconds: 20) == .wait)
     }
 
+    @Test func aDrainingBacklogStillSendsHeartbeatsThenGoesOn() {
+        var relay = machine()
+        _ = relay.lockAnswered(acquired: true)
+        _ = relay.heartbeatSent(atMilliseconds: 0)
+        #expect(relay.sequenced(count: 100, atMilliseconds: 500) == .sequence)
+        #expect(relay.sequenced(count: 100, atMilliseconds: 1000) == .heartbeat)
+        #expect(relay.heartbeatSent(atMilliseconds: 1001) == .sequence)
+        #expect(relay.sequenced(count: 3, atMilliseconds: 1002) == .wait)
+    }
+
     @Test func heartbeatsFollowTheInterval() {
         var relay = machine()
         _ = relay.lockAnswered(acquired: true)

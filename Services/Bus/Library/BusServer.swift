@@ -20,8 +20,10 @@ public struct BusServer: Service {
     }
 
     public func run() async throws {
-        let context = try ZMQContext(ioThreads: 2)
-        defer { context.terminate() }
+        try await ZMQContext.withContext(ioThreads: 2) { context in try await run(context: context) }
+    }
+
+    private func run(context: ZMQContext) async throws {
         let proxy = BusProxy(publishEndpoint: endpoints.publish, subscribeEndpoint: endpoints.subscribe, logger: logger)
         let replay = ReplayServer(endpoint: endpoints.replay, store: ReplayStore(client: client, logger: logger), logger: logger)
         try await withTaskCancellationHandler {

@@ -19,19 +19,25 @@ public struct ProblemDetails: HTTPResponseError, Sendable, Codable, Equatable {
     public var statusCode: Int
     public var detail: String?
     public var errors: [FieldError]?
+    /// A related resource, e.g. the earlier record a duplicate points to.
+    public var related: String?
 
     public var status: HTTPResponse.Status { .init(code: statusCode) }
 
     enum CodingKeys: String, CodingKey {
-        case type, title, statusCode = "status", detail, errors
+        case type, title, statusCode = "status", detail, errors, related
     }
 
-    public init(status: HTTPResponse.Status, title: String? = nil, detail: String? = nil, errors: [FieldError]? = nil, type: String = "about:blank") {
+    public init(
+        status: HTTPResponse.Status, title: String? = nil, detail: String? = nil, errors: [FieldError]? = nil,
+        related: String? = nil, type: String = "about:blank"
+    ) {
         self.type = type
         self.title = title ?? status.reasonPhrase
         self.statusCode = status.code
         self.detail = detail
         self.errors = errors
+        self.related = related
     }
 
     /// A 422 listing every invalid field.

@@ -1,0 +1,60 @@
+import Foundation
+import Hummingbird
+import Models
+
+extension Request {
+    /// Decodes the JSON body; a body that is not JSON of the expected shape is a 400 whose
+    /// `errors` name the offending field.
+    public func decodeJSON<T: Decodable>(as type: T.Type, context: some RequestContext, maximumBytes: Int = 4 << 20) async throws -> T {
+        try await readJSON(as: type, context: context, maximumBytes: maximumBytes).value
+    }
+
+    /// Decodes the JSON body and also returns its bytes (for an idempotency key's hash).
+    public func readJSON<T: Decodable>(
+        as type: T.Type, context: some RequestContext, maximumBytes: Int = 4 << 20
+    ) async throws -> (value: T, bytes: [UInt8]) {
+        let buffer: ByteBuffer
+        do {
+            buffer = try await body.collect(upTo: maximumBytes)
+        } catch {
+            throw ProblemDetails(status: .contentTooLarge, detail: "The body is larger than \(maximumBytes / 1024) KiB.")
+        }
+        do {
+            return (try JSONDecoder().decode(T.self, from: Data(buffer: buffer)), Array(buffer: buffer))
+        } catch let error as DecodingError {
+            throw ProblemDetails(status: .badRequest, title: "Unreadable body", detail: "The body is not the JSON this endpoint expects.", errors: [error.fieldError])
+        }
+    }
+}
+
+extension DecodingError {
+    var fieldError: ProblemDetails.FieldError {
+        func path(_ context: Context) -> String {
+            context.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: "/")
+        }
+        switch self {
+        case .typeMismatch(let type, let context): return .init(field: path(context), message: "must be a \(type)")
+        case .valueNotFound(_, let context): return .init(field: path(context), message: "is required")
+        case .keyNotFound(let key, let context): return .init(field: (path(context) + "/" + key.stringValue).trimmingCharacters(in: ["/"]), message: "is required")
+        case .dataCorrupted(let context): return .init(field: path(context), message: context.debugDescription)
+        @unknown default: return .init(field: "", message: "is not valid JSON")
+        }
+    }
+}
+
+/// A JSON response with a status.
+public enum JSONResponse {
+    public static func make(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
+        Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: try encode(value))))
+    }
+
+    public static func encode(_ value: some Encodable) throws -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(Models.Timestamp.format(date))
+        }
+        return Array(try encoder.encode(value))
+    }
+}
