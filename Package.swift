@@ -36,6 +36,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
@@ -81,6 +82,7 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "Shared/ServiceKit",
             swiftSettings: swiftSettings
@@ -140,6 +142,16 @@ let package = Package(
                     "ServiceKit", "Intake", "Bus", "EventBus", "TestSupport",
                     .product(name: "HummingbirdTesting", package: "hummingbird"),
                     .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                ],
+                swiftSettings: swiftSettings
+            ),
+            .testTarget(
+                name: "IntakeTests",
+                dependencies: [
+                    "Intake", "ServiceKit", "EventBus", "Models", "Store", "TestSupport",
+                    .product(name: "HummingbirdTesting", package: "hummingbird"),
+                    .product(name: "Hummingbird", package: "hummingbird"),
+                    .product(name: "PostgresNIO", package: "postgres-nio"),
                 ],
                 swiftSettings: swiftSettings
             ),

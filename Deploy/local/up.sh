@@ -15,8 +15,13 @@ say "building (the first build takes several minutes)"
 swift build
 BIN="$(swift build --show-bin-path)"
 
+# One token secret for every local process, kept across restarts so issued tokens stay valid.
+[ -f "$LOCAL/token-secret" ] || head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$LOCAL/token-secret"
+export SHOUWANG_TOKEN_SECRET="$(cat "$LOCAL/token-secret")"
+
 cat >"$LOCAL/env" <<ENV
 export SHOUWANG_DATABASE_URL=$SHOUWANG_DATABASE_URL
+export SHOUWANG_TOKEN_SECRET=$SHOUWANG_TOKEN_SECRET
 export PATH="$BIN:\$PATH"
 ENV
 
@@ -51,6 +56,7 @@ Shouwang is running.
   services   intake :8081  matching :8082  supplies :8083  outreach :8084  (/healthz /readyz /metrics)
   logs       $LOCAL/logs/      pids  $LOCAL/run/
   CLI        source .local/env && shouwang tail '' --from 0
+  token      shouwang token --role operator --subject me   (then: curl -H "Authorization: Bearer …")
   stop       Deploy/local/down.sh
 DONE
         exit 0

@@ -1,4 +1,5 @@
 import Foundation
+import Store
 import Testing
 import TestSupport
 
@@ -14,7 +15,7 @@ import TestSupport
         }
         #expect(outputs.filter { $0.contains("applied core/1") }.count == 1)
         #expect(outputs.filter { $0.contains("schema is up to date") }.count == 4)
-        #expect(try await suite.database.scalar("SELECT count(*)::int FROM schema_migrations WHERE component = 'core'", as: Int.self) == 1)
+        #expect(try await suite.database.scalar("SELECT count(*)::int FROM schema_migrations WHERE component = 'core'", as: Int.self) == CoreMigrations.all.count)
     }
 
     @Test(arguments: ["shouwang-intake", "shouwang-matching", "shouwang-supplies", "shouwang-outreach"])

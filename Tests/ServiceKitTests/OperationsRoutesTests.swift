@@ -18,7 +18,7 @@ import TestSupport
         let database = try await TestDatabase.create()
         try await database.withClient { client in
             let configuration = ServiceConfiguration(database: database.url, bus: bus, httpPort: 0)
-            let dependencies = ServiceDependencies(client: client, configuration: configuration, logger: .test)
+            let dependencies = ServiceDependencies(service: "intake", client: client, configuration: configuration, logger: .test)
             var description = IntakeService.description
             description.addRoutes = { router, _ in
                 router.get("/v1/fail") { _, _ -> String in

@@ -1,0 +1,45 @@
+import ArgumentParser
+import Foundation
+import Models
+import ServiceKit
+
+struct TokenCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "token",
+        abstract: "Issue a bearer token for a role and an area (signed with SHOUWANG_TOKEN_SECRET).",
+        discussion: """
+            Roles: operator, staff, dispatcher, caller, device. A street's staff get the street's code \
+            (320505-004) and see that street only; an operator without --area sees the whole city. \
+            The subject is an opaque id for audit trails, never a name or phone number.
+            """
+    )
+
+    @Option(help: "operator, staff, dispatcher, caller or device.")
+    var role: String
+
+    @Option(help: "Area code of the scope, e.g. 320505-004 (omit only for a city-wide operator).")
+    var area: String?
+
+    @Option(help: "Opaque id of the holder, recorded in histories (e.g. staff-0042).")
+    var subject: String
+
+    @Option(help: "Days until the token expires.")
+    var days: Int = 30
+
+    func run() async throws {
+        guard let secret = ProcessInfo.processInfo.environment["SHOUWANG_TOKEN_SECRET"], !secret.isEmpty else {
+            throw ValidationError("SHOUWANG_TOKEN_SECRET is not set; use the secret the services run with (up.sh writes it to .local/env)")
+        }
+        guard let role = AccessRole(rawValue: role) else {
+            throw ValidationError("--role must be one of \(AccessRole.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        let scope = try area.map { text in
+            guard let code = AreaCode(text) else { throw ValidationError("--area must be an area code like 320505-004") }
+            return code
+        }
+        if scope == nil && role != .operator { throw ValidationError("only an operator may have no --area") }
+        guard (1...366).contains(days) else { throw ValidationError("--days must be 1–366") }
+        let token = AccessToken(subject: subject, role: role, area: scope, expiresAt: Date().addingTimeInterval(Double(days) * 86_400))
+        print(try TokenSigner(secret: secret).issue(token))
+    }
+}

@@ -1,0 +1,50 @@
+import EventBus
+import Foundation
+import Logging
+import Models
+import PostgresNIO
+import ServiceLifecycle
+import Store
+
+/// Moves residents' requests along as the other services report on them (assigned,
+/// supplies reserved, delivered, completed, followed up), so the resident and the station
+/// see one status. One durable consumer per producing stream; the inbox makes each event's
+/// effect happen once across restarts and replicas.
+struct RequestProgressConsumer: Service {
+    let stream: String
+    let endpoints: BusEndpoints
+    let client: PostgresClient
+    let logger: Logger
+
+    func run() async throws {
+        let inbox = Inbox(consumer: "intake.request-progress.\(stream)")
+        let positions = try await inbox.positions(client: client, logger: logger)
+        let subscriber = BusSubscriber(
+            configuration: SubscriberConfiguration(endpoints: endpoints, prefix: stream + ".", start: .after(positions)), logger: logger
+        )
+        try await subscriber.run { batch in
+            try await inbox.process(batch, client: client, logger: logger) { event, connection in
+                try await apply(event, on: connection)
+            }
+        }
+    }
+
+    private func apply(_ event: EventEnvelope, on connection: PostgresConnection) async throws {
+        guard let next = WorkOrderProgress.status(forTopic: event.topic.rawValue),
+            let id = event.data["requestId"]?.stringValue.flatMap(UUID.init(uuidString:))
+        else { return }
+        let store = RequestStore(connection: connection, logger: logger)
+        guard var summary = try await store.lock(id) else {
+            logger.warning("event names an unknown request", metadata: ["topic": "\(event.topic)", "event": "\(event.id)"])
+            return
+        }
+        var progress = WorkOrderProgress(status: summary.status)
+        let previous = summary.status
+        guard progress.advance(to: next) else { return }
+        summary.status = progress.status
+        try await store.update(
+            summary, from: previous, cause: event.topic.rawValue, actor: event.stream, topic: "intake.request.status-changed",
+            extra: ["cause": .string(event.topic.rawValue)]
+        )
+    }
+}

@@ -1,0 +1,159 @@
+import Store
+
+/// Intake's own tables. Intake is their only writer; other services read them or react to
+/// intake's events.
+enum IntakeMigrations {
+    static let all: [Migration] = [
+        Migration(
+            component: "intake", version: 1, name: "geography, organizations, volunteers, requests, testing",
+            statements: [
+                """
+                CREATE TABLE areas (
+                    code text PRIMARY KEY,
+                    parent text REFERENCES areas (code),
+                    level text NOT NULL CHECK (level IN ('district', 'street', 'community', 'compound')),
+                    name text NOT NULL,
+                    population integer
+                )
+                """,
+                "CREATE INDEX areas_parent ON areas (parent)",
+                """
+                CREATE TABLE organizations (
+                    id uuid PRIMARY KEY,
+                    kind text NOT NULL,
+                    name text NOT NULL,
+                    area text NOT NULL REFERENCES areas (code),
+                    created_at timestamptz NOT NULL DEFAULT now()
+                )
+                """,
+                """
+                CREATE TABLE teams (
+                    id uuid PRIMARY KEY,
+                    organization_id uuid REFERENCES organizations (id),
+                    name text NOT NULL,
+                    area text NOT NULL REFERENCES areas (code),
+                    created_at timestamptz NOT NULL DEFAULT now()
+                )
+                """,
+                """
+                CREATE TABLE recruitment_calls (
+                    id uuid PRIMARY KEY,
+                    organization_id uuid NOT NULL REFERENCES organizations (id),
+                    area text NOT NULL REFERENCES areas (code),
+                    title text NOT NULL,
+                    roles text[] NOT NULL,
+                    headcount integer NOT NULL,
+                    deadline timestamptz NOT NULL,
+                    created_at timestamptz NOT NULL DEFAULT now()
+                )
+                """,
+                """
+                CREATE TABLE volunteers (
+                    id uuid PRIMARY KEY,
+                    seq bigserial UNIQUE,
+                    name text NOT NULL,
+                    mobile text NOT NULL,
+                    id_number text NOT NULL UNIQUE,
+                    birth_year integer NOT NULL,
+                    community text NOT NULL REFERENCES areas (code),
+                    team_id uuid REFERENCES teams (id),
+                    call_id uuid REFERENCES recruitment_calls (id),
+                    skills text[] NOT NULL DEFAULT '{}',
+                    availability jsonb NOT NULL DEFAULT '[]',
+                    health jsonb NOT NULL,
+                    status text NOT NULL DEFAULT 'pending',
+                    trained boolean NOT NULL DEFAULT false,
+                    insured boolean NOT NULL DEFAULT false,
+                    created_at timestamptz NOT NULL DEFAULT now(),
+                    updated_at timestamptz NOT NULL DEFAULT now()
+                )
+                """,
+                "CREATE INDEX volunteers_scope ON volunteers (community text_pattern_ops, seq)",
+                "CREATE INDEX volunteers_call ON volunteers (call_id)",
+                """
+                CREATE TABLE volunteer_history (
+                    volunteer_id uuid NOT NULL REFERENCES volunteers (id),
+                    at timestamptz NOT NULL DEFAULT now(),
+                    action text NOT NULL,
+                    status text NOT NULL,
+                    reason text,
+                    actor text NOT NULL
+                )
+                """,
+                "CREATE INDEX volunteer_history_volunteer ON volunteer_history (volunteer_id, at)",
+                """
+                CREATE TABLE requests (
+                    id uuid PRIMARY KEY,
+                    seq bigserial UNIQUE,
+                    category text NOT NULL,
+                    details jsonb NOT NULL DEFAULT '{}',
+                    urgency text NOT NULL,
+                    compound text NOT NULL REFERENCES areas (code),
+                    address text NOT NULL,
+                    zone text NOT NULL,
+                    contact_name text NOT NULL,
+                    contact_phone text NOT NULL,
+                    filed_by text NOT NULL,
+                    household_key text NOT NULL,
+                    status text NOT NULL DEFAULT 'open',
+                    probable_duplicate_of uuid REFERENCES requests (id),
+                    merged_into uuid REFERENCES requests (id),
+                    created_at timestamptz NOT NULL DEFAULT now(),
+                    updated_at timestamptz NOT NULL DEFAULT now()
+                )
+                """,
+                "CREATE INDEX requests_scope ON requests (compound text_pattern_ops, seq)",
+                "CREATE INDEX requests_household ON requests (household_key, category, created_at)",
+                """
+                CREATE TABLE request_history (
+                    request_id uuid NOT NULL REFERENCES requests (id),
+                    at timestamptz NOT NULL DEFAULT now(),
+                    status text NOT NULL,
+                    cause text NOT NULL,
+                    actor text NOT NULL
+                )
+                """,
+                "CREATE INDEX request_history_request ON request_history (request_id, at)",
+                """
+                CREATE TABLE testing_rounds (
+                    id uuid PRIMARY KEY,
+                    name text NOT NULL,
+                    area text NOT NULL REFERENCES areas (code),
+                    starts_at timestamptz NOT NULL,
+                    ends_at timestamptz NOT NULL,
+                    created_at timestamptz NOT NULL DEFAULT now()
+                )
+                """,
+                """
+                CREATE TABLE testing_sites (
+                    id uuid PRIMARY KEY,
+                    round_id uuid NOT NULL REFERENCES testing_rounds (id),
+                    area text NOT NULL REFERENCES areas (code),
+                    name text NOT NULL,
+                    opens_at text NOT NULL,
+                    closes_at text NOT NULL,
+                    expected_population integer NOT NULL
+                )
+                """,
+                "CREATE INDEX testing_sites_round ON testing_sites (round_id)",
+                """
+                CREATE TABLE checkins (
+                    seq bigserial PRIMARY KEY,
+                    round_id uuid NOT NULL REFERENCES testing_rounds (id),
+                    site_id uuid NOT NULL REFERENCES testing_sites (id),
+                    resident_code text NOT NULL,
+                    tube_barcode text NOT NULL,
+                    sample_group text,
+                    scanned_at timestamptz NOT NULL,
+                    operator text NOT NULL,
+                    retest boolean NOT NULL DEFAULT false,
+                    recorded_at timestamptz NOT NULL DEFAULT now()
+                )
+                """,
+                "CREATE UNIQUE INDEX checkins_tube ON checkins (tube_barcode)",
+                "CREATE UNIQUE INDEX checkins_once_per_round ON checkins (round_id, resident_code) WHERE NOT retest",
+                "CREATE INDEX checkins_site ON checkins (site_id)",
+            ]
+        )
+    ]
+}

@@ -1,0 +1,68 @@
+import Foundation
+import Models
+import ServiceKit
+
+/// A resident's request as submitted (by the resident, an operator, a volunteer or outreach).
+struct RequestForm: Decodable {
+    struct Details: Codable, Sendable {
+        var drugName: String?
+        var dose: String?
+        var note: String?
+    }
+
+    var category: String?
+    var details: Details?
+    var urgency: String?
+    var compound: String?
+    var address: String?
+    var zone: String?
+    var contactName: String?
+    var contactPhone: String?
+    var filedBy: String?
+}
+
+/// A request that passed every check that needs no database.
+struct NewRequest: Sendable {
+    var category: WorkOrderCategory
+    var detailsJSON: String
+    var urgency: Urgency
+    var compound: AreaCode
+    var address: String
+    var zone: ZoneStatus
+    var contactName: String
+    var contactPhone: MobileNumber
+    var filedBy: FiledBy
+
+    var householdKey: String { HouseholdKey.make(compound: compound, address: address) }
+}
+
+extension RequestForm {
+    func validated() throws(ProblemDetails) -> NewRequest {
+        var validator = FieldValidator()
+        let category: WorkOrderCategory? = validator.oneOf(category, "category")
+        var details: [String: JSONValue] = [:]
+        if let drug = validator.text(self.details?.drugName, "details/drugName", maxLength: 100, optional: true) { details["drugName"] = .string(drug) }
+        if let dose = validator.text(self.details?.dose, "details/dose", maxLength: 100, optional: true) { details["dose"] = .string(dose) }
+        if let note = validator.text(self.details?.note, "details/note", maxLength: 1000, optional: true) { details["note"] = .string(note) }
+        // A medicine run needs the drug and dose confirmed before anyone buys anything.
+        if category == .medicine {
+            if details["drugName"] == nil { validator.fail("details/drugName", "is required for medicine") }
+            if details["dose"] == nil { validator.fail("details/dose", "is required for medicine") }
+        }
+        let urgency: Urgency? = validator.oneOf(urgency, "urgency")
+        let compound = validator.area(compound, "compound", level: .compound)
+        let address = validator.text(address, "address", maxLength: 200)
+        let zone: ZoneStatus? = validator.oneOf(zone, "zone")
+        let contactName = validator.text(contactName, "contactName", maxLength: 50)
+        let contactPhone = validator.mobile(contactPhone, "contactPhone")
+        let filedBy: FiledBy? = validator.oneOf(filedBy, "filedBy")
+        try validator.check()
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return NewRequest(
+            category: category!, detailsJSON: String(decoding: (try? encoder.encode(JSONValue.object(details))) ?? Data("{}".utf8), as: UTF8.self),
+            urgency: urgency!, compound: compound!, address: address!, zone: zone!, contactName: contactName!,
+            contactPhone: contactPhone!, filedBy: filedBy!
+        )
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+import Models
+
+/// One scan at a sampling point: resident code, tube, mixed-sample group (10-in-1).
+struct CheckinInput: Codable, Sendable {
+    var roundId: UUID?
+    var siteId: UUID?
+    var residentCode: String?
+    var tubeBarcode: String?
+    var sampleGroup: String?
+    var scannedAt: String?
+    var `operator`: String?
+    var retest: Bool?
+}
+
+/// A check-in that passed the checks that need no database.
+struct Checkin: Sendable, Equatable {
+    var index: Int
+    var round: UUID
+    var site: UUID
+    var residentCode: String
+    var tubeBarcode: String
+    var sampleGroup: String?
+    var scannedAt: Date
+    var operatorCode: String
+    var retest: Bool
+}
+
+/// The answer for one item of a batch, so a device in the field knows exactly what to
+/// resend (nothing, for accepted and duplicate items).
+struct CheckinResult: Codable, Sendable, Equatable {
+    enum Status: String, Codable, Sendable {
+        case accepted, duplicate, invalid
+    }
+
+    var index: Int
+    var status: Status
+    var reason: String?
+}
+
+extension CheckinInput {
+    /// Checks one item's fields; returns the check-in or why it is invalid.
+    func validated(index: Int, now: Date = Date()) -> Result<Checkin, CheckinProblem> {
+        var problems: [(field: String, message: String)] = []
+        func code(_ value: String?, _ name: String, _ lengths: ClosedRange<Int>) -> String? {
+            guard let value, !value.isEmpty else {
+                problems.append((name, "is required"))
+                return nil
+            }
+            guard lengths.contains(value.count), value.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) else {
+                problems.append((name, "must be \(lengths.lowerBound)–\(lengths.upperBound) letters, digits or '-'"))
+                return nil
+            }
+            return value
+        }
+        if roundId == nil { problems.append(("roundId", "is required")) }
+        if siteId == nil { problems.append(("siteId", "is required")) }
+        let resident = code(residentCode, "residentCode", 4...64)
+        let tube = code(tubeBarcode, "tubeBarcode", 6...32)
+        let group = sampleGroup.flatMap { $0.isEmpty ? nil : $0 }
+        if let group, group.count > 32 { problems.append(("sampleGroup", "must be at most 32 characters")) }
+        let operatorCode = code(self.operator, "operator", 1...64)
+        var scanned: Date?
+        if let text = scannedAt {
+            scanned = Timestamp.parse(text)
+            if scanned == nil { problems.append(("scannedAt", "must be an RFC 3339 time")) } else if scanned! > now.addingTimeInterval(120) {
+                problems.append(("scannedAt", "must not be in the future"))
+            }
+        } else {
+            problems.append(("scannedAt", "is required"))
+        }
+        guard problems.isEmpty else { return .failure(CheckinProblem(fields: problems)) }
+        return .success(Checkin(
+            index: index, round: roundId!, site: siteId!, residentCode: resident!, tubeBarcode: tube!, sampleGroup: group,
+            scannedAt: scanned!, operatorCode: operatorCode!, retest: retest ?? false
+        ))
+    }
+}
+
+/// Why an item is invalid, field by field.
+struct CheckinProblem: Error, Sendable {
+    var fields: [(field: String, message: String)]
+    var description: String { fields.map { "\($0.field) \($0.message)" }.joined(separator: "; ") }
+}

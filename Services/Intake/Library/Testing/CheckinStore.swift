@@ -1,0 +1,92 @@
+import EventBus
+import Foundation
+import Logging
+import Models
+import PostgresNIO
+import Store
+
+/// Writes a batch of check-ins in one statement, relying on the natural keys (tube
+/// barcode; one sample per resident per round unless a retest) so a resent batch — to
+/// this replica or another — is stored once and answered the same way.
+struct CheckinStore {
+    let connection: PostgresConnection
+    let logger: Logger
+
+    struct Site {
+        var round: UUID
+        var area: AreaCode
+    }
+
+    /// The sites named by `checkins`, with their round and area.
+    func sites(_ ids: Set<UUID>) async throws -> [UUID: Site] {
+        var sites: [UUID: Site] = [:]
+        for try await (id, round, area) in try await connection.query(
+            "SELECT id, round_id, area FROM testing_sites WHERE id = ANY(\(Array(ids)))", logger: logger
+        ).decode((UUID, UUID, String).self) {
+            sites[id] = Site(round: round, area: AreaCode(area)!)
+        }
+        return sites
+    }
+
+    /// Inserts what is new; returns the results of the items given, in their order.
+    func record(_ checkins: [Checkin], sites: [UUID: Site]) async throws -> [CheckinResult] {
+        guard !checkins.isEmpty else { return [] }
+        var inserted = Set<String>()
+        for try await tube in try await connection.query(
+            """
+            INSERT INTO checkins (round_id, site_id, resident_code, tube_barcode, sample_group, scanned_at, operator, retest)
+            SELECT r, s, c, t, NULLIF(g, ''), a, o, x
+            FROM UNNEST(\(checkins.map(\.round))::uuid[], \(checkins.map(\.site))::uuid[], \(checkins.map(\.residentCode))::text[],
+                        \(checkins.map(\.tubeBarcode))::text[], \(checkins.map { $0.sampleGroup ?? "" })::text[],
+                        \(checkins.map(\.scannedAt))::timestamptz[], \(checkins.map(\.operatorCode))::text[], \(checkins.map(\.retest))::bool[])
+                 WITH ORDINALITY AS i(r, s, c, t, g, a, o, x, n)
+            ORDER BY n
+            ON CONFLICT DO NOTHING
+            RETURNING tube_barcode
+            """,
+            logger: logger
+        ).decode(String.self) {
+            inserted.insert(tube)
+        }
+        let rejected = checkins.filter { !inserted.contains($0.tubeBarcode) }
+        let existing = try await existingTubes(rejected.map(\.tubeBarcode))
+        var seen = Set<String>()
+        var results: [CheckinResult] = []
+        for checkin in checkins {
+            // The first occurrence of a new tube in this batch is the accepted one.
+            if inserted.contains(checkin.tubeBarcode) && seen.insert(checkin.tubeBarcode).inserted {
+                results.append(CheckinResult(index: checkin.index, status: .accepted))
+            } else if let owner = existing[checkin.tubeBarcode], owner.resident == checkin.residentCode, owner.round == checkin.round {
+                results.append(CheckinResult(index: checkin.index, status: .duplicate, reason: "already recorded"))
+            } else if existing[checkin.tubeBarcode] != nil || seen.contains(checkin.tubeBarcode) {
+                results.append(CheckinResult(index: checkin.index, status: .duplicate, reason: "tube barcode already used for another sample"))
+            } else {
+                results.append(CheckinResult(index: checkin.index, status: .duplicate, reason: "resident already checked in this round; send retest: true for a second sample"))
+            }
+        }
+        try await announce(checkins.filter { inserted.contains($0.tubeBarcode) }, sites: sites)
+        return results
+    }
+
+    private func existingTubes(_ tubes: [String]) async throws -> [String: (resident: String, round: UUID)] {
+        guard !tubes.isEmpty else { return [:] }
+        var owners: [String: (resident: String, round: UUID)] = [:]
+        for try await (tube, resident, round) in try await connection.query(
+            "SELECT tube_barcode, resident_code, round_id FROM checkins WHERE tube_barcode = ANY(\(tubes))", logger: logger
+        ).decode((String, String, UUID).self) {
+            owners[tube] = (resident, round)
+        }
+        return owners
+    }
+
+    /// One `intake.checkins.recorded` per site of the accepted items: counts and tubes only.
+    private func announce(_ accepted: [Checkin], sites: [UUID: Site]) async throws {
+        var seen = Set<String>()
+        let unique = accepted.filter { seen.insert($0.tubeBarcode).inserted }
+        let bySite = Dictionary(grouping: unique, by: \.site)
+        let events = bySite.keys.sorted { $0.uuidString < $1.uuidString }.map { site in
+            IntakeEvents.checkinsRecorded(batch: UUID(), round: sites[site]!.round, site: site, area: sites[site]!.area, tubes: bySite[site]!.map(\.tubeBarcode))
+        }
+        try await Outbox.append(events, on: connection, logger: logger)
+    }
+}

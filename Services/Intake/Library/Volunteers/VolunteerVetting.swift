@@ -1,0 +1,80 @@
+/// Where a volunteer stands with their station.
+public enum VolunteerStatus: String, Sendable, Codable, CaseIterable {
+    /// Signed up; the station has not checked the health declaration yet.
+    case pending
+    case verified
+    case rejected
+    /// Taken off duty (symptoms reported, a yellow code…) until reinstated.
+    case suspended
+    /// Left for good, at their request or the station's.
+    case withdrawn
+}
+
+/// What station staff do to a volunteer's record.
+public enum VettingAction: String, Sendable, Codable, CaseIterable {
+    case verify, reject, suspend, reinstate, withdraw
+    case recordTraining = "record-training"
+    case recordInsurance = "record-insurance"
+}
+
+/// A volunteer's vetting as a value-type state machine: which actions are allowed from
+/// which status, and when the volunteer is eligible for duty (verified, trained and
+/// insured — the rule of the seeds: checked one by one, trained online, insured).
+public struct VolunteerVetting: Sendable, Equatable {
+    public var status: VolunteerStatus
+    public var trained: Bool
+    public var insured: Bool
+
+    public init(status: VolunteerStatus = .pending, trained: Bool = false, insured: Bool = false) {
+        self.status = status
+        self.trained = trained
+        self.insured = insured
+    }
+
+    /// Only a verified, trained and insured volunteer may be rostered or dispatched.
+    public var isEligible: Bool { status == .verified && trained && insured }
+
+    /// Why an action cannot be taken now.
+    public struct Refusal: Error, Equatable, Sendable, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// Applies `action`; a reason is required to reject or suspend.
+    public mutating func apply(_ action: VettingAction, reason: String?) throws(Refusal) {
+        func refuse(_ text: String) -> Refusal { Refusal(description: text) }
+        switch action {
+        case .verify:
+            guard status == .pending || status == .rejected else { throw refuse("only a pending or rejected declaration can be verified (status is \(status.rawValue))") }
+            status = .verified
+        case .reject:
+            guard status == .pending else { throw refuse("only a pending declaration can be rejected (status is \(status.rawValue))") }
+            guard reason != nil else { throw refuse("a rejection needs a reason the volunteer can act on") }
+            status = .rejected
+        case .suspend:
+            guard status == .verified else { throw refuse("only a verified volunteer can be suspended (status is \(status.rawValue))") }
+            guard reason != nil else { throw refuse("a suspension needs a reason") }
+            status = .suspended
+        case .reinstate:
+            guard status == .suspended else { throw refuse("only a suspended volunteer can be reinstated (status is \(status.rawValue))") }
+            status = .verified
+        case .withdraw:
+            guard status != .withdrawn else { throw refuse("the volunteer has already withdrawn") }
+            status = .withdrawn
+        case .recordTraining, .recordInsurance:
+            guard status != .withdrawn && status != .rejected else { throw refuse("training and insurance are recorded for active volunteers only") }
+            if action == .recordTraining { trained = true } else { insured = true }
+        }
+    }
+
+    /// The event topic announcing the result of `action`.
+    public static func topic(for action: VettingAction) -> String {
+        switch action {
+        case .verify: "intake.volunteer.verified"
+        case .reject: "intake.volunteer.rejected"
+        case .suspend: "intake.volunteer.suspended"
+        case .reinstate: "intake.volunteer.reinstated"
+        case .withdraw: "intake.volunteer.withdrawn"
+        case .recordTraining, .recordInsurance: "intake.volunteer.updated"
+        }
+    }
+}
