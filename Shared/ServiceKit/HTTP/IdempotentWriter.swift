@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import Hummingbird
 import Logging
+import Models
 import PostgresNIO
 import Store
 
@@ -86,10 +87,18 @@ public struct IdempotentWriter: Sendable {
         throw ProblemDetails(status: .conflict, detail: "A request with this Idempotency-Key is still being processed; retry shortly.")
     }
 
+    /// The request's fingerprint; a JSON body is hashed in a canonical form (sorted keys, no
+    /// whitespace), so a client that re-serialises the same data is still recognised.
     static func hash(method: String, path: String, body: [UInt8]) -> String {
         var hasher = SHA256()
         hasher.update(data: Array("\(method) \(path)\n".utf8))
-        hasher.update(data: body)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        if let value = try? JSONParser.parse(body), let canonical = try? encoder.encode(value) {
+            hasher.update(data: canonical)
+        } else {
+            hasher.update(data: body)
+        }
         return hasher.finalize().map { String(format: "%02x", $0) }.joined()
     }
 }
