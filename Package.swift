@@ -157,7 +157,10 @@ let package = Package(
             ),
             .testTarget(
                 name: "EndToEndTests",
-                dependencies: ["TestSupport", "Store", "Models", "EventBus", .product(name: "PostgresNIO", package: "postgres-nio")],
+                dependencies: [
+                    "TestSupport", "Store", "Models", "EventBus", "ServiceKit",
+                    .product(name: "PostgresNIO", package: "postgres-nio"),
+                ],
                 swiftSettings: swiftSettings
             ),
         ]
