@@ -4,12 +4,13 @@ import PackageDescription
 let swiftSettings: [SwiftSetting] = [.swiftLanguageMode(.v6)]
 
 /// One library target per service (its logic, testable in-process) plus a thin executable.
-func service(_ name: String, executable: String, dependencies: [Target.Dependency] = []) -> [Target] {
+func service(_ name: String, executable: String, resources: [Resource]? = nil) -> [Target] {
     [
         .target(
             name: name,
-            dependencies: ["ServiceKit", "EventBus", "Store", "Models", .product(name: "Hummingbird", package: "hummingbird")] + dependencies,
+            dependencies: ["ServiceKit", "EventBus", "Store", "Models", .product(name: "Hummingbird", package: "hummingbird")],
             path: "Services/\(name)/Library",
+            resources: resources,
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -116,7 +117,7 @@ let package = Package(
         ),
         .executableTarget(name: "shouwang", dependencies: ["Operator"], path: "Services/CLI/Main", swiftSettings: swiftSettings),
     ]
-        + service("Intake", executable: "shouwang-intake")
+        + service("Intake", executable: "shouwang-intake", resources: [.copy("openapi.json")])
         + service("Matching", executable: "shouwang-matching")
         + service("Supplies", executable: "shouwang-supplies")
         + service("Outreach", executable: "shouwang-outreach")

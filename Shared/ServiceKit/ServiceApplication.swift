@@ -23,6 +23,11 @@ public enum ServiceApplication {
             readiness: ReadinessProbe(client: dependencies.client, replayEndpoint: dependencies.configuration.bus.replay, logger: dependencies.logger),
             registry: registry
         )
+        if let document = description.openAPIDocument() {
+            router.get("/openapi.json") { _, _ in
+                Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: document)))
+            }
+        }
         description.addRoutes(router, dependencies)
         return router
     }

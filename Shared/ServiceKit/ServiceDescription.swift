@@ -14,6 +14,8 @@ public struct ServiceDescription: Sendable {
     public var addRoutes: @Sendable (Router<BasicRequestContext>, ServiceDependencies) -> Void
     /// Background work beside HTTP: event consumers, timers.
     public var backgroundServices: @Sendable (ServiceDependencies) -> [any Service]
+    /// The OpenAPI 3.1 document kept in the repository, served at `/openapi.json`.
+    public var openAPIDocument: @Sendable () -> [UInt8]? = { nil }
 
     public init(
         name: String, defaultHTTPPort: Int, migrations: [Migration] = [],
