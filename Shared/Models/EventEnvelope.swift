@@ -62,7 +62,7 @@ public struct EventEnvelope: Sendable, Equatable, Codable {
 
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(id, forKey: .id)
+        try c.encode(id.uuidString.lowercased(), forKey: .id)
         try c.encode(topic, forKey: .topic)
         try c.encode(seq, forKey: .seq)
         try c.encode(stream, forKey: .stream)
@@ -70,7 +70,7 @@ public struct EventEnvelope: Sendable, Equatable, Codable {
         try c.encode(Timestamp.format(occurredAt), forKey: .occurredAt)
         try c.encode(key, forKey: .key)
         try c.encodeIfPresent(area, forKey: .area)
-        try c.encodeIfPresent(correlationId, forKey: .correlationId)
+        try c.encodeIfPresent(correlationId?.uuidString.lowercased(), forKey: .correlationId)
         try c.encode(data, forKey: .data)
     }
 }

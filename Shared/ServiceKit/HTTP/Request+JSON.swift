@@ -48,6 +48,8 @@ public enum JSONResponse {
         Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: try encode(value))))
     }
 
+    /// Encodes with sorted keys, RFC 3339 millisecond times and lowercase UUIDs — the same
+    /// spelling as on the bus, so an integrator can join API answers and events as strings.
     public static func encode(_ value: some Encodable) throws -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -55,6 +57,8 @@ public enum JSONResponse {
             var container = encoder.singleValueContainer()
             try container.encode(Models.Timestamp.format(date))
         }
-        return Array(try encoder.encode(value))
+        let bytes = Array(try encoder.encode(value))
+        guard let json = try? JSONParser.parse(bytes) else { return bytes }
+        return Array(try encoder.encode(json.lowercasingUUIDs()))
     }
 }
