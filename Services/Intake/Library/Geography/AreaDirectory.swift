@@ -1,6 +1,7 @@
 import Logging
 import Models
 import PostgresNIO
+import ServiceKit
 
 /// The loaded geography, read by every check of "is this a known area code?".
 struct AreaDirectory {
@@ -19,18 +20,12 @@ struct AreaDirectory {
         return found
     }
 
-    /// Adds a field error for each code that is not in the loaded geography.
-    func requireKnown(_ codes: [(field: String, code: AreaCode?)], into validator: inout FieldValidatorBox) async throws {
+    /// Throws 422 naming each field whose code is not in the loaded geography.
+    func requireKnown(_ codes: [(field: String, code: AreaCode?)]) async throws {
         let known = try await levels(of: codes.compactMap(\.code))
-        for (field, code) in codes {
-            if let code, known[code] == nil { validator.value.fail(field, "unknown area code \(code.rawValue)") }
+        let unknown = codes.filter { $0.code != nil && known[$0.code!] == nil }
+        guard unknown.isEmpty else {
+            throw ProblemDetails.validation(unknown.map { .init(field: $0.field, message: "unknown area code \($0.code!.rawValue)") })
         }
     }
-}
-
-import ServiceKit
-
-/// A `FieldValidator` passed by reference through async helpers.
-struct FieldValidatorBox {
-    var value = FieldValidator()
 }

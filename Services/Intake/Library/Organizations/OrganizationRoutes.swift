@@ -42,9 +42,7 @@ struct OrganizationRoutes {
             try validator.check()
             try Scope.require(access, covers: area!)
             return try await dependencies.writes.perform(request, body: raw) { connection in
-                var box = FieldValidatorBox()
-                try await AreaDirectory(connection: connection, logger: dependencies.logger).requireKnown([("area", area)], into: &box)
-                try box.value.check()
+                try await AreaDirectory(connection: connection, logger: dependencies.logger).requireKnown([("area", area)])
                 let id = UUID()
                 try await connection.query(
                     "INSERT INTO organizations (id, kind, name, area) VALUES (\(id), \(kind!.rawValue), \(name!), \(area!.rawValue))",
@@ -62,9 +60,7 @@ struct OrganizationRoutes {
             try validator.check()
             try Scope.require(access, covers: area!)
             return try await dependencies.writes.perform(request, body: raw) { connection in
-                var box = FieldValidatorBox()
-                try await AreaDirectory(connection: connection, logger: dependencies.logger).requireKnown([("area", area)], into: &box)
-                try box.value.check()
+                try await AreaDirectory(connection: connection, logger: dependencies.logger).requireKnown([("area", area)])
                 let id = UUID()
                 try await connection.query(
                     "INSERT INTO teams (id, organization_id, name, area) VALUES (\(id), \(input.organizationId), \(name!), \(area!.rawValue))",

@@ -61,13 +61,11 @@ struct RecruitmentCallRoutes {
         try validator.check()
         try Scope.require(access, covers: area!)
         return try await dependencies.writes.perform(request, body: raw) { connection in
-            var box = FieldValidatorBox()
-            try await AreaDirectory(connection: connection, logger: dependencies.logger).requireKnown([("area", area)], into: &box)
+            try await AreaDirectory(connection: connection, logger: dependencies.logger).requireKnown([("area", area)])
             let organizationExists = try await connection.query(
                 "SELECT 1 FROM organizations WHERE id = \(organization!)", logger: dependencies.logger
             ).collect().count == 1
-            if !organizationExists { box.value.fail("organizationId", "no such organization") }
-            try box.value.check()
+            guard organizationExists else { throw ProblemDetails.validation([.init(field: "organizationId", message: "no such organization")]) }
             let id = UUID()
             try await connection.query(
                 """

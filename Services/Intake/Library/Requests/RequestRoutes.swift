@@ -78,9 +78,7 @@ struct RequestRoutes {
         }
         if let access { try Scope.require(access, covers: new.compound) }
         return try await dependencies.writes.perform(request, body: raw) { connection in
-            var box = FieldValidatorBox()
-            try await AreaDirectory(connection: connection, logger: dependencies.logger).requireKnown([("compound", new.compound)], into: &box)
-            try box.value.check()
+            try await AreaDirectory(connection: connection, logger: dependencies.logger).requireKnown([("compound", new.compound)])
             let (id, original) = try await RequestStore(connection: connection, logger: dependencies.logger).create(new, actor: actor, window: duplicateWindow)
             struct Created: Codable { var id: UUID; var status: String; var probableDuplicateOf: UUID? }
             return try StoredResponse(status: .created, json: Created(id: id, status: WorkOrderStatus.open.rawValue, probableDuplicateOf: original))

@@ -80,9 +80,7 @@ struct TestingRoutes {
         try validator.check()
         try Scope.require(access, covers: area!)
         return try await dependencies.writes.perform(request, body: raw) { connection in
-            var box = FieldValidatorBox()
-            try await AreaDirectory(connection: connection, logger: dependencies.logger).requireKnown([("area", area)], into: &box)
-            try box.value.check()
+            try await AreaDirectory(connection: connection, logger: dependencies.logger).requireKnown([("area", area)])
             let id = UUID()
             try await connection.query(
                 "INSERT INTO testing_rounds (id, name, area, starts_at, ends_at) VALUES (\(id), \(name!), \(area!.rawValue), \(starts!), \(ends!))",
@@ -108,9 +106,7 @@ struct TestingRoutes {
         try validator.check()
         try Scope.require(access, covers: area!)
         return try await dependencies.writes.perform(request, body: raw) { connection in
-            var box = FieldValidatorBox()
-            try await AreaDirectory(connection: connection, logger: dependencies.logger).requireKnown([("area", area)], into: &box)
-            try box.value.check()
+            try await AreaDirectory(connection: connection, logger: dependencies.logger).requireKnown([("area", area)])
             guard try await connection.query("SELECT 1 FROM testing_rounds WHERE id = \(round)", logger: dependencies.logger).collect().count == 1 else {
                 throw ProblemDetails(status: .notFound, detail: "No such round.")
             }

@@ -69,9 +69,7 @@ struct VolunteerRoutes {
         let volunteer = try form.validated()
         return try await dependencies.writes.perform(request, body: raw) { connection in
             let call = try await openCall(callID, on: connection)
-            var box = FieldValidatorBox()
-            try await AreaDirectory(connection: connection, logger: dependencies.logger).requireKnown([("homeCommunity", volunteer.community)], into: &box)
-            try box.value.check()
+            try await AreaDirectory(connection: connection, logger: dependencies.logger).requireKnown([("homeCommunity", volunteer.community)])
             // 就近就便: volunteers serve near home, never across districts.
             guard call.area.district == volunteer.community.district else {
                 throw ProblemDetails.validation([
