@@ -1,0 +1,67 @@
+import ArgumentParser
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Logging
+import Models
+import PostgresNIO
+import ServiceKit
+import Store
+
+struct BenchIntakeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "intake",
+        abstract: "A testing-surge of check-ins against N intake processes, next to plain INSERTs of the same rows.",
+        discussion: """
+            Starts --replicas shouwang-intake processes (the binaries beside this one) on free ports \
+            against SHOUWANG_DATABASE_URL — use a fresh database — loads a small geography, a round \
+            and a site, then for --seconds each: batches of 100 from --concurrency clients, single \
+            posts from --concurrency clients, and the same batches INSERTed straight into PostgreSQL \
+            over --concurrency connections (the floor). Clients are URLSession tasks in this process.
+            """
+    )
+
+    @OptionGroup var options: ServiceOptions
+
+    @Option(help: "How many intake processes.")
+    var replicas: Int = 2
+
+    @Option(help: "Seconds per phase.")
+    var seconds: Int = 10
+
+    @Option(help: "Concurrent clients (and database connections for the floor).")
+    var concurrency: Int = 16
+
+    func run() async throws {
+        let configuration = try options.resolve(defaultHTTPPort: 0)
+        Observability.bootstrap(logLevel: .warning)
+        let logger = Logger(label: "shouwang.bench")
+        try await Migrator(AllMigrations.all).migrate(configuration.database, logger: logger)
+        let surge = try await IntakeSurge.start(replicas: replicas, configuration: configuration)
+        defer { surge.stop() }
+        print("Seeding geography, round and site…")
+        let (round, site) = try await surge.seed()
+        print("Batches of 100 for \(seconds) s…")
+        let batched = try await surge.measure(seconds: seconds, concurrency: concurrency) { worker, n in
+            (surge.url(worker) + "/v1/checkins", IntakeSurge.batch(round: round, site: site, prefix: "B\(worker)-\(n)", count: 100), 100)
+        }
+        print("Single posts for \(seconds) s…")
+        let single = try await surge.measure(seconds: seconds, concurrency: concurrency) { worker, n in
+            (surge.url(worker) + "/v1/checkins", IntakeSurge.single(round: round, site: site, code: "S\(worker)-\(n)"), 1)
+        }
+        print("Plain INSERTs of the same batches for \(seconds) s…")
+        let floor = try await IntakeSurge.plainInserts(
+            database: configuration.database, round: round, site: site, seconds: seconds, concurrency: concurrency, logger: logger
+        )
+        print("")
+        print(BenchmarkReport.machine() + " \(replicas) intake replica(s), \(concurrency) clients, \(seconds) s per phase.")
+        print("")
+        print("| phase | check-ins/s | requests/s | p50 | p99 | errors |")
+        print("| --- | --- | --- | --- | --- | --- |")
+        for (name, result) in [("batches of 100 via HTTP", batched), ("single posts via HTTP", single)] {
+            print("| \(name) | \(Int(result.itemsPerSecond)) | \(Int(result.requestsPerSecond)) | \(BenchmarkReport.milliseconds(result.p50)) ms | \(BenchmarkReport.milliseconds(result.p99)) ms | \(result.errors) |")
+        }
+        print("| plain INSERT … UNNEST, batches of 100 | \(Int(floor)) | – | – | – | – |")
+    }
+}

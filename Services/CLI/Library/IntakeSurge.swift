@@ -1,0 +1,182 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Logging
+import Models
+import PostgresNIO
+import ServiceKit
+import Store
+import Synchronization
+
+/// N intake processes started by the benchmark, and the load it puts on them.
+final class IntakeSurge: Sendable {
+    let urls: [String]
+    let processes: [Process]
+    let token: String
+    let deviceToken: String
+
+    struct Result {
+        var itemsPerSecond: Double
+        var requestsPerSecond: Double
+        var p50: Double
+        var p99: Double
+        var errors: Int
+    }
+
+    private init(urls: [String], processes: [Process], token: String, deviceToken: String) {
+        self.urls = urls
+        self.processes = processes
+        self.token = token
+        self.deviceToken = deviceToken
+    }
+
+    static func start(replicas: Int, configuration: ServiceConfiguration) async throws -> IntakeSurge {
+        let secret = UUID().uuidString
+        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("shouwang-intake")
+        var processes: [Process] = [], urls: [String] = []
+        for _ in 0..<replicas {
+            let port = LoopbackPort.free()
+            let process = Process()
+            process.executableURL = binary
+            process.arguments = ["--port", "\(port)", "--log-level", "warning"]
+            process.environment = ProcessInfo.processInfo.environment.merging([
+                "SHOUWANG_DATABASE_URL": "postgres://\(configuration.database.username)@\(configuration.database.host):\(configuration.database.port)/\(configuration.database.database)",
+                "SHOUWANG_TOKEN_SECRET": secret, "SHOUWANG_INTAKE_PUBLIC_PER_MINUTE": "1000000",
+            ]) { $1 }
+            try process.run()
+            processes.append(process)
+            urls.append("http://127.0.0.1:\(port)")
+        }
+        let signer = TokenSigner(secret: secret)
+        let expiry = Date().addingTimeInterval(3600)
+        let surge = IntakeSurge(
+            urls: urls, processes: processes,
+            token: try signer.issue(AccessToken(subject: "bench", role: .operator, area: nil, expiresAt: expiry)),
+            deviceToken: try signer.issue(AccessToken(subject: "bench-device", role: .device, area: AreaCode("320505-001-001"), expiresAt: expiry))
+        )
+        for url in urls {
+            var up = false
+            for _ in 0..<150 where !up {
+                up = (try? await surge.send(url + "/healthz", method: "GET", body: nil, token: nil).status) == 200
+                if !up { try await Task.sleep(for: .milliseconds(200)) }
+            }
+            guard up else { throw ConfigurationError("intake at \(url) did not start; is \(binary.path) built?") }
+        }
+        return surge
+    }
+
+    func stop() {
+        for process in processes where process.isRunning { process.terminate() }
+    }
+
+    func url(_ worker: Int) -> String { urls[worker % urls.count] }
+
+    func seed() async throws -> (round: String, site: String) {
+        let areas = #"[{"code":"320505","name":"d"},{"code":"320505-001","name":"s"},{"code":"320505-001-001","name":"c"},{"code":"320505-001-001-01","name":"x"}]"#
+        _ = try await send(urls[0] + "/v1/areas", method: "PUT", body: Data(areas.utf8), token: token)
+        let round = try await send(urls[0] + "/v1/testing-rounds", method: "POST", body: Data(#"{"name":"bench","area":"320505-001","startsAt":"2026-01-01T00:00:00Z","endsAt":"2027-01-01T00:00:00Z"}"#.utf8), token: token)
+        let roundID = try JSONParser.parse(Array(round.body))["id"]?.stringValue ?? ""
+        let site = try await send(urls[0] + "/v1/testing-rounds/\(roundID)/sites", method: "POST", body: Data(#"{"area":"320505-001-001","name":"bench","opensAt":"00:00","closesAt":"23:59","expectedPopulation":10000000}"#.utf8), token: token)
+        return (roundID, try JSONParser.parse(Array(site.body))["id"]?.stringValue ?? "")
+    }
+
+    static let scannedAt = Timestamp.format(Date().addingTimeInterval(-60))
+
+    static func item(round: String, site: String, code: String) -> String {
+        #"{"roundId":"\#(round)","siteId":"\#(site)","residentCode":"R\#(code)","tubeBarcode":"T\#(code)","sampleGroup":"G1","scannedAt":"\#(scannedAt)","operator":"op1"}"#
+    }
+
+    static func batch(round: String, site: String, prefix: String, count: Int) -> Data {
+        Data(#"{"items":[\#((0..<count).map { item(round: round, site: site, code: "\(prefix)-\($0)") }.joined(separator: ","))]}"#.utf8)
+    }
+
+    static func single(round: String, site: String, code: String) -> Data {
+        Data(item(round: round, site: site, code: code).utf8)
+    }
+
+    /// `concurrency` clients post what `make` gives them until `seconds` pass.
+    func measure(seconds: Int, concurrency: Int, _ make: @escaping @Sendable (Int, Int) -> (String, Data, Int)) async throws -> Result {
+        let deadline = ContinuousClock.now + .seconds(seconds)
+        let started = ContinuousClock.now
+        let outcomes = try await withThrowingTaskGroup(of: (latencies: [Double], items: Int, errors: Int).self) { group in
+            for worker in 0..<concurrency {
+                group.addTask {
+                    var latencies: [Double] = [], items = 0, errors = 0, n = 0
+                    while ContinuousClock.now < deadline {
+                        let (url, body, count) = make(worker, n)
+                        n += 1
+                        let start = ContinuousClock.now
+                        let status = (try? await self.send(url, method: "POST", body: body, token: self.deviceToken).status) ?? 0
+                        latencies.append((ContinuousClock.now - start).milliseconds)
+                        if status == 200 || status == 201 { items += count } else { errors += 1 }
+                    }
+                    return (latencies, items, errors)
+                }
+            }
+            return try await group.reduce(into: [(latencies: [Double], items: Int, errors: Int)]()) { $0.append($1) }
+        }
+        let elapsed = (ContinuousClock.now - started).seconds
+        let latencies = outcomes.flatMap(\.latencies).sorted()
+        func percentile(_ p: Double) -> Double { latencies.isEmpty ? 0 : latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] }
+        return Result(
+            itemsPerSecond: Double(outcomes.reduce(0) { $0 + $1.items }) / elapsed, requestsPerSecond: Double(latencies.count) / elapsed,
+            p50: percentile(0.5), p99: percentile(0.99), errors: outcomes.reduce(0) { $0 + $1.errors }
+        )
+    }
+
+    /// The floor: the same rows straight into PostgreSQL, one UNNEST statement per batch.
+    static func plainInserts(database: DatabaseURL, round: String, site: String, seconds: Int, concurrency: Int, logger: Logger) async throws -> Double {
+        let client = PostgresClient(configuration: database.clientConfiguration(maximumConnections: concurrency), backgroundLogger: logger)
+        let roundID = UUID(uuidString: round)!, siteID = UUID(uuidString: site)!
+        let scanned = Timestamp.parse(scannedAt)!
+        return try await withThrowingTaskGroup(of: Int.self) { group in
+            group.addTask { await client.run(); return 0 }
+            let deadline = ContinuousClock.now + .seconds(seconds)
+            let started = ContinuousClock.now
+            let inserted = try await withThrowingTaskGroup(of: Int.self) { workers in
+                for worker in 0..<concurrency {
+                    workers.addTask {
+                        var rows = 0, n = 0
+                        while ContinuousClock.now < deadline {
+                            let codes = (0..<100).map { "P\(worker)-\(n)-\($0)" }
+                            n += 1
+                            try await client.query(
+                                """
+                                INSERT INTO checkins (round_id, site_id, resident_code, tube_barcode, sample_group, scanned_at, operator)
+                                SELECT \(roundID), \(siteID), 'R' || c, 'T' || c, 'G1', \(scanned), 'op1' FROM UNNEST(\(codes)::text[]) AS c
+                                """,
+                                logger: logger
+                            )
+                            rows += 100
+                        }
+                        return rows
+                    }
+                }
+                return try await workers.reduce(0, +)
+            }
+            let rate = Double(inserted) / (ContinuousClock.now - started).seconds
+            group.cancelAll()
+            return rate
+        }
+    }
+
+    struct Answer {
+        var status: Int
+        var body: Data
+    }
+
+    func send(_ url: String, method: String, body: Data?, token: String?) async throws -> Answer {
+        var request = URLRequest(url: URL(string: url)!)
+        request.httpMethod = method
+        request.httpBody = body
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+        let (data, response) = try await URLSession.shared.data(for: request)
+        return Answer(status: (response as? HTTPURLResponse)?.statusCode ?? 0, body: data)
+    }
+}
+
+extension Duration {
+    var milliseconds: Double { seconds * 1000 }
+}
