@@ -11,10 +11,11 @@ import Store
 /// down gracefully on SIGTERM and SIGINT (in-flight requests finish, the relay flushes,
 /// sockets close, the database client closes last).
 public enum ServiceApplication {
-    /// The HTTP router of `description`: operations routes, problem+json errors, metrics.
+    /// The HTTP router of `description` (operations routes, problem+json errors, metrics) and
+    /// the background services its routes rely on.
     public static func buildRouter(
         _ description: ServiceDescription, dependencies: ServiceDependencies, registry: PrometheusCollectorRegistry
-    ) -> Router<BasicRequestContext> {
+    ) -> (router: Router<BasicRequestContext>, services: [any Service]) {
         let router = Router()
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: ProblemDetailsMiddleware())
@@ -28,8 +29,8 @@ public enum ServiceApplication {
                 Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: document)))
             }
         }
-        description.addRoutes(router, dependencies)
-        return router
+        let services = description.configure(router, dependencies)
+        return (router, services)
     }
 
     /// The application with its background services (database client first, then relay).
@@ -42,10 +43,11 @@ public enum ServiceApplication {
             configuration: RelayConfiguration(stream: description.name, database: configuration.database, publishEndpoint: configuration.bus.publish),
             logger: logger
         )
+        let (router, services) = buildRouter(description, dependencies: dependencies, registry: registry)
         return Application(
-            router: buildRouter(description, dependencies: dependencies, registry: registry),
+            router: router,
             configuration: .init(address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: "shouwang-\(description.name)"),
-            services: [client, relay] + description.backgroundServices(dependencies),
+            services: [client, relay] + services,
             logger: logger
         )
     }

@@ -10,22 +10,19 @@ public struct ServiceDescription: Sendable {
     public var defaultHTTPPort: Int
     /// The service's own tables; the shared core migrations always run first.
     public var migrations: [Migration]
-    /// Adds the service's `/v1` routes.
-    public var addRoutes: @Sendable (Router<BasicRequestContext>, ServiceDependencies) -> Void
-    /// Background work beside HTTP: event consumers, timers.
-    public var backgroundServices: @Sendable (ServiceDependencies) -> [any Service]
+    /// Adds the service's `/v1` routes and returns the background work they rely on
+    /// (event consumers, write coalescers), which runs beside the HTTP server.
+    public var configure: @Sendable (Router<BasicRequestContext>, ServiceDependencies) -> [any Service]
     /// The OpenAPI 3.1 document kept in the repository, served at `/openapi.json`.
     public var openAPIDocument: @Sendable () -> [UInt8]? = { nil }
 
     public init(
         name: String, defaultHTTPPort: Int, migrations: [Migration] = [],
-        addRoutes: @escaping @Sendable (Router<BasicRequestContext>, ServiceDependencies) -> Void = { _, _ in },
-        backgroundServices: @escaping @Sendable (ServiceDependencies) -> [any Service] = { _ in [] }
+        configure: @escaping @Sendable (Router<BasicRequestContext>, ServiceDependencies) -> [any Service] = { _, _ in [] }
     ) {
         self.name = name
         self.defaultHTTPPort = defaultHTTPPort
         self.migrations = migrations
-        self.addRoutes = addRoutes
-        self.backgroundServices = backgroundServices
+        self.configure = configure
     }
 }

@@ -3,6 +3,7 @@ import HummingbirdTesting
 import Models
 import ServiceKit
 import Testing
+import TestSupport
 
 @testable import Intake
 
@@ -89,5 +90,30 @@ import Testing
             #expect(refused.json["results"].arrayValue.first?["status"] == .string("invalid"))
         }
         #expect(try await harness.count("SELECT count(*)::int FROM checkins") == 1)
+    }
+
+    @Test func concurrentSinglePostsShareTransactionsAndEachGetsItsOwnAnswer() async throws {
+        let harness = try await IntakeHarness.create()
+        let statuses = Recorder<Int>()
+        try await harness.run { client in
+            let (round, site) = try await Self.roundAndSite(client)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for n in 0..<200 {
+                    group.addTask {
+                        // Every tenth post repeats the one before it, as a device resending would.
+                        let code = n % 10 == 9 ? n - 1 : n
+                        let body = Body(Self.item(round, site, resident: "R-\(1000 + code)", tube: "TUBE\(1000 + code)").objectValue)
+                        statuses.append(contentsOf: [Int(try await client.send(.post, "/v1/checkins", token: Self.device, json: body).status.code)])
+                    }
+                }
+                try await group.waitForAll()
+            }
+        }
+        #expect(statuses.all.filter { $0 == 201 }.count == 180)
+        #expect(statuses.all.filter { $0 == 200 }.count == 20)
+        #expect(try await harness.count("SELECT count(*)::int FROM checkins") == 180)
+        let events = try await harness.events("intake.checkins.recorded")
+        #expect(events.reduce(0) { $0 + ($1["count"]?.intValue ?? 0) } == 180)
+        #expect(events.count <= 180)
     }
 }

@@ -43,11 +43,13 @@ struct IntakeHarness {
             var configuration = ServiceConfiguration(database: database.url, bus: BusEndpointsForTests.unused, httpPort: 0)
             configuration.tokenSecret = Self.secret
             let dependencies = ServiceDependencies(service: "intake", client: client, configuration: configuration, logger: .test)
-            let router = ServiceApplication.buildRouter(IntakeService.description, dependencies: dependencies, registry: Self.registry)
-            try await Application(router: router, logger: .test).test(.router) { client in
-                let loaded = try await client.send(.put, "/v1/areas", token: Self.token(.operator, nil), json: Self.areas)
-                precondition(loaded.status == .ok, "loading the test geography failed: \(String(buffer: loaded.body))")
-                try await body(client)
+            let (router, services) = ServiceApplication.buildRouter(IntakeService.description, dependencies: dependencies, registry: Self.registry)
+            try await withRunningServices(services) {
+                try await Application(router: router, logger: .test).test(.router) { client in
+                    let loaded = try await client.send(.put, "/v1/areas", token: Self.token(.operator, nil), json: Self.areas)
+                    precondition(loaded.status == .ok, "loading the test geography failed: \(String(buffer: loaded.body))")
+                    try await body(client)
+                }
             }
         }
     }

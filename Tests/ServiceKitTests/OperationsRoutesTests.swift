@@ -20,13 +20,14 @@ import TestSupport
             let configuration = ServiceConfiguration(database: database.url, bus: bus, httpPort: 0)
             let dependencies = ServiceDependencies(service: "intake", client: client, configuration: configuration, logger: .test)
             var description = IntakeService.description
-            description.addRoutes = { router, _ in
+            description.configure = { router, _ in
                 router.get("/v1/fail") { _, _ -> String in
                     throw ProblemDetails.validation([.init(field: "mobile", message: "must be 11 digits starting with 1")])
                 }
                 router.get("/v1/crash") { _, _ -> String in throw CancellationError() }
+                return []
             }
-            let router = ServiceApplication.buildRouter(description, dependencies: dependencies, registry: Self.registry)
+            let (router, _) = ServiceApplication.buildRouter(description, dependencies: dependencies, registry: Self.registry)
             try await Application(router: router, logger: .test).test(.router, body)
         }
     }

@@ -77,14 +77,17 @@ final class IntakeSurge: Sendable {
         _ = try await send(urls[0] + "/v1/areas", method: "PUT", body: Data(areas.utf8), token: token)
         let round = try await send(urls[0] + "/v1/testing-rounds", method: "POST", body: Data(#"{"name":"bench","area":"320505-001","startsAt":"2026-01-01T00:00:00Z","endsAt":"2027-01-01T00:00:00Z"}"#.utf8), token: token)
         let roundID = try JSONParser.parse(Array(round.body))["id"]?.stringValue ?? ""
-        let site = try await send(urls[0] + "/v1/testing-rounds/\(roundID)/sites", method: "POST", body: Data(#"{"area":"320505-001-001","name":"bench","opensAt":"00:00","closesAt":"23:59","expectedPopulation":10000000}"#.utf8), token: token)
-        return (roundID, try JSONParser.parse(Array(site.body))["id"]?.stringValue ?? "")
+        let site = try await send(urls[0] + "/v1/testing-rounds/\(roundID)/sites", method: "POST", body: Data(#"{"area":"320505-001-001","name":"bench","opensAt":"00:00","closesAt":"23:59","expectedPopulation":5000000}"#.utf8), token: token)
+        guard let siteID = try JSONParser.parse(Array(site.body))["id"]?.stringValue, UUID(uuidString: roundID) != nil else {
+            throw ConfigurationError("seeding failed: \(String(decoding: round.body, as: UTF8.self)) \(String(decoding: site.body, as: UTF8.self))")
+        }
+        return (roundID, siteID)
     }
 
     static let scannedAt = Timestamp.format(Date().addingTimeInterval(-60))
 
     static func item(round: String, site: String, code: String) -> String {
-        #"{"roundId":"\#(round)","siteId":"\#(site)","residentCode":"R\#(code)","tubeBarcode":"T\#(code)","sampleGroup":"G1","scannedAt":"\#(scannedAt)","operator":"op1"}"#
+        #"{"roundId":"\#(round)","siteId":"\#(site)","residentCode":"RES-\#(code)","tubeBarcode":"TUBE-\#(code)","sampleGroup":"G1","scannedAt":"\#(scannedAt)","operator":"op1"}"#
     }
 
     static func batch(round: String, site: String, prefix: String, count: Int) -> Data {

@@ -20,7 +20,7 @@ public enum IntakeService {
 
     private static let routesAndConsumers = ServiceDescription(
         name: "intake", defaultHTTPPort: 8081, migrations: IntakeMigrations.all,
-        addRoutes: { router, dependencies in
+        configure: { router, dependencies in
             let settings = IntakeSettings.fromEnvironment()
             AreaRoutes(dependencies: dependencies).add(to: router)
             OrganizationRoutes(dependencies: dependencies).add(to: router)
@@ -31,12 +31,12 @@ public enum IntakeService {
                 dependencies: dependencies, publicLimiter: RateLimiter(perMinute: settings.publicRequestsPerMinute, burst: settings.publicBurst),
                 duplicateWindow: settings.duplicateWindow
             ).add(to: router)
-            TestingRoutes(dependencies: dependencies).add(to: router)
-        },
-        backgroundServices: { dependencies in
-            ["matching", "supplies", "outreach"].map { stream in
+            let checkinWriter = CheckinWriter(client: dependencies.client, logger: dependencies.logger)
+            TestingRoutes(dependencies: dependencies, writer: checkinWriter).add(to: router)
+            let consumers: [any Service] = ["matching", "supplies", "outreach"].map { stream in
                 RequestProgressConsumer(stream: stream, endpoints: dependencies.configuration.bus, client: dependencies.client, logger: dependencies.logger)
             }
+            return [checkinWriter] + consumers
         }
     )
 }

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import Models
 import PostgresNIO
+import ServiceKit
 import Store
 
 /// Writes a batch of check-ins in one statement, relying on the natural keys (tube
@@ -26,6 +27,13 @@ struct CheckinStore {
             sites[id] = Site(round: round, area: AreaCode(area)!)
         }
         return sites
+    }
+
+    /// Why `checkin` cannot be recorded for a caller of `scope`, or `nil`.
+    static func problem(with checkin: Checkin, sites: [UUID: Site], scope: AccessToken) -> String? {
+        guard let site = sites[checkin.site], site.round == checkin.round else { return "siteId is not a site of roundId" }
+        guard scope.covers(site.area) else { return "the site is outside this device's area" }
+        return nil
     }
 
     /// Inserts what is new; returns the results of the items given, in their order.

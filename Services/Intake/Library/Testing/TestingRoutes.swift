@@ -9,6 +9,7 @@ import Store
 /// batches of up to 500 with a result per item), and a round's progress.
 struct TestingRoutes {
     let dependencies: ServiceDependencies
+    let writer: CheckinWriter
     static let maximumBatch = 500
 
     struct RoundInput: Decodable {
@@ -147,21 +148,23 @@ struct TestingRoutes {
             }
         }
         let checked = valid, rejected = results
+        // A single post without an idempotency key shares a transaction with its neighbours.
+        if body.single, request.headers[.init("Idempotency-Key")!] == nil, let checkin = checked.first {
+            let result = try await writer.submit(checkin, scope: access)
+            if result.status == .invalid { throw ProblemDetails.validation([.init(field: "siteId", message: result.reason ?? "invalid")]) }
+            return try StoredResponse(status: result.status == .accepted ? .created : .ok, json: result).response
+        }
         return try await dependencies.writes.perform(request, body: raw) { connection in
             let store = CheckinStore(connection: connection, logger: dependencies.logger)
             let sites = try await store.sites(Set(checked.map(\.site)))
             var results = rejected
             var acceptable: [Checkin] = []
             for checkin in checked {
-                guard let site = sites[checkin.site], site.round == checkin.round else {
-                    results[checkin.index] = CheckinResult(index: checkin.index, status: .invalid, reason: "siteId is not a site of roundId")
-                    continue
+                if let problem = CheckinStore.problem(with: checkin, sites: sites, scope: access) {
+                    results[checkin.index] = CheckinResult(index: checkin.index, status: .invalid, reason: problem)
+                } else {
+                    acceptable.append(checkin)
                 }
-                guard access.covers(site.area) else {
-                    results[checkin.index] = CheckinResult(index: checkin.index, status: .invalid, reason: "the site is outside this device's area")
-                    continue
-                }
-                acceptable.append(checkin)
             }
             for result in try await store.record(acceptable, sites: sites) { results[result.index] = result }
             let ordered = (0..<body.items.count).map { results[$0]! }

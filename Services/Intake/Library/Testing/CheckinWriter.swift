@@ -1,0 +1,127 @@
+import Foundation
+import Logging
+import Models
+import PostgresNIO
+import ServiceKit
+import ServiceLifecycle
+import Store
+import Synchronization
+
+/// Coalesces single check-ins that arrive together into one transaction.
+///
+/// PostgreSQL commits about a thousand single rows a second per connection here, far below
+/// a sampling surge; so each post waits in a queue, and a few writer loops each take
+/// everything queued (up to 500) and commit it together, answering every post only after
+/// its commit. Under light load a post is written alone at once; under heavy load batches
+/// grow by themselves while the previous commit is in flight (no timer, no added delay).
+///
+/// Ownership: the queue is a `Mutex`; posts enqueue from any task, only the writer loops
+/// started by ``run()`` (a `Service` in the application's group) dequeue.
+final class CheckinWriter: Service, Sendable {
+    struct Submission: Sendable {
+        var checkin: Checkin
+        var scope: AccessToken
+        var answer: CheckedContinuation<CheckinResult, any Error>
+    }
+
+    private let client: PostgresClient
+    private let logger: Logger
+    private let writers: Int
+    private let queue = Mutex<[Submission]>([])
+    private let signal: AsyncStream<Void>
+    private let wake: AsyncStream<Void>.Continuation
+    private let running = Atomic<Bool>(false)
+
+    init(client: PostgresClient, logger: Logger, writers: Int = 4) {
+        self.client = client
+        self.logger = logger
+        self.writers = writers
+        (signal, wake) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+    }
+
+    /// Writes `checkin` with whatever else is queued; returns its own result after the commit.
+    func submit(_ checkin: Checkin, scope: AccessToken) async throws -> CheckinResult {
+        guard running.load(ordering: .relaxed) else {
+            throw ProblemDetails(status: .serviceUnavailable, detail: "Check-ins are not being written right now; resend shortly.")
+        }
+        return try await withCheckedThrowingContinuation { answer in
+            queue.withLock { $0.append(Submission(checkin: checkin, scope: scope, answer: answer)) }
+            wake.yield()
+        }
+    }
+
+    func run() async throws {
+        running.store(true, ordering: .relaxed)
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                // Until shutdown (or cancellation); then refuse new posts and let the loops
+                // finish what is queued.
+                _ = try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(365 * 86_400)) }
+                self.running.store(false, ordering: .relaxed)
+                self.wake.finish()
+            }
+            for _ in 0..<writers {
+                group.addTask { await self.writeLoop() }
+            }
+        }
+        failRemaining()
+    }
+
+    private func writeLoop() async {
+        var wakeups = signal.makeAsyncIterator()
+        while true {
+            let batch = queue.withLock { queue -> [Submission] in
+                let taken = Array(queue.prefix(TestingRoutes.maximumBatch))
+                queue.removeFirst(taken.count)
+                return taken
+            }
+            if batch.isEmpty {
+                guard await wakeups.next() != nil else { return }
+                continue
+            }
+            // Another loop may find more while this one commits.
+            if queue.withLock({ !$0.isEmpty }) { wake.yield() }
+            await write(batch)
+        }
+    }
+
+    private func write(_ batch: [Submission]) async {
+        let checkins = batch.enumerated().map { index, submission in
+            var checkin = submission.checkin
+            checkin.index = index
+            return checkin
+        }
+        do {
+            let results = try await client.transaction(logger: logger) { connection in
+                let store = CheckinStore(connection: connection, logger: logger)
+                let sites = try await store.sites(Set(checkins.map(\.site)))
+                var results: [Int: CheckinResult] = [:]
+                var acceptable: [Checkin] = []
+                for checkin in checkins {
+                    if let problem = CheckinStore.problem(with: checkin, sites: sites, scope: batch[checkin.index].scope) {
+                        results[checkin.index] = CheckinResult(index: checkin.index, status: .invalid, reason: problem)
+                    } else {
+                        acceptable.append(checkin)
+                    }
+                }
+                for result in try await store.record(acceptable, sites: sites) { results[result.index] = result }
+                return results
+            }
+            for (index, submission) in batch.enumerated() {
+                var result = results[index]!
+                result.index = 0
+                submission.answer.resume(returning: result)
+            }
+        } catch {
+            logger.error("check-in batch failed", metadata: ["size": "\(batch.count)", "error": "\(String(reflecting: error))"])
+            for submission in batch { submission.answer.resume(throwing: error) }
+        }
+    }
+
+    private func failRemaining() {
+        let left = queue.withLock { queue in defer { queue.removeAll() }; return queue }
+        for submission in left {
+            submission.answer.resume(throwing: ProblemDetails(status: .serviceUnavailable, detail: "The service is stopping; resend the check-in."))
+        }
+    }
+}
