@@ -2,6 +2,7 @@ import Logging
 import Metrics
 import Models
 import ServiceLifecycle
+import Store
 import ZeroMQ
 
 /// Receives the events of a topic prefix, each once and in per-topic order, however the
@@ -86,7 +87,7 @@ public struct BusSubscriber: Sendable {
             } catch {
                 try Task.checkCancellation()
                 if Task.isShuttingDownGracefully { throw error }
-                logger.error("event handler failed; retrying the batch", metadata: ["error": "\(String(reflecting: error))"])
+                logger.error("event handler failed; retrying the batch", metadata: ["error": "\(LoggableError.describe(error))"])
                 try await gracefulSleep(milliseconds: 1000)
             }
         }

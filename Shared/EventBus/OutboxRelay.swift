@@ -71,7 +71,7 @@ public struct OutboxRelay: Service {
                 return
             } catch {
                 if case .tryLock(let wait) = machine.connectionLost() {
-                    logger.warning("relay lost its database connection; retrying", metadata: ["error": "\(String(reflecting: error))"])
+                    logger.warning("relay lost its database connection; retrying", metadata: ["error": "\(LoggableError.describe(error))"])
                     try? await gracefulSleep(milliseconds: wait)
                 }
             }

@@ -47,7 +47,7 @@ public struct Migrator: Sendable {
                     } catch {
                         throw StoreError(
                             .migration,
-                            "migration \(migration.component)/\(migration.version) '\(migration.name)' failed: \(String(reflecting: error))"
+                            "migration \(migration.component)/\(migration.version) '\(migration.name)' failed: \(LoggableError.describe(error))"
                         )
                     }
                 }

@@ -2,8 +2,8 @@ import EventBus
 import Foundation
 import Models
 import PostgresNIO
-import Testing
 import TestSupport
+import Testing
 
 /// The bus's promises, with every part in its own process, as in production.
 @Suite(.serialized) struct BusAcrossProcessesTests {

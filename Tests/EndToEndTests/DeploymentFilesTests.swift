@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// No Docker engine runs here, so the compose file is checked by Debian's docker-compose
 /// parser (installed by Deploy/local/test.sh): a broken file fails CI.

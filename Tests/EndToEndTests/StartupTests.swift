@@ -1,7 +1,7 @@
 import Foundation
 import Store
-import Testing
 import TestSupport
+import Testing
 
 /// Processes starting together, reporting ready, and stopping on SIGTERM.
 @Suite(.serialized) struct StartupTests {

@@ -4,8 +4,8 @@ import Logging
 import Models
 import PostgresNIO
 import Synchronization
-import Testing
 import TestSupport
+import Testing
 
 @testable import EventBus
 

@@ -2,8 +2,8 @@ import Foundation
 import HummingbirdTesting
 import Models
 import ServiceKit
-import Testing
 import TestSupport
+import Testing
 
 @testable import Intake
 

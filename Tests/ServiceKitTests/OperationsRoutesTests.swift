@@ -7,8 +7,8 @@ import Intake
 import Logging
 import Prometheus
 import ServiceKit
-import Testing
 import TestSupport
+import Testing
 
 /// `/healthz`, `/readyz`, `/metrics` and problem+json, on a real database and bus.
 @Suite struct OperationsRoutesTests {

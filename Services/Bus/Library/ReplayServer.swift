@@ -1,6 +1,7 @@
 import EventBus
 import Foundation
 import Logging
+import Store
 import Synchronization
 import ZeroMQ
 
@@ -72,7 +73,7 @@ final class ReplayServer: Sendable {
         } catch let error as ReplayError {
             reply.append(ReplayPage.errorFrame(error.description))
         } catch {
-            logger.error("replay query failed", metadata: ["error": "\(String(reflecting: error))"])
+            logger.error("replay query failed", metadata: ["error": "\(LoggableError.describe(error))"])
             reply.append(ReplayPage.errorFrame("the bus could not read the event store; try again"))
         }
         return reply

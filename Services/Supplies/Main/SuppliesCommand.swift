@@ -1,6 +1,6 @@
 import ArgumentParser
-import Supplies
 import ServiceKit
+import Supplies
 
 @main
 struct SuppliesCommand: AsyncParsableCommand {

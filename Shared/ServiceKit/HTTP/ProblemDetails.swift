@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Store
 
 /// An error answered as `application/problem+json` (RFC 9457), with a field-by-field list
 /// for validation failures, so a client can show each mistake next to its field.
@@ -72,7 +73,7 @@ public struct ProblemDetailsMiddleware<Context: RequestContext>: RouterMiddlewar
         } catch let error as any HTTPResponseError {
             throw ProblemDetails(status: error.status)
         } catch {
-            context.logger.error("request failed", metadata: ["error": "\(String(reflecting: error))"])
+            context.logger.error("request failed", metadata: ["error": "\(LoggableError.describe(error))"])
             throw ProblemDetails(status: .internalServerError, detail: "The service could not complete the request; it has been logged.")
         }
     }

@@ -1,6 +1,7 @@
 import EventBus
 import Logging
 import PostgresNIO
+import Store
 
 /// Answers "can this process do its work now?": the database answers a query and the bus
 /// answers a replay request.
@@ -33,7 +34,7 @@ public struct ReadinessProbe: Sendable {
             try await client.query("SELECT 1 FROM outbox LIMIT 1", logger: logger)
             return "ok"
         } catch {
-            return "unreachable: \(String(reflecting: error).prefix(200))"
+            return "unreachable: \(LoggableError.describe(error).prefix(200))"
         }
     }
 

@@ -113,7 +113,7 @@ final class CheckinWriter: Service, Sendable {
                 submission.answer.resume(returning: result)
             }
         } catch {
-            logger.error("check-in batch failed", metadata: ["size": "\(batch.count)", "error": "\(String(reflecting: error))"])
+            logger.error("check-in batch failed", metadata: ["size": "\(batch.count)", "error": "\(LoggableError.describe(error))"])
             for submission in batch { submission.answer.resume(throwing: error) }
         }
     }
