@@ -149,7 +149,7 @@ let package = Package(
             .testTarget(
                 name: "IntakeTests",
                 dependencies: [
-                    "Intake", "ServiceKit", "EventBus", "Models", "Store", "TestSupport",
+                    "Intake", "Bus", "ServiceKit", "EventBus", "Models", "Store", "TestSupport",
                     .product(name: "HummingbirdTesting", package: "hummingbird"),
                     .product(name: "Hummingbird", package: "hummingbird"),
                     .product(name: "PostgresNIO", package: "postgres-nio"),

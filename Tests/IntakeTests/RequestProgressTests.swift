@@ -1,0 +1,53 @@
+import Bus
+import EventBus
+import Foundation
+import Models
+import PostgresNIO
+import ServiceKit
+import Store
+import Testing
+import TestSupport
+
+@testable import Intake
+
+/// Other services' events move a request on, through a real bus.
+@Suite struct RequestProgressTests {
+    @Test func matchingAndSuppliesEventsMoveARequestForwardOnceEach() async throws {
+        let harness = try await IntakeHarness.create()
+        let (publish, subscribe, replay) = FreePort.busEndpoints()
+        let endpoints = BusEndpoints(publish: publish, subscribe: subscribe, replay: replay)
+        let filed = Recorder<String>()
+        try await harness.run { client in
+            filed.append(contentsOf: [try await client.send(.post, "/v1/requests", json: Fixtures.request()).json["id"]!.stringValue!])
+        }
+        let requestID = try #require(filed.all.first)
+        let id = try #require(UUID(uuidString: requestID))
+        try await harness.database.withClient { client in
+            // What matching and supplies would write, in their own transactions; a late
+            // duplicate "assigned" must not move the request back.
+            for topic: Topic in ["matching.request.assigned", "supplies.dispatch.delivered", "matching.request.assigned"] {
+                try await client.transaction(logger: .test) { connection in
+                    try await Outbox.append(OutboxEvent(topic: topic, key: requestID, data: .object(["requestId": .string(requestID)])), on: connection, logger: .test)
+                }
+            }
+            let relays = ["matching", "supplies"].map { stream in
+                OutboxRelay(configuration: RelayConfiguration(stream: stream, database: harness.database.url, publishEndpoint: endpoints.publish), logger: .test)
+            }
+            let consumers = ["matching", "supplies"].map { stream in
+                RequestProgressConsumer(stream: stream, endpoints: endpoints, client: client, logger: .test)
+            }
+            try await withRunningServices([BusServer(endpoints: endpoints, client: client, logger: .test)] + relays + consumers) {
+                let moved = try await eventually {
+                    try await harness.count("SELECT count(*)::int FROM outbox WHERE topic = 'intake.request.status-changed'") >= 2
+                }
+                #expect(moved)
+                try await Task.sleep(for: .milliseconds(500))
+            }
+        }
+        let status = try await harness.database.scalar("SELECT status FROM requests WHERE id = \(id)", as: String.self)
+        #expect(status == "delivered")
+        let changes = try await harness.events("intake.request.status-changed")
+        #expect(changes.map { $0["status"]?.stringValue } == ["assigned", "delivered"])
+        #expect(changes.map { $0["cause"]?.stringValue } == ["matching.request.assigned", "supplies.dispatch.delivered"])
+    }
+}
