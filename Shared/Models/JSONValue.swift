@@ -1,5 +1,3 @@
-import Foundation
-
 /// Any JSON value: the `data` of an event, whose shape each topic documents.
 public enum JSONValue: Sendable, Hashable, Codable {
     case null
@@ -52,15 +50,5 @@ public enum JSONValue: Sendable, Hashable, Codable {
     public var intValue: Int? {
         if case .number(let value) = self, let exact = Int(exactly: value) { return exact }
         return nil
-    }
-
-    /// The same value with every UUID-shaped string in lowercase, the bus's spelling of ids.
-    public func lowercasingUUIDs() -> JSONValue {
-        switch self {
-        case .string(let text) where text.utf8.count == 36 && UUID(uuidString: text) != nil: .string(text.lowercased())
-        case .array(let elements): .array(elements.map { $0.lowercasingUUIDs() })
-        case .object(let members): .object(members.mapValues { $0.lowercasingUUIDs() })
-        default: self
-        }
     }
 }

@@ -9,6 +9,15 @@ extension Request {
         try await readJSON(as: type, context: context, maximumBytes: maximumBytes).value
     }
 
+    /// The raw body, for handlers that parse it themselves.
+    public func bodyBytes(context: some RequestContext, maximumBytes: Int = 4 << 20) async throws -> [UInt8] {
+        do {
+            return Array(buffer: try await body.collect(upTo: maximumBytes))
+        } catch {
+            throw ProblemDetails(status: .contentTooLarge, detail: "The body is larger than \(maximumBytes / 1024) KiB.")
+        }
+    }
+
     /// Decodes the JSON body and also returns its bytes (for an idempotency key's hash).
     public func readJSON<T: Decodable>(
         as type: T.Type, context: some RequestContext, maximumBytes: Int = 4 << 20
@@ -57,8 +66,29 @@ public enum JSONResponse {
             var container = encoder.singleValueContainer()
             try container.encode(Models.Timestamp.format(date))
         }
-        let bytes = Array(try encoder.encode(value))
-        guard let json = try? JSONParser.parse(bytes) else { return bytes }
-        return Array(try encoder.encode(json.lowercasingUUIDs()))
+        var bytes = Array(try encoder.encode(value))
+        lowercaseUUIDs(in: &bytes)
+        return bytes
+    }
+
+    /// Lowercases every UUID-shaped run of bytes (8-4-4-4-12 hex digits) in place: one pass,
+    /// no re-parsing, since Foundation spells UUIDs in capitals.
+    static func lowercaseUUIDs(in bytes: inout [UInt8]) {
+        let dash = UInt8(ascii: "-")
+        func isHex(_ byte: UInt8) -> Bool {
+            (48...57).contains(byte) || (65...70).contains(byte) || (97...102).contains(byte)
+        }
+        var start = 0
+        while start + 36 <= bytes.count {
+            // The dashes first: most windows fail there at once.
+            guard bytes[start + 8] == dash, bytes[start + 13] == dash, bytes[start + 18] == dash, bytes[start + 23] == dash,
+                (start..<(start + 36)).allSatisfy({ [8, 13, 18, 23].contains($0 - start) || isHex(bytes[$0]) })
+            else {
+                start += 1
+                continue
+            }
+            for index in start..<(start + 36) where (65...70).contains(bytes[index]) { bytes[index] += 32 }
+            start += 36
+        }
     }
 }

@@ -13,6 +13,21 @@ struct CheckinInput: Codable, Sendable {
     var retest: Bool?
 }
 
+extension CheckinInput {
+    /// Reads one item from parsed JSON (the hot path of a testing surge: no `JSONDecoder`).
+    /// Fields of the wrong JSON type are reported like missing ones, by `validated`.
+    init(json: JSONValue) {
+        roundId = json["roundId"]?.stringValue.flatMap(UUID.init(uuidString:))
+        siteId = json["siteId"]?.stringValue.flatMap(UUID.init(uuidString:))
+        residentCode = json["residentCode"]?.stringValue
+        tubeBarcode = json["tubeBarcode"]?.stringValue
+        sampleGroup = json["sampleGroup"]?.stringValue
+        scannedAt = json["scannedAt"]?.stringValue
+        self.operator = json["operator"]?.stringValue
+        if case .bool(let flag) = json["retest"] { retest = flag } else { retest = nil }
+    }
+}
+
 /// A check-in that passed the checks that need no database.
 struct Checkin: Sendable, Equatable {
     var index: Int

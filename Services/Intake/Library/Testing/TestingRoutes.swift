@@ -28,17 +28,28 @@ struct TestingRoutes {
     }
 
     /// Either one check-in or `{"items": [...]}`.
-    struct CheckinBody: Decodable {
+    struct CheckinBody {
         var items: [CheckinInput]
         var single: Bool
 
-        init(from decoder: any Decoder) throws {
-            struct Batch: Decodable { var items: [CheckinInput] }
-            if let batch = try? Batch(from: decoder) {
-                items = batch.items
+        init(bytes: [UInt8]) throws(ProblemDetails) {
+            let json: JSONValue
+            do {
+                json = try JSONParser.parse(bytes)
+            } catch {
+                throw ProblemDetails(status: .badRequest, title: "Unreadable body", detail: "The body is not JSON: \(error)")
+            }
+            guard case .object(let members) = json else {
+                throw ProblemDetails(status: .badRequest, title: "Unreadable body", detail: "The body must be a check-in or {\"items\": [...]}.")
+            }
+            if let items = members["items"] {
+                guard case .array(let elements) = items else {
+                    throw ProblemDetails.validation([.init(field: "items", message: "must be an array of check-ins")])
+                }
+                self.items = elements.map(CheckinInput.init(json:))
                 single = false
             } else {
-                items = [try CheckinInput(from: decoder)]
+                self.items = [CheckinInput(json: json)]
                 single = true
             }
         }
@@ -132,7 +143,8 @@ struct TestingRoutes {
 
     private func checkIn(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
         let access = try dependencies.tokens.authenticate(request, allowing: [.device, .staff, .operator])
-        let (body, raw) = try await request.readJSON(as: CheckinBody.self, context: context)
+        let raw = try await request.bodyBytes(context: context)
+        let body = try CheckinBody(bytes: raw)
         guard (1...Self.maximumBatch).contains(body.items.count) else {
             throw ProblemDetails.validation([.init(field: "items", message: "a batch holds 1–\(Self.maximumBatch) check-ins, got \(body.items.count)")])
         }
