@@ -23,12 +23,15 @@ import TestSupport
         let requestID = try #require(filed.all.first)
         let id = try #require(UUID(uuidString: requestID))
         try await harness.database.withClient { client in
-            // What matching and supplies would write, in their own transactions; a late
-            // duplicate "assigned" must not move the request back.
-            for topic: Topic in ["matching.request.assigned", "supplies.dispatch.delivered", "matching.request.assigned"] {
+            // What matching and supplies write in their own transactions. Streams are not
+            // ordered with each other, so each step waits for the one before it.
+            func announce(_ topic: Topic) async throws {
                 try await client.transaction(logger: .test) { connection in
                     try await Outbox.append(OutboxEvent(topic: topic, key: requestID, data: .object(["requestId": .string(requestID)])), on: connection, logger: .test)
                 }
+            }
+            func changes() async throws -> Int {
+                try await harness.count("SELECT count(*)::int FROM outbox WHERE topic = 'intake.request.status-changed'")
             }
             let relays = ["matching", "supplies"].map { stream in
                 OutboxRelay(configuration: RelayConfiguration(stream: stream, database: harness.database.url, publishEndpoint: endpoints.publish), logger: .test)
@@ -37,11 +40,14 @@ import TestSupport
                 RequestProgressConsumer(stream: stream, endpoints: endpoints, client: client, logger: .test)
             }
             try await withRunningServices([BusServer(endpoints: endpoints, client: client, logger: .test)] + relays + consumers) {
-                let moved = try await eventually {
-                    try await harness.count("SELECT count(*)::int FROM outbox WHERE topic = 'intake.request.status-changed'") >= 2
-                }
-                #expect(moved)
-                try await Task.sleep(for: .milliseconds(500))
+                try await announce("matching.request.assigned")
+                #expect(try await eventually { try await changes() == 1 })
+                try await announce("supplies.dispatch.delivered")
+                #expect(try await eventually { try await changes() == 2 })
+                // A late repeat of "assigned" must not move the request back.
+                try await announce("matching.request.assigned")
+                try await Task.sleep(for: .seconds(1))
+                #expect(try await changes() == 2)
             }
         }
         let status = try await harness.database.scalar("SELECT status FROM requests WHERE id = \(id)", as: String.self)

@@ -24,7 +24,7 @@ import Testing
         #expect(event["zone"] == .string("sealed"))
         #expect(event["compound"] == .string("320505-001-001-01"))
         let text = "\(event)"
-        #expect(!text.contains("13912345678") && !text.contains("王老伯") && !text.contains("201") && !text.contains("氨氯地平"))
+        #expect(!text.contains("13912345678") && !text.contains("王老伯") && !text.contains("3幢") && !text.contains("氨氯地平"))
     }
 
     @Test func medicineNeedsTheDrugAndDoseAndAnonymousCallersFileOnlyAsResidents() async throws {

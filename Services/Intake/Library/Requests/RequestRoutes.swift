@@ -147,23 +147,19 @@ struct RequestRoutes {
 
     private func list(_ request: Request) async throws -> Response {
         let access = try dependencies.tokens.authenticate(request, allowing: [.operator, .staff, .dispatcher, .caller])
-        let query = try ListQuery(request, access: access)
-        let status = request.uri.queryParameters["status"].map(String.init)
-        if let status, WorkOrderStatus(rawValue: status) == nil {
-            throw ProblemDetails.validation([.init(field: "status", message: "must be one of \(WorkOrderStatus.allCases.map(\.rawValue).joined(separator: ", "))")])
-        }
+        let query = try ListQuery(request, access: access, statuses: WorkOrderStatus.self)
         var items: [Item] = []
         for try await row in try await dependencies.client.query(
             """
             SELECT \(unescaped: Self.columns) FROM requests
-            WHERE compound LIKE \(query.areaPattern) AND seq > \(query.after) AND (\(status ?? "") = '' OR status = \(status ?? ""))
+            WHERE compound LIKE \(query.areaPattern) AND seq > \(query.after) AND (\(query.status ?? "") = '' OR status = \(query.status ?? ""))
             ORDER BY seq LIMIT \(query.limit)
             """,
             logger: dependencies.logger
         ).decode(Row.self) {
             items.append(Self.item(row, masked: true))
         }
-        return try JSONResponse.make(VolunteerRoutes.Page(items: items, next: items.count == query.limit ? items.last?.cursor : nil))
+        return try JSONResponse.make(Page(items: items, limit: query.limit, cursor: \.cursor))
     }
 
     private func detail(_ request: Request, _ context: BasicRequestContext) async throws -> Response {

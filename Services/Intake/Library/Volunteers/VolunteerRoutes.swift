@@ -34,12 +34,6 @@ struct VolunteerRoutes {
         var createdAt: Date
     }
 
-    struct Page<Item: Codable>: Codable {
-        var items: [Item]
-        /// Pass as `after` for the next page; absent on the last page.
-        var next: Int64?
-    }
-
     struct HistoryEntry: Codable {
         var at: Date
         var action: String
@@ -176,23 +170,19 @@ struct VolunteerRoutes {
 
     private func list(_ request: Request) async throws -> Response {
         let access = try dependencies.tokens.authenticate(request, allowing: [.operator, .staff, .dispatcher])
-        let query = try ListQuery(request, access: access)
-        let status = request.uri.queryParameters["status"].map(String.init)
-        if let status, VolunteerStatus(rawValue: status) == nil {
-            throw ProblemDetails.validation([.init(field: "status", message: "must be one of \(VolunteerStatus.allCases.map(\.rawValue).joined(separator: ", "))")])
-        }
+        let query = try ListQuery(request, access: access, statuses: VolunteerStatus.self)
         var items: [ListItem] = []
         for try await row in try await dependencies.client.query(
             """
             SELECT \(unescaped: Self.columns) FROM volunteers
-            WHERE community LIKE \(query.areaPattern) AND seq > \(query.after) AND (\(status ?? "") = '' OR status = \(status ?? ""))
+            WHERE community LIKE \(query.areaPattern) AND seq > \(query.after) AND (\(query.status ?? "") = '' OR status = \(query.status ?? ""))
             ORDER BY seq LIMIT \(query.limit)
             """,
             logger: dependencies.logger
         ).decode(Row.self) {
             items.append(Self.item(row, masked: true))
         }
-        return try JSONResponse.make(Page(items: items, next: items.count == query.limit ? items.last?.cursor : nil))
+        return try JSONResponse.make(Page(items: items, limit: query.limit, cursor: \.cursor))
     }
 
     private func detail(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
@@ -226,32 +216,5 @@ struct VolunteerRoutes {
             community: community, teamId: team, status: status, trained: trained, insured: insured, eligible: vetting.isEligible,
             skills: skills, health: (try? JSONParser.parse(Array(health.utf8))) ?? .null, createdAt: created
         )
-    }
-}
-
-/// `area`, `after` and `limit` of a list request, checked against the caller's scope.
-struct ListQuery {
-    var areaPattern: String
-    var after: Int64
-    var limit: Int
-
-    init(_ request: Request, access: AccessToken) throws(ProblemDetails) {
-        let parameters = request.uri.queryParameters
-        var validator = FieldValidator()
-        var pattern = access.areaPattern
-        if let text = parameters["area"].map(String.init) {
-            if let area = validator.area(text, "area") {
-                guard access.covers(area) else {
-                    throw ProblemDetails(status: .forbidden, detail: "Area \(area.rawValue) is outside your scope.")
-                }
-                pattern = area.rawValue + "%"
-            }
-        }
-        after = parameters["after"].flatMap { Int64(String($0)) } ?? 0
-        if parameters["after"] != nil && Int64(String(parameters["after"]!)) == nil { validator.fail("after", "must be the `next` of the previous page") }
-        limit = parameters["limit"].flatMap { Int(String($0)) } ?? 50
-        if !(1...500).contains(limit) { validator.fail("limit", "must be between 1 and 500") }
-        try validator.check()
-        areaPattern = pattern
     }
 }

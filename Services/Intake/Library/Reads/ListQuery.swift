@@ -1,0 +1,36 @@
+import Hummingbird
+import Models
+import ServiceKit
+
+/// `area`, `after` and `limit` of a list request, checked against the caller's scope.
+struct ListQuery {
+    var areaPattern: String
+    var after: Int64
+    var limit: Int
+    /// One of `Status`'s raw values, when the caller filters by status.
+    var status: String?
+
+    init<Status: RawRepresentable & CaseIterable>(
+        _ request: Request, access: AccessToken, statuses: Status.Type
+    ) throws(ProblemDetails) where Status.RawValue == String {
+        let parameters = request.uri.queryParameters
+        var validator = FieldValidator()
+        var pattern = access.areaPattern
+        if let text = parameters["area"].map(String.init) {
+            if let area = validator.area(text, "area") {
+                guard access.covers(area) else {
+                    throw ProblemDetails(status: .forbidden, detail: "Area \(area.rawValue) is outside your scope.")
+                }
+                pattern = area.rawValue + "%"
+            }
+        }
+        after = parameters["after"].flatMap { Int64(String($0)) } ?? 0
+        if parameters["after"] != nil && Int64(String(parameters["after"]!)) == nil { validator.fail("after", "must be the `next` of the previous page") }
+        limit = parameters["limit"].flatMap { Int(String($0)) } ?? 50
+        if !(1...500).contains(limit) { validator.fail("limit", "must be between 1 and 500") }
+        let filter: Status? = validator.oneOf(parameters["status"].map(String.init), "status", optional: true)
+        status = filter?.rawValue
+        try validator.check()
+        areaPattern = pattern
+    }
+}
