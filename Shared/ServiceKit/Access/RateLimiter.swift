@@ -6,7 +6,9 @@ import Synchronization
 /// request), so one script cannot flood a station's queue.
 ///
 /// Per replica: N replicas allow N times the rate, which is the intent during a surge.
-/// Clients are told apart by `X-Forwarded-For` (set by the load balancer) or `X-Real-IP`.
+/// Clients are told apart by the last `X-Forwarded-For` entry — the one our own load
+/// balancer appended; earlier entries are whatever the client wrote — or `X-Real-IP`.
+/// Without a load balancer every client shares one bucket.
 public final class RateLimiter: Sendable {
     private struct Bucket {
         var tokens: Double
@@ -24,7 +26,7 @@ public final class RateLimiter: Sendable {
 
     /// Takes one token for the request's client, or throws 429 with the wait in seconds.
     public func admit(_ request: Request) throws(ProblemDetails) {
-        let client = request.headers[.init("X-Forwarded-For")!]?.split(separator: ",").first.map { $0.trimmingCharacters(in: .whitespaces) }
+        let client = request.headers[.init("X-Forwarded-For")!]?.split(separator: ",").last.map { $0.trimmingCharacters(in: .whitespaces) }
             ?? request.headers[.init("X-Real-IP")!] ?? "direct"
         let now = ContinuousClock.now
         let admitted = buckets.withLock { buckets -> Bool in

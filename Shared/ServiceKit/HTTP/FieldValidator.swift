@@ -28,6 +28,11 @@ public struct FieldValidator: Sendable {
             fail(field, "must be at most \(maxLength) characters")
             return nil
         }
+        // PostgreSQL refuses NUL in text, and no field of ours needs control characters.
+        guard !value.unicodeScalars.contains(where: { $0.value < 0x20 && $0 != "\n" || $0.value == 0x7F }) else {
+            fail(field, "must not contain control characters")
+            return nil
+        }
         return value
     }
 

@@ -48,12 +48,15 @@ public struct IdempotentWriter: Sendable {
         _ request: Request, body: [UInt8],
         _ write: @Sendable (PostgresConnection) async throws -> StoredResponse
     ) async throws -> Response {
-        guard let key = request.headers[.init("Idempotency-Key")!] else {
+        guard let clientKey = request.headers[.init("Idempotency-Key")!] else {
             return try await client.transaction(logger: logger) { connection in try await write(connection) }.response
         }
-        guard (1...200).contains(key.count) else {
+        guard (1...200).contains(clientKey.count) else {
             throw ProblemDetails(status: .badRequest, detail: "Idempotency-Key must be 1–200 characters.")
         }
+        // Keys belong to their caller: two devices numbering their keys alike never collide,
+        // and nobody reads another caller's stored answer.
+        let key = Self.caller(of: request) + ":" + clientKey
         let hash = Self.hash(method: request.method.rawValue, path: request.uri.path, body: body)
         let stored = try await client.transaction(logger: logger) { connection -> StoredResponse in
             let claimed = try await connection.query(
@@ -85,6 +88,12 @@ public struct IdempotentWriter: Sendable {
             return StoredResponse(status: .init(code: status), body: Array(buffer: body))
         }
         throw ProblemDetails(status: .conflict, detail: "A request with this Idempotency-Key is still being processed; retry shortly.")
+    }
+
+    /// Who is asking, for namespacing keys: a digest of the bearer token, or `public`.
+    static func caller(of request: Request) -> String {
+        guard let authorization = request.headers[.authorization] else { return "public" }
+        return SHA256.hash(data: Array(authorization.utf8)).prefix(12).map { String(format: "%02x", $0) }.joined()
     }
 
     /// The request's fingerprint; a JSON body is hashed in a canonical form (sorted keys, no

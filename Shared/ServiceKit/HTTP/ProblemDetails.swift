@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import PostgresNIO
 import Store
 
 /// An error answered as `application/problem+json` (RFC 9457), with a field-by-field list
@@ -63,6 +64,17 @@ public struct ProblemDetails: HTTPResponseError, Sendable, Codable, Equatable {
 public struct ProblemDetailsMiddleware<Context: RequestContext>: RouterMiddleware {
     public init() {}
 
+    /// A write naming a record that does not exist (foreign key, SQLSTATE 23503) is the
+    /// client's mistake: 422 naming the constraint, never the values.
+    static func referenceProblem(_ error: any Error) -> ProblemDetails? {
+        let underlying = (error as? PostgresTransactionError)?.closureError ?? error
+        guard let error = underlying as? PSQLError, error.serverInfo?[.sqlState] == "23503" else { return nil }
+        return ProblemDetails(
+            status: .unprocessableContent, title: "Unknown reference",
+            detail: "The request refers to a record that does not exist (\(error.serverInfo?[.constraintName] ?? "reference"))."
+        )
+    }
+
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
@@ -72,6 +84,8 @@ public struct ProblemDetailsMiddleware<Context: RequestContext>: RouterMiddlewar
             throw ProblemDetails(status: error.status, detail: error.body)
         } catch let error as any HTTPResponseError {
             throw ProblemDetails(status: error.status)
+        } catch let problem where Self.referenceProblem(problem) != nil {
+            throw Self.referenceProblem(problem)!
         } catch {
             context.logger.error("request failed", metadata: ["error": "\(LoggableError.describe(error))"])
             throw ProblemDetails(status: .internalServerError, detail: "The service could not complete the request; it has been logged.")

@@ -29,7 +29,7 @@ struct AreaRoutes {
     }
 
     private func load(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
-        _ = try dependencies.tokens.authenticate(request, allowing: [.operator])
+        let access = try dependencies.tokens.authenticate(request, allowing: [.operator])
         let (inputs, raw) = try await request.readJSON(as: [AreaInput].self, context: context)
         var validator = FieldValidator()
         guard (1...50_000).contains(inputs.count) else { throw ProblemDetails(status: .badRequest, detail: "Send 1–50,000 areas per request.") }
@@ -39,6 +39,11 @@ struct AreaRoutes {
             let name = validator.text(input.name, "\(index)/name", maxLength: 100)
             if let population = input.population { _ = validator.range(population, "\(index)/population", 0...10_000_000) }
             if let code, let name { parsed.append((code, name, input.population)) }
+        }
+        var seen = Set<AreaCode>()
+        for (index, area) in parsed.enumerated() {
+            if !seen.insert(area.code).inserted { validator.fail("\(index)/code", "appears twice in this request") }
+            if !access.covers(area.code) { validator.fail("\(index)/code", "is outside your scope (\(access.area?.rawValue ?? "city"))") }
         }
         try validator.check()
         // Parents before children, so the foreign key holds row by row.

@@ -15,6 +15,9 @@ struct RequestStore {
     /// household and category created within `window`.
     func create(_ request: NewRequest, actor: String, window: Duration) async throws -> (id: UUID, duplicateOf: UUID?) {
         let seconds = Double(window.components.seconds)
+        // Two filings of one household at the same moment (a double tap, a retry sent to
+        // another replica) take turns here, so the second sees the first.
+        try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\(request.householdKey)))", logger: logger)
         let original = try await connection.query(
             """
             SELECT id FROM requests

@@ -72,8 +72,7 @@ extension CheckinInput {
         if siteId == nil { problems.append(("siteId", "is required")) }
         let resident = code(residentCode, "residentCode", 4...64)
         let tube = code(tubeBarcode, "tubeBarcode", 6...32)
-        let group = sampleGroup.flatMap { $0.isEmpty ? nil : $0 }
-        if let group, group.count > 32 { problems.append(("sampleGroup", "must be at most 32 characters")) }
+        let group = sampleGroup.flatMap { $0.isEmpty ? nil : code($0, "sampleGroup", 1...32) }
         let operatorCode = code(self.operator, "operator", 1...64)
         var scanned: Date?
         if let text = scannedAt {

@@ -36,11 +36,26 @@ struct CheckinStore {
         return nil
     }
 
+    /// Runs `write` again, once, if PostgreSQL aborted it as a deadlock or serialization
+    /// failure: concurrent batches touching the same natural keys may meet head-on.
+    static func retryingConflicts<Result: Sendable>(_ write: () async throws -> Result) async throws -> Result {
+        do {
+            return try await write()
+        } catch {
+            let underlying = (error as? PostgresTransactionError)?.closureError ?? error
+            guard let state = (underlying as? PSQLError)?.serverInfo?[.sqlState], state == "40P01" || state == "40001" else { throw error }
+            return try await write()
+        }
+    }
+
     /// Inserts what is new; returns the results of the items given, in their order.
-    func record(_ checkins: [Checkin], sites: [UUID: Site]) async throws -> [CheckinResult] {
-        guard !checkins.isEmpty else { return [] }
-        var inserted = Set<String>()
-        for try await tube in try await connection.query(
+    func record(_ given: [Checkin], sites: [UUID: Site]) async throws -> [CheckinResult] {
+        guard !given.isEmpty else { return [] }
+        // One global order for the unique-index entries, so concurrent batches do not deadlock.
+        let checkins = given.sorted { ($0.tubeBarcode, $0.residentCode) < ($1.tubeBarcode, $1.residentCode) }
+        struct Stored: Hashable { var tube: String; var resident: String; var round: UUID }
+        var inserted = Set<Stored>()
+        for try await (tube, resident, round) in try await connection.query(
             """
             INSERT INTO checkins (round_id, site_id, resident_code, tube_barcode, sample_group, scanned_at, operator, retest)
             SELECT r, s, c, t, NULLIF(g, ''), a, o, x
@@ -50,19 +65,23 @@ struct CheckinStore {
                  WITH ORDINALITY AS i(r, s, c, t, g, a, o, x, n)
             ORDER BY n
             ON CONFLICT DO NOTHING
-            RETURNING tube_barcode
+            RETURNING tube_barcode, resident_code, round_id
             """,
             logger: logger
-        ).decode(String.self) {
-            inserted.insert(tube)
+        ).decode((String, String, UUID).self) {
+            inserted.insert(Stored(tube: tube, resident: resident, round: round))
         }
-        let rejected = checkins.filter { !inserted.contains($0.tubeBarcode) }
+        func isStored(_ checkin: Checkin) -> Bool {
+            inserted.contains(Stored(tube: checkin.tubeBarcode, resident: checkin.residentCode, round: checkin.round))
+        }
+        let rejected = checkins.filter { !isStored($0) }
         let existing = try await existingTubes(rejected.map(\.tubeBarcode))
         var seen = Set<String>()
         var results: [CheckinResult] = []
-        for checkin in checkins {
-            // The first occurrence of a new tube in this batch is the accepted one.
-            if inserted.contains(checkin.tubeBarcode) && seen.insert(checkin.tubeBarcode).inserted {
+        for checkin in given {
+            // The stored item is the one whose tube, resident and round came back; a repeat
+            // of it within the batch is a duplicate.
+            if isStored(checkin) && seen.insert(checkin.tubeBarcode).inserted {
                 results.append(CheckinResult(index: checkin.index, status: .accepted))
             } else if let owner = existing[checkin.tubeBarcode], owner.resident == checkin.residentCode, owner.round == checkin.round {
                 results.append(CheckinResult(index: checkin.index, status: .duplicate, reason: "already recorded"))
@@ -72,7 +91,7 @@ struct CheckinStore {
                 results.append(CheckinResult(index: checkin.index, status: .duplicate, reason: "resident already checked in this round; send retest: true for a second sample"))
             }
         }
-        try await announce(checkins.filter { inserted.contains($0.tubeBarcode) }, sites: sites)
+        try await announce(given.filter(isStored), sites: sites)
         return results
     }
 

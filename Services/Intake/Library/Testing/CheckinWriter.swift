@@ -27,10 +27,14 @@ final class CheckinWriter: Service, Sendable {
     private let client: PostgresClient
     private let logger: Logger
     private let writers: Int
-    private let queue = Mutex<[Submission]>([])
+    private struct Queue {
+        var submissions: [Submission] = []
+        var accepting = false
+    }
+
+    private let queue = Mutex(Queue())
     private let signal: AsyncStream<Void>
     private let wake: AsyncStream<Void>.Continuation
-    private let running = Atomic<Bool>(false)
 
     init(client: PostgresClient, logger: Logger, writers: Int = 4) {
         self.client = client
@@ -41,23 +45,29 @@ final class CheckinWriter: Service, Sendable {
 
     /// Writes `checkin` with whatever else is queued; returns its own result after the commit.
     func submit(_ checkin: Checkin, scope: AccessToken) async throws -> CheckinResult {
-        guard running.load(ordering: .relaxed) else {
-            throw ProblemDetails(status: .serviceUnavailable, detail: "Check-ins are not being written right now; resend shortly.")
-        }
-        return try await withCheckedThrowingContinuation { answer in
-            queue.withLock { $0.append(Submission(checkin: checkin, scope: scope, answer: answer)) }
-            wake.yield()
+        try await withCheckedThrowingContinuation { answer in
+            // Checked and queued under one lock, so shutdown cannot slip in between.
+            let queued = queue.withLock { queue -> Bool in
+                guard queue.accepting else { return false }
+                queue.submissions.append(Submission(checkin: checkin, scope: scope, answer: answer))
+                return true
+            }
+            if queued {
+                wake.yield()
+            } else {
+                answer.resume(throwing: ProblemDetails(status: .serviceUnavailable, detail: "Check-ins are not being written right now; resend shortly."))
+            }
         }
     }
 
     func run() async throws {
-        running.store(true, ordering: .relaxed)
+        queue.withLock { $0.accepting = true }
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
                 // Until shutdown (or cancellation); then refuse new posts and let the loops
                 // finish what is queued.
                 _ = try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(365 * 86_400)) }
-                self.running.store(false, ordering: .relaxed)
+                self.queue.withLock { $0.accepting = false }
                 self.wake.finish()
             }
             for _ in 0..<writers {
@@ -71,8 +81,8 @@ final class CheckinWriter: Service, Sendable {
         var wakeups = signal.makeAsyncIterator()
         while true {
             let batch = queue.withLock { queue -> [Submission] in
-                let taken = Array(queue.prefix(TestingRoutes.maximumBatch))
-                queue.removeFirst(taken.count)
+                let taken = Array(queue.submissions.prefix(TestingRoutes.maximumBatch))
+                queue.submissions.removeFirst(taken.count)
                 return taken
             }
             if batch.isEmpty {
@@ -80,7 +90,7 @@ final class CheckinWriter: Service, Sendable {
                 continue
             }
             // Another loop may find more while this one commits.
-            if queue.withLock({ !$0.isEmpty }) { wake.yield() }
+            if queue.withLock({ !$0.submissions.isEmpty }) { wake.yield() }
             await write(batch)
         }
     }
@@ -92,7 +102,7 @@ final class CheckinWriter: Service, Sendable {
             return checkin
         }
         do {
-            let results = try await client.transaction(logger: logger) { connection in
+            let results = try await CheckinStore.retryingConflicts { try await client.transaction(logger: logger) { connection in
                 let store = CheckinStore(connection: connection, logger: logger)
                 let sites = try await store.sites(Set(checkins.map(\.site)))
                 var results: [Int: CheckinResult] = [:]
@@ -106,7 +116,7 @@ final class CheckinWriter: Service, Sendable {
                 }
                 for result in try await store.record(acceptable, sites: sites) { results[result.index] = result }
                 return results
-            }
+            } }
             for (index, submission) in batch.enumerated() {
                 var result = results[index]!
                 result.index = 0
@@ -119,7 +129,7 @@ final class CheckinWriter: Service, Sendable {
     }
 
     private func failRemaining() {
-        let left = queue.withLock { queue in defer { queue.removeAll() }; return queue }
+        let left = queue.withLock { queue in defer { queue.submissions.removeAll() }; return queue.submissions }
         for submission in left {
             submission.answer.resume(throwing: ProblemDetails(status: .serviceUnavailable, detail: "The service is stopping; resend the check-in."))
         }

@@ -119,8 +119,14 @@ struct TestingRoutes {
         try Scope.require(access, covers: area!)
         return try await dependencies.writes.perform(request, body: raw) { connection in
             try await AreaDirectory(connection: connection, logger: dependencies.logger).requireKnown([("area", area)])
-            guard try await connection.query("SELECT 1 FROM testing_rounds WHERE id = \(round)", logger: dependencies.logger).collect().count == 1 else {
+            guard let roundArea = try await connection.query(
+                "SELECT area FROM testing_rounds WHERE id = \(round)", logger: dependencies.logger
+            ).decode(String.self).collectAll().first.flatMap(AreaCode.init) else {
                 throw ProblemDetails(status: .notFound, detail: "No such round.")
+            }
+            // The site is in the caller's area (checked above) and inside the round's.
+            guard roundArea.contains(area!) else {
+                throw ProblemDetails.validation([.init(field: "area", message: "must lie inside the round's area \(roundArea.rawValue)")])
             }
             let id = UUID()
             try await connection.query(

@@ -73,6 +73,13 @@ struct VolunteerRoutes {
                     )
                 ])
             }
+            if let team = volunteer.team {
+                let teamArea = try await connection.query("SELECT area FROM teams WHERE id = \(team)", logger: dependencies.logger)
+                    .decode(String.self).collectAll().first.flatMap(AreaCode.init)
+                guard let teamArea, teamArea.district == volunteer.community.district else {
+                    throw ProblemDetails.validation([.init(field: "teamId", message: "no such team in your district")])
+                }
+            }
             let id = UUID()
             let inserted = try await connection.query(
                 """
