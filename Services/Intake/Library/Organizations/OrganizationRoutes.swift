@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Models
+import PostgresNIO
 import ServiceKit
 
 /// Social organizations, social-work stations and their teams (`/v1/organizations`,
@@ -15,13 +16,13 @@ struct OrganizationRoutes {
         case communityCommittee = "community-committee"
     }
 
-    struct OrganizationInput: Decodable {
+    struct OrganizationInput: Decodable, Sendable {
         var kind: String?
         var name: String?
         var area: String?
     }
 
-    struct TeamInput: Decodable {
+    struct TeamInput: Decodable, Sendable {
         var organizationId: UUID?
         var name: String?
         var area: String?
@@ -33,41 +34,49 @@ struct OrganizationRoutes {
 
     func add(to router: Router<BasicRequestContext>) {
         router.post("/v1/organizations") { request, context in
-            let access = try dependencies.tokens.authenticate(request, allowing: [.operator, .staff])
-            let (input, raw) = try await request.readJSON(as: OrganizationInput.self, context: context)
-            var validator = FieldValidator()
-            let kind: Kind? = validator.oneOf(input.kind, "kind")
-            let name = validator.text(input.name, "name", maxLength: 100)
-            let area = validator.area(input.area, "area")
-            try validator.check()
-            try Scope.require(access, covers: area!)
-            return try await dependencies.writes.perform(request, body: raw) { connection in
-                try await AreaDirectory(connection: connection, logger: dependencies.logger).requireKnown([("area", area)])
-                let id = UUID()
-                try await connection.query(
-                    "INSERT INTO organizations (id, kind, name, area) VALUES (\(id), \(kind!.rawValue), \(name!), \(area!.rawValue))",
-                    logger: dependencies.logger
-                )
-                return try StoredResponse(status: .created, json: Created(id: id))
+            try await register(request, context, as: OrganizationInput.self) { input, validator in
+                let kind: Kind? = validator.oneOf(input.kind, "kind")
+                return (input.name, input.area, { id, name, area, connection in
+                    try await connection.query(
+                        "INSERT INTO organizations (id, kind, name, area) VALUES (\(id), \(kind!.rawValue), \(name), \(area.rawValue))",
+                        logger: dependencies.logger
+                    )
+                })
             }
         }
         router.post("/v1/teams") { request, context in
-            let access = try dependencies.tokens.authenticate(request, allowing: [.operator, .staff])
-            let (input, raw) = try await request.readJSON(as: TeamInput.self, context: context)
-            var validator = FieldValidator()
-            let name = validator.text(input.name, "name", maxLength: 100)
-            let area = validator.area(input.area, "area")
-            try validator.check()
-            try Scope.require(access, covers: area!)
-            return try await dependencies.writes.perform(request, body: raw) { connection in
-                try await AreaDirectory(connection: connection, logger: dependencies.logger).requireKnown([("area", area)])
-                let id = UUID()
-                try await connection.query(
-                    "INSERT INTO teams (id, organization_id, name, area) VALUES (\(id), \(input.organizationId), \(name!), \(area!.rawValue))",
-                    logger: dependencies.logger
-                )
-                return try StoredResponse(status: .created, json: Created(id: id))
+            try await register(request, context, as: TeamInput.self) { input, _ in
+                (input.name, input.area, { id, name, area, connection in
+                    try await connection.query(
+                        "INSERT INTO teams (id, organization_id, name, area) VALUES (\(id), \(input.organizationId), \(name), \(area.rawValue))",
+                        logger: dependencies.logger
+                    )
+                })
             }
+        }
+    }
+
+    typealias Insert = @Sendable (UUID, String, AreaCode, PostgresConnection) async throws -> Void
+
+    /// Registers a named thing in an area the caller covers: reads the body, lets `fields`
+    /// check what is particular to it and say how to insert it, then writes idempotently.
+    private func register<Input: Decodable & Sendable>(
+        _ request: Request, _ context: BasicRequestContext, as type: Input.Type,
+        fields: (Input, inout FieldValidator) -> (name: String?, area: String?, insert: Insert)
+    ) async throws -> Response {
+        let access = try dependencies.tokens.authenticate(request, allowing: [.operator, .staff])
+        let (input, raw) = try await request.readJSON(as: type, context: context)
+        var validator = FieldValidator()
+        let (nameText, areaText, insert) = fields(input, &validator)
+        let name = validator.text(nameText, "name", maxLength: 100)
+        let area = validator.area(areaText, "area")
+        try validator.check()
+        try Scope.require(access, covers: area!)
+        return try await dependencies.writes.perform(request, body: raw) { connection in
+            try await AreaDirectory(connection: connection, logger: dependencies.logger).requireKnown([("area", area)])
+            let id = UUID()
+            try await insert(id, name!, area!, connection)
+            return try StoredResponse(status: .created, json: Created(id: id))
         }
     }
 }
