@@ -47,7 +47,7 @@ public enum ServiceApplication {
         return Application(
             router: router,
             configuration: .init(address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: "shouwang-\(description.name)"),
-            services: [client, relay] + services,
+            services: [client, relay, IdempotencyKeyExpiry(service: description.name, client: client, logger: logger)] + services,
             logger: logger
         )
     }
