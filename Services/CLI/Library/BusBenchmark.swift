@@ -118,9 +118,8 @@ struct BusBenchmark {
                     try await group.waitForAll()
                 }
             }
-            let sorted = samples.all.sorted()
-            func percentile(_ p: Double) -> Double { sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] }
-            return Latency(p50: percentile(0.5), p99: percentile(0.99), max: sorted.last ?? 0, count: sorted.count)
+            let latencies = Percentiles(samples.all)
+            return Latency(p50: latencies.at(0.5), p99: latencies.at(0.99), max: latencies.maximum, count: latencies.count)
         }
     }
 

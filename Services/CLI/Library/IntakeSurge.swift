@@ -120,11 +120,10 @@ final class IntakeSurge: Sendable {
             return try await group.reduce(into: [(latencies: [Double], items: Int, errors: Int)]()) { $0.append($1) }
         }
         let elapsed = (ContinuousClock.now - started).seconds
-        let latencies = outcomes.flatMap(\.latencies).sorted()
-        func percentile(_ p: Double) -> Double { latencies.isEmpty ? 0 : latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] }
+        let latencies = Percentiles(outcomes.flatMap(\.latencies))
         return Result(
             itemsPerSecond: Double(outcomes.reduce(0) { $0 + $1.items }) / elapsed, requestsPerSecond: Double(latencies.count) / elapsed,
-            p50: percentile(0.5), p99: percentile(0.99), errors: outcomes.reduce(0) { $0 + $1.errors }
+            p50: latencies.at(0.5), p99: latencies.at(0.99), errors: outcomes.reduce(0) { $0 + $1.errors }
         )
     }
 

@@ -1,4 +1,5 @@
 import Hummingbird
+import PostgresNIO
 import Models
 import ServiceKit
 
@@ -32,5 +33,15 @@ struct ListQuery {
         status = filter?.rawValue
         try validator.check()
         areaPattern = pattern
+    }
+
+    /// The page's query: `columns` of `table` whose `areaColumn` is in scope, filtered by
+    /// status, after the cursor, in `seq` order.
+    func sql(columns: String, from table: String, areaColumn: String) -> PostgresQuery {
+        """
+        SELECT \(unescaped: columns) FROM \(unescaped: table)
+        WHERE \(unescaped: areaColumn) LIKE \(areaPattern) AND seq > \(after) AND (\(status ?? "") = '' OR status = \(status ?? ""))
+        ORDER BY seq LIMIT \(limit)
+        """
     }
 }

@@ -150,12 +150,7 @@ struct RequestRoutes {
         let query = try ListQuery(request, access: access, statuses: WorkOrderStatus.self)
         var items: [Item] = []
         for try await row in try await dependencies.client.query(
-            """
-            SELECT \(unescaped: Self.columns) FROM requests
-            WHERE compound LIKE \(query.areaPattern) AND seq > \(query.after) AND (\(query.status ?? "") = '' OR status = \(query.status ?? ""))
-            ORDER BY seq LIMIT \(query.limit)
-            """,
-            logger: dependencies.logger
+            query.sql(columns: Self.columns, from: "requests", areaColumn: "compound"), logger: dependencies.logger
         ).decode(Row.self) {
             items.append(Self.item(row, masked: true))
         }

@@ -180,12 +180,7 @@ struct VolunteerRoutes {
         let query = try ListQuery(request, access: access, statuses: VolunteerStatus.self)
         var items: [ListItem] = []
         for try await row in try await dependencies.client.query(
-            """
-            SELECT \(unescaped: Self.columns) FROM volunteers
-            WHERE community LIKE \(query.areaPattern) AND seq > \(query.after) AND (\(query.status ?? "") = '' OR status = \(query.status ?? ""))
-            ORDER BY seq LIMIT \(query.limit)
-            """,
-            logger: dependencies.logger
+            query.sql(columns: Self.columns, from: "volunteers", areaColumn: "community"), logger: dependencies.logger
         ).decode(Row.self) {
             items.append(Self.item(row, masked: true))
         }
