@@ -20,7 +20,7 @@ import Testing
             }
             #expect(paths.count >= 18)
             for (path, item) in paths {
-                let concrete = path.replacingOccurrences(of: "{id}", with: UUID().uuidString)
+                let concrete = path.replacingOccurrences(of: #"\{[a-zA-Z]+\}"#, with: UUID().uuidString, options: .regularExpression)
                 for method in item.objectValue.keys {
                     let response = try await client.send(.init(rawValue: method.uppercased())!, concrete, json: method == "get" ? nil : Body([:]))
                     // The router's own 404 carries no detail; a handler's 404 says what is missing.

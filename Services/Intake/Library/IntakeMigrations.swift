@@ -154,6 +154,13 @@ enum IntakeMigrations {
                 "CREATE UNIQUE INDEX checkins_once_per_round ON checkins (round_id, resident_code) WHERE NOT retest",
                 "CREATE INDEX checkins_site ON checkins (site_id)",
             ]
-        )
+        ),
+        Migration(
+            component: "intake", version: 2, name: "team leaders",
+            statements: [
+                "ALTER TABLE teams ADD COLUMN leader_id uuid REFERENCES volunteers (id)",
+                "CREATE INDEX volunteers_team ON volunteers (team_id) WHERE team_id IS NOT NULL",
+            ]
+        ),
     ]
 }

@@ -24,6 +24,7 @@ public enum IntakeService {
             let settings = IntakeSettings.fromEnvironment()
             AreaRoutes(dependencies: dependencies).add(to: router)
             OrganizationRoutes(dependencies: dependencies).add(to: router)
+            TeamRoutes(dependencies: dependencies).add(to: router)
             RecruitmentCallRoutes(dependencies: dependencies).add(to: router)
             VolunteerRoutes(dependencies: dependencies, signUpLimiter: RateLimiter(perMinute: settings.publicRequestsPerMinute, burst: settings.publicBurst))
                 .add(to: router)

@@ -50,3 +50,14 @@ enum IntakeEvents {
         )
     }
 }
+
+extension IntakeEvents {
+    static func team(_ topic: Topic, team: UUID, volunteer: UUID, community: AreaCode, extra: [String: JSONValue] = [:]) -> OutboxEvent {
+        var data: [String: JSONValue] = [
+            "teamId": .string(team.uuidString.lowercased()), "volunteerId": .string(volunteer.uuidString.lowercased()),
+            "community": .string(community.rawValue),
+        ]
+        data.merge(extra) { $1 }
+        return OutboxEvent(topic: topic, key: team.uuidString.lowercased(), area: community.rawValue, data: .object(data))
+    }
+}
