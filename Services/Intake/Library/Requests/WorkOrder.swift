@@ -1,25 +1,6 @@
 import Foundation
 import Models
 
-/// What a resident needs (工单 categories of the seeds).
-public enum WorkOrderCategory: String, Sendable, Codable, CaseIterable {
-    case groceries, medicine
-    case garbagePickup = "garbage-pickup"
-    case medicalEscort = "medical-escort"
-    case haircut, cleaning
-    case psychologicalSupport = "psychological-support"
-    case other
-}
-
-public enum Urgency: String, Sendable, Codable, CaseIterable {
-    case normal, urgent, critical
-}
-
-/// The compound's control status: sealed 封控, controlled 管控, precaution 防范.
-public enum ZoneStatus: String, Sendable, Codable, CaseIterable {
-    case sealed, controlled, precaution
-}
-
 /// Who filed the request.
 public enum FiledBy: String, Sendable, Codable, CaseIterable {
     /// The resident, through the public endpoint.

@@ -1,15 +1,20 @@
 import Logging
 import Models
 import PostgresNIO
-import ServiceKit
 
-/// The loaded geography, read by every check of "is this a known area code?".
-struct AreaDirectory {
+/// The loaded geography (intake's `areas` table, which every service reads), for every
+/// check of "is this a known area code?".
+public struct AreaDirectory: Sendable {
     let connection: PostgresConnection
     let logger: Logger
 
+    public init(connection: PostgresConnection, logger: Logger) {
+        self.connection = connection
+        self.logger = logger
+    }
+
     /// The level of each code that exists.
-    func levels(of codes: [AreaCode]) async throws -> [AreaCode: AreaCode.Level] {
+    public func levels(of codes: [AreaCode]) async throws -> [AreaCode: AreaCode.Level] {
         guard !codes.isEmpty else { return [:] }
         var found: [AreaCode: AreaCode.Level] = [:]
         for try await (code, level) in try await connection.query(
@@ -21,7 +26,7 @@ struct AreaDirectory {
     }
 
     /// Throws 422 naming each field whose code is not in the loaded geography.
-    func requireKnown(_ codes: [(field: String, code: AreaCode?)]) async throws {
+    public func requireKnown(_ codes: [(field: String, code: AreaCode?)]) async throws {
         let known = try await levels(of: codes.compactMap(\.code))
         let unknown = codes.filter { $0.code != nil && known[$0.code!] == nil }
         guard unknown.isEmpty else {

@@ -1,17 +1,16 @@
 import Hummingbird
 import PostgresNIO
 import Models
-import ServiceKit
 
 /// `area`, `after` and `limit` of a list request, checked against the caller's scope.
-struct ListQuery {
-    var areaPattern: String
-    var after: Int64
-    var limit: Int
+public struct ListQuery: Sendable {
+    public var areaPattern: String
+    public var after: Int64
+    public var limit: Int
     /// One of `Status`'s raw values, when the caller filters by status.
-    var status: String?
+    public var status: String?
 
-    init<Status: RawRepresentable & CaseIterable>(
+    public init<Status: RawRepresentable & CaseIterable>(
         _ request: Request, access: AccessToken, statuses: Status.Type
     ) throws(ProblemDetails) where Status.RawValue == String {
         let parameters = request.uri.queryParameters
@@ -37,7 +36,7 @@ struct ListQuery {
 
     /// The page's query: `columns` of `table` whose `areaColumn` is in scope, filtered by
     /// status, after the cursor, in `seq` order.
-    func sql(columns: String, from table: String, areaColumn: String) -> PostgresQuery {
+    public func sql(columns: String, from table: String, areaColumn: String) -> PostgresQuery {
         """
         SELECT \(unescaped: columns) FROM \(unescaped: table)
         WHERE \(unescaped: areaColumn) LIKE \(areaPattern) AND seq > \(after) AND (\(status ?? "") = '' OR status = \(status ?? ""))
