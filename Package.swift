@@ -126,8 +126,9 @@ let package = Package(
             .target(
                 name: "TestSupport",
                 dependencies: [
-                    "Store", "Models", "ServiceKit",
+                    "Store", "Models", "ServiceKit", "EventBus",
                     .product(name: "PostgresNIO", package: "postgres-nio"),
+                    .product(name: "HummingbirdTesting", package: "hummingbird"),
                     .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 ],
                 path: "Tests/TestSupport",
@@ -152,6 +153,16 @@ let package = Package(
                     "Intake", "Bus", "ServiceKit", "EventBus", "Models", "Store", "TestSupport",
                     .product(name: "HummingbirdTesting", package: "hummingbird"),
                     .product(name: "Hummingbird", package: "hummingbird"),
+                    .product(name: "PostgresNIO", package: "postgres-nio"),
+                ],
+                swiftSettings: swiftSettings
+            ),
+            .testTarget(
+                name: "OutreachTests",
+                dependencies: [
+                    "Outreach", "Intake", "Bus", "ServiceKit", "EventBus", "Models", "Store", "TestSupport",
+                    .product(name: "HummingbirdTesting", package: "hummingbird"),
+                    .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                     .product(name: "PostgresNIO", package: "postgres-nio"),
                 ],
                 swiftSettings: swiftSettings

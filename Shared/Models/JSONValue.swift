@@ -1,3 +1,5 @@
+import Foundation
+
 /// Any JSON value: the `data` of an event, whose shape each topic documents.
 public enum JSONValue: Sendable, Hashable, Codable {
     case null
@@ -45,6 +47,14 @@ public enum JSONValue: Sendable, Hashable, Codable {
     public var stringValue: String? {
         if case .string(let value) = self { return value }
         return nil
+    }
+
+    /// Compact JSON text with sorted keys: the same value always gives the same text (for a
+    /// `jsonb` parameter, or a fingerprint).
+    public var canonicalText: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? "null"
     }
 
     public var intValue: Int? {

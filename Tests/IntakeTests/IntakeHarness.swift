@@ -16,18 +16,17 @@ import TestSupport
 /// demo geography loaded: district 320505, streets -001 and -002, communities, compounds;
 /// and district 320115 for cross-district checks.
 struct IntakeHarness {
-    static let secret = "intake-test-secret"
-    static let registry = Observability.bootstrap(logLevel: .warning)
+    static let secret = ServiceHarness.secret
 
-    let database: TestDatabase
+    let service: ServiceHarness
+    var database: TestDatabase { service.database }
 
     static func create() async throws -> IntakeHarness {
-        IntakeHarness(database: try await TestDatabase.create(migrations: CoreMigrations.all + IntakeService.description.migrations))
+        IntakeHarness(service: try await ServiceHarness.create(IntakeService.description))
     }
 
     static func token(_ role: AccessRole, _ area: String?, subject: String = "tester") -> String {
-        let access = AccessToken(subject: subject, role: role, area: area.flatMap(AreaCode.init), expiresAt: Date().addingTimeInterval(3600))
-        return try! TokenSigner(secret: secret).issue(access)
+        ServiceHarness.token(role, area, subject: subject)
     }
 
     static let areas: [[String: String]] = [
@@ -39,73 +38,19 @@ struct IntakeHarness {
 
     /// Runs `body` against the router, after loading the geography.
     func run(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
-        try await database.withClient { client in
-            var configuration = ServiceConfiguration(database: database.url, bus: BusEndpointsForTests.unused, httpPort: 0)
-            configuration.tokenSecret = Self.secret
-            let dependencies = ServiceDependencies(service: "intake", client: client, configuration: configuration, logger: .test)
-            let (router, services) = ServiceApplication.buildRouter(IntakeService.description, dependencies: dependencies, registry: Self.registry)
-            try await withRunningServices(services) {
-                try await Application(router: router, logger: .test).test(.router) { client in
-                    let loaded = try await client.send(.put, "/v1/areas", token: Self.token(.operator, nil), json: Self.areas)
-                    precondition(loaded.status == .ok, "loading the test geography failed: \(String(buffer: loaded.body))")
-                    try await body(client)
-                }
-            }
+        try await service.run { client in
+            try await Self.loadGeography(client)
+            try await body(client)
         }
     }
 
-    /// Events intake wrote to its outbox, in order.
-    func events(_ topic: String) async throws -> [JSONValue] {
-        try await database.withClient { client in
-            var events: [JSONValue] = []
-            for try await data in try await client.query("SELECT data::text FROM outbox WHERE topic = \(topic) ORDER BY position", logger: .test).decode(String.self) {
-                events.append(try JSONParser.parse(Array(data.utf8)))
-            }
-            return events
-        }
+    /// Loads the test geography through intake's own endpoint.
+    static func loadGeography(_ client: any TestClientProtocol) async throws {
+        let loaded = try await client.send(.put, "/v1/areas", token: token(.operator, nil), json: areas)
+        precondition(loaded.status == .ok, "loading the test geography failed: \(String(buffer: loaded.body))")
     }
 
-    func count(_ sql: String) async throws -> Int {
-        try await database.scalar(PostgresQuery(unsafeSQL: sql), as: Int.self) ?? -1
-    }
-}
+    func events(_ topic: String) async throws -> [JSONValue] { try await service.events(topic) }
 
-import EventBus
-
-enum BusEndpointsForTests {
-    static var unused: BusEndpoints {
-        let (publish, subscribe, replay) = FreePort.busEndpoints()
-        return BusEndpoints(publish: publish, subscribe: subscribe, replay: replay)
-    }
-}
-
-extension TestClientProtocol {
-    /// Sends JSON with an optional bearer token and idempotency key.
-    @discardableResult
-    func send(
-        _ method: HTTPRequest.Method, _ uri: String, token: String? = nil, idempotencyKey: String? = nil,
-        json: (any Encodable)? = nil, headers extra: HTTPFields = [:]
-    ) async throws -> TestResponse {
-        var headers = extra
-        if let token { headers[.authorization] = "Bearer \(token)" }
-        if let idempotencyKey { headers[HTTPField.Name("Idempotency-Key")!] = idempotencyKey }
-        var body: ByteBuffer?
-        if let json {
-            headers[.contentType] = "application/json"
-            body = ByteBuffer(bytes: try JSONEncoder().encode(json))
-        }
-        return try await execute(uri: uri, method: method, headers: headers, body: body)
-    }
-}
-
-extension TestResponse {
-    /// The body as JSON.
-    var json: JSONValue { (try? JSONParser.parse(Array(buffer: body))) ?? .null }
-}
-
-/// A JSON object literal for request bodies.
-struct Body: Encodable {
-    let value: JSONValue
-    init(_ members: [String: JSONValue]) { value = .object(members) }
-    func encode(to encoder: any Encoder) throws { try value.encode(to: encoder) }
+    func count(_ sql: String) async throws -> Int { try await service.count(sql) }
 }

@@ -2,6 +2,7 @@ import Foundation
 import HummingbirdTesting
 import Models
 import Testing
+import TestSupport
 
 @testable import Intake
 

@@ -3,6 +3,7 @@ import HummingbirdTesting
 import Models
 import ServiceKit
 import Testing
+import TestSupport
 
 @testable import Intake
 

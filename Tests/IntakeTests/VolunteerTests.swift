@@ -3,6 +3,7 @@ import HummingbirdTesting
 import Models
 import ServiceKit
 import Testing
+import TestSupport
 
 @testable import Intake
 
@@ -163,19 +164,5 @@ import Testing
             let ids = (first.json["items"].arrayValue + second.json["items"].arrayValue).compactMap { $0["id"]?.stringValue }
             #expect(Set(ids).count == 5)
         }
-    }
-}
-
-extension Optional where Wrapped == JSONValue {
-    var arrayValue: [JSONValue] {
-        if case .array(let elements) = self { return elements }
-        return []
-    }
-}
-
-extension JSONValue {
-    var objectValue: [String: JSONValue] {
-        if case .object(let members) = self { return members }
-        return [:]
     }
 }

@@ -162,5 +162,12 @@ enum IntakeMigrations {
                 "CREATE INDEX volunteers_team ON volunteers (team_id) WHERE team_id IS NOT NULL",
             ]
         ),
+        Migration(
+            component: "intake", version: 3, name: "requests filed from outreach's needs",
+            statements: [
+                "ALTER TABLE requests ADD COLUMN outreach_need_id uuid",
+                "CREATE UNIQUE INDEX requests_outreach_need ON requests (outreach_need_id) WHERE outreach_need_id IS NOT NULL",
+            ]
+        ),
     ]
 }

@@ -37,7 +37,10 @@ public enum IntakeService {
             let consumers: [any Service] = ["matching", "supplies", "outreach"].map { stream in
                 RequestProgressConsumer(stream: stream, endpoints: dependencies.configuration.bus, client: dependencies.client, logger: dependencies.logger)
             }
-            return [checkinWriter] + consumers
+            let needs = OutreachNeedConsumer(
+                endpoints: dependencies.configuration.bus, client: dependencies.client, duplicateWindow: settings.duplicateWindow, logger: dependencies.logger
+            )
+            return [checkinWriter, needs] + consumers
         }
     )
 }

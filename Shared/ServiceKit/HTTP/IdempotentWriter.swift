@@ -101,10 +101,8 @@ public struct IdempotentWriter: Sendable {
     static func hash(method: String, path: String, body: [UInt8]) -> String {
         var hasher = SHA256()
         hasher.update(data: Array("\(method) \(path)\n".utf8))
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        if let value = try? JSONParser.parse(body), let canonical = try? encoder.encode(value) {
-            hasher.update(data: canonical)
+        if let value = try? JSONParser.parse(body) {
+            hasher.update(data: Array(value.canonicalText.utf8))
         } else {
             hasher.update(data: body)
         }

@@ -32,6 +32,8 @@ struct NewRequest: Sendable {
     var contactName: String
     var contactPhone: MobileNumber
     var filedBy: FiledBy
+    /// The outreach need this request serves, when outreach found it.
+    var outreachNeed: UUID? = nil
 
     var householdKey: String { HouseholdKey.make(compound: compound, address: address) }
 }
@@ -57,10 +59,8 @@ extension RequestForm {
         let contactPhone = validator.mobile(contactPhone, "contactPhone")
         let filedBy: FiledBy? = validator.oneOf(filedBy, "filedBy")
         try validator.check()
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
         return NewRequest(
-            category: category!, detailsJSON: String(decoding: (try? encoder.encode(JSONValue.object(details))) ?? Data("{}".utf8), as: UTF8.self),
+            category: category!, detailsJSON: JSONValue.object(details).canonicalText,
             urgency: urgency!, compound: compound!, address: address!, zone: zone!, contactName: contactName!,
             contactPhone: contactPhone!, filedBy: filedBy!
         )

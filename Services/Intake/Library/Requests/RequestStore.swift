@@ -32,10 +32,10 @@ struct RequestStore {
         try await connection.query(
             """
             INSERT INTO requests (id, category, details, urgency, compound, address, zone, contact_name, contact_phone,
-                                  filed_by, household_key, probable_duplicate_of)
+                                  filed_by, household_key, probable_duplicate_of, outreach_need_id)
             VALUES (\(id), \(request.category.rawValue), \(request.detailsJSON)::jsonb, \(request.urgency.rawValue),
                     \(request.compound.rawValue), \(request.address), \(request.zone.rawValue), \(request.contactName),
-                    \(request.contactPhone.digits), \(request.filedBy.rawValue), \(request.householdKey), \(original))
+                    \(request.contactPhone.digits), \(request.filedBy.rawValue), \(request.householdKey), \(original), \(request.outreachNeed))
             """,
             logger: logger
         )
@@ -46,6 +46,7 @@ struct RequestStore {
         )
         var extra: [String: JSONValue] = [:]
         if let original { extra["probableDuplicateOf"] = .string(original.uuidString.lowercased()) }
+        if let need = request.outreachNeed { extra["needId"] = .string(need.uuidString.lowercased()) }
         try await Outbox.append(IntakeEvents.request("intake.request.created", summary, extra: extra), on: connection, logger: logger)
         return (id, original)
     }

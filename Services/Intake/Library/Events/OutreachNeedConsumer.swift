@@ -1,0 +1,63 @@
+import EventBus
+import Foundation
+import Logging
+import Models
+import PostgresNIO
+import ServiceLifecycle
+import Store
+
+/// Turns each need outreach finds (`outreach.need.identified`) into a request filed by
+/// outreach. The event carries ids and codes only; the contact and address are read from
+/// outreach's registry here, inside intake, so they never travel on the bus.
+struct OutreachNeedConsumer: Service {
+    let endpoints: BusEndpoints
+    let client: PostgresClient
+    let duplicateWindow: Duration
+    let logger: Logger
+
+    func run() async throws {
+        let inbox = Inbox(consumer: "intake.outreach-needs")
+        let positions = try await inbox.positions(client: client, logger: logger)
+        let subscriber = BusSubscriber(
+            configuration: SubscriberConfiguration(endpoints: endpoints, prefix: "outreach.need.identified", start: .after(positions)), logger: logger
+        )
+        try await subscriber.run { batch in
+            try await inbox.process(batch, client: client, logger: logger) { event, connection in
+                try await file(event, on: connection)
+            }
+        }
+    }
+
+    private func file(_ event: EventEnvelope, on connection: PostgresConnection) async throws {
+        guard event.topic.rawValue == "outreach.need.identified",
+            let need = event.data["needId"]?.stringValue.flatMap(UUID.init(uuidString:))
+        else { return }
+        let alreadyFiled = try await connection.query("SELECT 1 FROM requests WHERE outreach_need_id = \(need)", logger: logger).collect().count > 0
+        guard !alreadyFiled else { return }
+        guard let request = try await read(need, on: connection) else {
+            logger.warning("outreach need not found or not fileable; skipped", metadata: ["need": "\(need)", "event": "\(event.id)"])
+            return
+        }
+        _ = try await RequestStore(connection: connection, logger: logger).create(request, actor: "outreach", window: duplicateWindow)
+    }
+
+    /// The need and its resident's contact, as a request; `nil` when the need is unknown or
+    /// its stored fields no longer pass intake's checks.
+    private func read(_ need: UUID, on connection: PostgresConnection) async throws -> NewRequest? {
+        guard let row = try await connection.query(
+            """
+            SELECT n.category, n.urgency, n.zone, n.details::text, r.compound, r.address, r.contact_name, r.contact_phone
+            FROM outreach_needs n JOIN outreach_residents r ON r.id = n.resident_id WHERE n.id = \(need)
+            """,
+            logger: logger
+        ).decode((String, String, String, String, String, String, String, String).self).collectAll().first else { return nil }
+        let (category, urgency, zone, details, compound, address, contactName, contactPhone) = row
+        guard let category = WorkOrderCategory(rawValue: category), let urgency = Urgency(rawValue: urgency),
+            let zone = ZoneStatus(rawValue: zone), let compound = AreaCode(compound), let phone = MobileNumber(contactPhone)
+        else { return nil }
+        return NewRequest(
+            category: category, detailsJSON: details, urgency: urgency, compound: compound, address: address, zone: zone,
+            contactName: contactName, contactPhone: phone, filedBy: .outreach, outreachNeed: need
+        )
+    }
+}

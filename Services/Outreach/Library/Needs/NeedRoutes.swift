@@ -1,0 +1,78 @@
+import EventBus
+import Foundation
+import Hummingbird
+import Models
+import PostgresNIO
+import ServiceKit
+import Store
+
+/// Needs found on calls and visits (`/v1/residents/{id}/needs`, `/v1/needs/{id}`): each is
+/// announced as `outreach.need.identified`, and intake turns it into a request.
+struct NeedRoutes {
+    let dependencies: ServiceDependencies
+
+    struct Need: Codable {
+        var id: UUID
+        var residentId: UUID
+        var category: String
+        var urgency: String
+        var zone: String
+        var source: String
+        var details: JSONValue
+        var status: String
+        var requestId: UUID?
+        var createdAt: Date
+    }
+
+    func add(to router: Router<BasicRequestContext>) {
+        router.post("/v1/residents/{id}/needs") { request, context in try await identify(request, context) }
+        router.get("/v1/needs/{id}") { request, context in try await show(request, context) }
+    }
+
+    private func identify(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        let access = try dependencies.tokens.authenticate(request, allowing: [.operator, .staff, .caller])
+        guard let resident = context.parameters.get("id", as: UUID.self) else { throw ProblemDetails(status: .notFound, detail: "No such resident.") }
+        let (form, raw) = try await request.readJSON(as: NeedForm.self, context: context)
+        let need = try form.validated()
+        return try await dependencies.writes.perform(request, body: raw) { connection in
+            guard let compound = try await connection.query(
+                "SELECT compound FROM outreach_residents WHERE id = \(resident) AND status = 'active'", logger: dependencies.logger
+            ).decode(String.self).collectAll().first.flatMap(AreaCode.init) else {
+                throw ProblemDetails(status: .notFound, detail: "No such resident.")
+            }
+            try Scope.requireVisible(access, compound, what: "resident")
+            let id = UUID()
+            try await connection.query(
+                """
+                INSERT INTO outreach_needs (id, resident_id, category, urgency, zone, details, source, found_by)
+                VALUES (\(id), \(resident), \(need.category.rawValue), \(need.urgency.rawValue), \(need.zone.rawValue),
+                        \(JSONValue.object(need.details).canonicalText)::jsonb, \(need.source.rawValue), \(access.subject))
+                """,
+                logger: dependencies.logger
+            )
+            try await Outbox.append(OutreachEvents.needIdentified(id, resident: resident, compound: compound, need), on: connection, logger: dependencies.logger)
+            struct Identified: Codable { var id: UUID; var status: String }
+            return try StoredResponse(status: .created, json: Identified(id: id, status: NeedStatus.identified.rawValue))
+        }
+    }
+
+    private func show(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        let access = try dependencies.tokens.authenticate(request, allowing: [.operator, .staff, .caller])
+        guard let id = context.parameters.get("id", as: UUID.self),
+            let (need, compound) = try await dependencies.client.query(
+                """
+                SELECT n.id, n.resident_id, n.category, n.urgency, n.zone, n.source, n.details::text, n.status, n.request_id, n.created_at, r.compound
+                FROM outreach_needs n JOIN outreach_residents r ON r.id = n.resident_id WHERE n.id = \(id)
+                """,
+                logger: dependencies.logger
+            ).decode((UUID, UUID, String, String, String, String, String, String, UUID?, Date, String).self).collectAll().first.map({ row in
+                (Need(
+                    id: row.0, residentId: row.1, category: row.2, urgency: row.3, zone: row.4, source: row.5,
+                    details: (try? JSONParser.parse(Array(row.6.utf8))) ?? .null, status: row.7, requestId: row.8, createdAt: row.9
+                ), row.10)
+            }), let area = AreaCode(compound)
+        else { throw ProblemDetails(status: .notFound, detail: "No such need.") }
+        try Scope.requireVisible(access, area, what: "need")
+        return try JSONResponse.make(need)
+    }
+}
