@@ -8,6 +8,7 @@ import Models
 import PostgresNIO
 import ServiceKit
 import Store
+import ZeroMQ
 
 struct BenchIntakeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -18,7 +19,9 @@ struct BenchIntakeCommand: AsyncParsableCommand {
             against SHOUWANG_DATABASE_URL — use a fresh database — loads a small geography, a round \
             and a site, then for --seconds each: batches of 100 from --concurrency clients, single \
             posts from --concurrency clients, and the same batches INSERTed straight into PostgreSQL \
-            over --concurrency connections (the floor). Clients are URLSession tasks in this process.
+            over --concurrency connections (the floor). HTTP load comes from wrk (one process per \
+            replica, installed by Deploy/local/up.sh) unless --client urlsession asks for tasks in \
+            this process; with several replicas p50 and p99 are the worst replica's.
             """
     )
 
@@ -33,6 +36,13 @@ struct BenchIntakeCommand: AsyncParsableCommand {
     @Option(help: "Concurrent clients (and database connections for the floor).")
     var concurrency: Int = 16
 
+    enum Client: String, ExpressibleByArgument, CaseIterable {
+        case wrk, urlsession
+    }
+
+    @Option(help: "Where HTTP load comes from: wrk (a separate process) or urlsession (tasks in this process).")
+    var client: Client = WrkLoad.executable == nil ? .urlsession : .wrk
+
     func run() async throws {
         let configuration = try options.resolve(defaultHTTPPort: 0)
         Observability.bootstrap(logLevel: .warning)
@@ -42,20 +52,16 @@ struct BenchIntakeCommand: AsyncParsableCommand {
         defer { surge.stop() }
         print("Seeding geography, round and site…")
         let (round, site) = try await surge.seed()
-        print("Batches of 100 for \(seconds) s…")
-        let batched = try await surge.measure(seconds: seconds, concurrency: concurrency) { worker, n in
-            (surge.url(worker) + "/v1/checkins", IntakeSurge.batch(round: round, site: site, prefix: "B\(worker)-\(n)", count: 100), 100)
-        }
-        print("Single posts for \(seconds) s…")
-        let single = try await surge.measure(seconds: seconds, concurrency: concurrency) { worker, n in
-            (surge.url(worker) + "/v1/checkins", IntakeSurge.single(round: round, site: site, code: "S\(worker)-\(n)"), 1)
-        }
+        print("Batches of 100 for \(seconds) s (\(client.rawValue))…")
+        let batched = try await post(surge, round: round, site: site, itemsPerRequest: 100)
+        print("Single posts for \(seconds) s (\(client.rawValue))…")
+        let single = try await post(surge, round: round, site: site, itemsPerRequest: 1)
         print("Plain INSERTs of the same batches for \(seconds) s…")
         let floor = try await IntakeSurge.plainInserts(
             database: configuration.database, round: round, site: site, seconds: seconds, concurrency: concurrency, logger: logger
         )
         print("")
-        print(BenchmarkReport.machine() + " \(replicas) intake replica(s), \(concurrency) clients, \(seconds) s per phase.")
+        print(BenchmarkReport.machine() + " \(replicas) intake replica(s), \(concurrency) clients (\(client.rawValue)), \(seconds) s per phase.")
         print("")
         print("| phase | check-ins/s | requests/s | p50 | p99 | errors |")
         print("| --- | --- | --- | --- | --- | --- |")
@@ -63,5 +69,26 @@ struct BenchIntakeCommand: AsyncParsableCommand {
             print("| \(name) | \(Int(result.itemsPerSecond)) | \(Int(result.requestsPerSecond)) | \(BenchmarkReport.milliseconds(result.p50)) ms | \(BenchmarkReport.milliseconds(result.p99)) ms | \(result.errors) |")
         }
         print("| plain INSERT … UNNEST, batches of 100 | \(Int(floor)) | – | – | – | – |")
+    }
+
+    /// Check-ins posted `itemsPerRequest` at a time for `seconds`, from the chosen client.
+    private func post(_ surge: IntakeSurge, round: String, site: String, itemsPerRequest: Int) async throws -> IntakeSurge.Result {
+        switch client {
+        case .wrk:
+            let load = WrkLoad(
+                urls: surge.urls, token: surge.deviceToken, round: round, site: site, itemsPerRequest: itemsPerRequest,
+                connections: concurrency, seconds: seconds
+            )
+            // wrk's output is read with blocking calls: on a thread of its own, not the pool's.
+            return try await ZMQOwnerThread.run(name: "wrk") { try load.run() }
+        case .urlsession:
+            return try await surge.measure(seconds: seconds, concurrency: concurrency) { worker, n in
+                let code = "\(itemsPerRequest == 1 ? "S" : "B")\(worker)-\(n)"
+                let body = itemsPerRequest == 1
+                    ? IntakeSurge.single(round: round, site: site, code: code)
+                    : IntakeSurge.batch(round: round, site: site, prefix: code, count: itemsPerRequest)
+                return (surge.url(worker) + "/v1/checkins", body, itemsPerRequest)
+            }
+        }
     }
 }

@@ -9,6 +9,7 @@ import Models
 /// issued once works against any of them, and nothing is looked up per request.
 public struct TokenSigner: Sendable {
     private let key: SymmetricKey
+    private let verified = VerifiedTokens()
 
     public init(secret: String) {
         key = SymmetricKey(data: SHA256.hash(data: Data(secret.utf8)))
@@ -26,6 +27,14 @@ public struct TokenSigner: Sendable {
 
     /// The access a token grants; 401 problem details when it is missing, forged or expired.
     public func verify(_ token: String, now: Date = Date()) throws(ProblemDetails) -> AccessToken {
+        let access: AccessToken
+        if let known = verified.lookUp(token) { access = known } else { access = try decode(token) }
+        guard access.expiresAt > now else { throw ProblemDetails(status: .unauthorized, detail: "The bearer token has expired.") }
+        return access
+    }
+
+    /// Checks the signature and reads the payload, remembering the result for next time.
+    private func decode(_ token: String) throws(ProblemDetails) -> AccessToken {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0] == "sw1", let signature = Data(base64URLEncoded: String(parts[2])),
             HMAC<SHA256>.isValidAuthenticationCode(signature, authenticating: Data("sw1.\(parts[1])".utf8), using: key),
@@ -36,7 +45,7 @@ public struct TokenSigner: Sendable {
         guard let access = try? decoder.decode(AccessToken.self, from: payload) else {
             throw ProblemDetails(status: .unauthorized, detail: "The bearer token is not valid; ask your station for a new one.")
         }
-        guard access.expiresAt > now else { throw ProblemDetails(status: .unauthorized, detail: "The bearer token has expired.") }
+        verified.remember(token, as: access)
         return access
     }
 
