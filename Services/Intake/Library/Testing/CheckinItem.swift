@@ -62,7 +62,7 @@ extension CheckinInput {
                 problems.append((name, "is required"))
                 return nil
             }
-            guard lengths.contains(value.count), value.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) else {
+            guard lengths.contains(value.utf8.count), value.utf8.allSatisfy(Self.isCodeByte) else {
                 problems.append((name, "must be \(lengths.lowerBound)–\(lengths.upperBound) letters, digits or '-'"))
                 return nil
             }
@@ -88,6 +88,17 @@ extension CheckinInput {
             index: index, round: roundId!, site: siteId!, residentCode: resident!, tubeBarcode: tube!, sampleGroup: group,
             scannedAt: scanned!, operatorCode: operatorCode!, retest: retest ?? false
         ))
+    }
+}
+
+extension CheckinInput {
+    /// ASCII letters, digits and '-': what scanners print on codes and tubes. Checked on
+    /// bytes, since a surge checks four codes per check-in.
+    static func isCodeByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"): true
+        default: false
+        }
     }
 }
 

@@ -55,11 +55,34 @@ struct TestingRoutes {
         }
     }
 
+    /// A batch's answer: counts, then one result per item in the order sent.
     struct BatchAnswer: Codable {
         var accepted: Int
         var duplicates: Int
         var invalid: Int
         var results: [CheckinResult]
+
+        init(_ results: [CheckinResult]) {
+            self.results = results
+            accepted = results.count { $0.status == .accepted }
+            duplicates = results.count { $0.status == .duplicate }
+            invalid = results.count { $0.status == .invalid }
+        }
+
+        /// The answer as JSON, written by hand: `JSONEncoder` took a tenth of a surge's CPU
+        /// on answers of 500 items.
+        var json: [UInt8] {
+            var text = "{\"accepted\":\(accepted),\"duplicates\":\(duplicates),\"invalid\":\(invalid),\"results\":["
+            text.reserveCapacity(64 + results.count * 40)
+            for (position, result) in results.enumerated() {
+                if position > 0 { text += "," }
+                text += "{\"index\":\(result.index),\"status\":\"\(result.status.rawValue)\""
+                if let reason = result.reason { text += ",\"reason\":" + EnvelopeWriter.quoted(reason) }
+                text += "}"
+            }
+            text += "]}"
+            return Array(text.utf8)
+        }
     }
 
     struct Progress: Codable {
@@ -192,10 +215,7 @@ struct TestingRoutes {
                 }
                 return try StoredResponse(status: ordered[0].status == .accepted ? .created : .ok, json: ordered[0])
             }
-            return try StoredResponse(json: BatchAnswer(
-                accepted: ordered.filter { $0.status == .accepted }.count, duplicates: ordered.filter { $0.status == .duplicate }.count,
-                invalid: ordered.filter { $0.status == .invalid }.count, results: ordered
-            ))
+            return StoredResponse(status: .ok, body: BatchAnswer(ordered).json)
         }
     }
 
