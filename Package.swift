@@ -157,6 +157,7 @@ let package = Package(
                 ],
                 swiftSettings: swiftSettings
             ),
+            .testTarget(name: "MatchingTests", dependencies: ["Matching"], swiftSettings: swiftSettings),
             .testTarget(
                 name: "OutreachTests",
                 dependencies: [
