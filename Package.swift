@@ -159,6 +159,15 @@ let package = Package(
             ),
             .testTarget(name: "MatchingTests", dependencies: ["Matching"], swiftSettings: swiftSettings),
             .testTarget(
+                name: "SuppliesTests",
+                dependencies: [
+                    "Supplies", "Intake", "Outreach", "ServiceKit", "EventBus", "Models", "Store", "TestSupport",
+                    .product(name: "HummingbirdTesting", package: "hummingbird"),
+                    .product(name: "PostgresNIO", package: "postgres-nio"),
+                ],
+                swiftSettings: swiftSettings
+            ),
+            .testTarget(
                 name: "OutreachTests",
                 dependencies: [
                     "Outreach", "Intake", "Bus", "ServiceKit", "EventBus", "Models", "Store", "TestSupport",

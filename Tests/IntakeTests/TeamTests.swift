@@ -128,4 +128,43 @@ import TestSupport
         }
         #expect(try await harness.count("SELECT count(*) FROM volunteers WHERE team_id IS NOT NULL") == 0)
     }
+
+    @Test func aDistrictTeamShowsEachStreetOnlyItsOwnMembersAndAWithdrawnLeaderLeaves() async throws {
+        let harness = try await IntakeHarness.create()
+        try await harness.run { client in
+            let operatorToken = IntakeHarness.token(.operator, nil)
+            let team = try await Self.team(client, area: "320505", token: operatorToken)
+            let north = try await Self.volunteer(client, call: try await VolunteerTests.openCall(client), sequence: 31, verify: true)
+            let south = try await Self.volunteer(client, call: try await VolunteerTests.openCall(client, area: "320505-002"), sequence: 32, community: "320505-002-001", verify: true)
+            for volunteer in [north, south] {
+                #expect(try await client.send(.put, "/v1/teams/\(team)/members/\(volunteer)", token: operatorToken).status == .ok)
+            }
+            #expect(try await client.send(.put, "/v1/teams/\(team)/leader", token: operatorToken, json: Body(["volunteerId": .string(north)])).status == .ok)
+            let replaced = try await client.send(.put, "/v1/teams/\(team)/leader", token: operatorToken, json: Body(["volunteerId": .string(south)]))
+            #expect(replaced.json["leaderId"]?.stringValue == south)
+
+            #expect(try await client.send(.get, "/v1/teams/\(team)", token: Self.staff).status == .notFound, "a district's team is not one street's")
+            // Moving a member out of a team of another area needs that area's station.
+            let streetTeam = try await Self.team(client)
+            #expect(try await client.send(.put, "/v1/teams/\(streetTeam)/members/\(north)", token: Self.staff).status == .conflict)
+            // Rosters never show people outside the caller's area, even where older data put them in one team.
+            _ = try await harness.count("WITH moved AS (UPDATE volunteers SET team_id = '\(streetTeam)' WHERE id = '\(north)' RETURNING 1) SELECT count(*) FROM moved")
+            let visitor = try await Self.volunteer(client, call: try await VolunteerTests.openCall(client, area: "320505-002"), sequence: 33, community: "320505-002-001", verify: false)
+            _ = try await harness.count("WITH moved AS (UPDATE volunteers SET team_id = '\(streetTeam)' WHERE id = '\(visitor)' RETURNING 1) SELECT count(*) FROM moved")
+            let roster = try await client.send(.get, "/v1/teams/\(streetTeam)", token: Self.staff)
+            #expect(roster.json["members"].arrayValue.compactMap { $0["id"]?.stringValue } == [north])
+            #expect(roster.json["membersOutsideYourArea"]?.intValue == 1)
+
+            let withdrawn = try await client.send(.post, "/v1/volunteers/\(south)/vetting", token: operatorToken, json: Body(["action": .string("withdraw")]))
+            #expect(withdrawn.status == .ok)
+            let after = try await client.send(.get, "/v1/teams/\(team)", token: operatorToken)
+            #expect(after.json["leaderId"] == nil || after.json["leaderId"] == .null)
+            #expect(after.json["members"].arrayValue.isEmpty)
+        }
+        let appointed = try await harness.events("intake.team.leader-appointed")
+        #expect(appointed.count == 2)
+        #expect(appointed.last?["previousLeaderId"] != nil)
+        #expect(try await harness.events("intake.team.member-left").map { $0["wasLeader"] } == [.bool(true)])
+    }
 }
+

@@ -25,6 +25,15 @@ import Testing
     }
     """
 
+    @Test(arguments: [
+        (#""minRestHours": 8"#, #""minRestHours": 1e16"#), (#""maxHoursPerDay": 8"#, #""maxHoursPerDay": -1"#),
+        (#""slots": 2"#, #""slots": 100000000"#),
+    ])
+    func absurdRulesAndSlotsAreRefusedWithAMessage(_ replacing: String, _ with: String) throws {
+        let instance = try RosterInstance.decode(from: Data(Self.example.replacingOccurrences(of: replacing, with: with).utf8))
+        #expect(throws: RosterInstanceError.self) { try RosterSolver().solve(instance) }
+    }
+
     @Test func exampleDecodesAndSolves() throws {
         let instance = try RosterInstance.decode(from: Data(Self.example.utf8))
         #expect(instance.volunteers.count == 2)

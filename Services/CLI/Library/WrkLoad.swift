@@ -46,9 +46,12 @@ struct WrkLoad {
             return try WrkReport(text)
         }
         let requests = reports.reduce(0) { $0 + $1.requestsPerSecond }
-        let errors = reports.reduce(0) { $0 + $1.errors }
+        let refused = reports.reduce(0) { $0 + $1.non2xx }
         let total = reports.reduce(0) { $0 + $1.requests }
-        let succeeded = total > 0 ? requests * Double(total - errors) / Double(total) : 0
+        // Socket errors (timeouts, resets) are not among wrk's completed requests: they count
+        // as errors, not against the completed ones.
+        let errors = refused + reports.reduce(0) { $0 + $1.socketErrors }
+        let succeeded = total > 0 ? requests * Double(max(0, total - refused)) / Double(total) : 0
         return IntakeSurge.Result(
             itemsPerSecond: succeeded * Double(itemsPerRequest), requestsPerSecond: requests,
             p50: reports.map(\.p50).max() ?? 0, p99: reports.map(\.p99).max() ?? 0, errors: errors
@@ -84,7 +87,10 @@ struct WrkReport {
     var requestsPerSecond: Double
     var p50: Double
     var p99: Double
-    var errors: Int
+    /// Completed requests answered with another status than 2xx or 3xx.
+    var non2xx: Int
+    /// Connect, read, write and timeout errors: requests that never completed.
+    var socketErrors: Int
 
     init(_ text: String) throws {
         func number(after label: String) -> Double? {
@@ -109,10 +115,9 @@ struct WrkReport {
         requestsPerSecond = rate
         self.p50 = p50
         self.p99 = p99
-        let non2xx = Int(number(after: "Non-2xx or 3xx responses:") ?? 0)
-        let socketErrors = text.split(separator: "\n").first { $0.contains("Socket errors:") }.map { line in
+        non2xx = Int(number(after: "Non-2xx or 3xx responses:") ?? 0)
+        socketErrors = text.split(separator: "\n").first { $0.contains("Socket errors:") }.map { line in
             line.split(separator: ",").compactMap { part in Int(part.split(separator: " ").last ?? "") }.reduce(0, +)
         } ?? 0
-        errors = non2xx + socketErrors
     }
 }

@@ -76,8 +76,8 @@ struct VolunteerRoutes {
             if let team = volunteer.team {
                 let teamArea = try await connection.query("SELECT area FROM teams WHERE id = \(team)", logger: dependencies.logger)
                     .decode(String.self).collectAll().first.flatMap(AreaCode.init)
-                guard let teamArea, teamArea.district == volunteer.community.district else {
-                    throw ProblemDetails.validation([.init(field: "teamId", message: "no such team in your district")])
+                guard let teamArea, teamArea.contains(volunteer.community) else {
+                    throw ProblemDetails.validation([.init(field: "teamId", message: "no such team for your community; teams recruit near home")])
                 }
             }
             let id = UUID()
@@ -140,7 +140,7 @@ struct VolunteerRoutes {
             ).decode((String, UUID?, [String], String, Bool, Bool).self).collectAll().first else {
                 throw ProblemDetails(status: .notFound, detail: "No such volunteer.")
             }
-            let (communityText, team, skills, status, trained, insured) = row
+            let (communityText, teamBefore, skills, status, trained, insured) = row
             let community = AreaCode(communityText)!
             try Scope.requireVisible(access, community, what: "volunteer")
             var vetting = VolunteerVetting(status: VolunteerStatus(rawValue: status) ?? .pending, trained: trained, insured: insured)
@@ -157,6 +157,17 @@ struct VolunteerRoutes {
                 logger: dependencies.logger
             )
             try await recordHistory(id, action: action!.rawValue, status: vetting.status, reason: reason, actor: access.subject, on: connection)
+            // Someone who is rejected or withdraws leaves their team, and its lead if they held it.
+            var team = teamBefore
+            if let current = team, action == .withdraw || action == .reject {
+                let store = TeamStore(connection: connection, logger: dependencies.logger)
+                let leads = try await store.lockTeams([current])[current]?.leader == id
+                var leaving = TeamMembership(team: current, leads: leads, status: .verified)
+                for change in (try? leaving.leave(current)) ?? [] {
+                    try await store.apply(change, volunteer: id, community: community, actor: access.subject)
+                }
+                team = nil
+            }
             try await Outbox.append(
                 IntakeEvents.volunteer(try Topic(VolunteerVetting.topic(for: action!)), id: id, community: community, team: team, skills: skills, vetting: vetting),
                 on: connection, logger: dependencies.logger

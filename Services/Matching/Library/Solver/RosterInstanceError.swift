@@ -32,21 +32,26 @@ public enum RosterInstanceError: Error, Sendable, Equatable, CustomStringConvert
         case .shiftEndsBeforeStart(let id, let start, let end):
             return "shift '\(id)' ends (\(ISO8601Timestamp.format(end))) at or before it starts (\(ISO8601Timestamp.format(start))); the end must be later than the start"
         case .negativeSlots(let id, let slots):
-            return "shift '\(id)' asks for \(slots) slots; slots must be 0 or more"
+            return "shift '\(id)' asks for \(slots) slots; slots must be from 0 to \(RosterInstance.mostSlotsPerShift)"
         case .windowEndsBeforeStart(let id, let index, let start, let end):
             return "availability window #\(index) of volunteer '\(id)' ends (\(ISO8601Timestamp.format(end))) at or before it starts (\(ISO8601Timestamp.format(start))); the end must be later than the start"
         case .invalidRule(let name, let value):
-            return "rule \(name) is \(value); it must be a finite number of hours, 0 or more"
+            return "rule \(name) is \(value); it must be a number of hours from 0 to \(Int(RosterInstance.longestRuleHours))"
         }
     }
 }
 
 extension RosterInstance {
+    /// Bounds that keep every time and cost computation far from overflow: a rule longer
+    /// than a year, or a shift wanting more people than a district has, is a typo.
+    public static let longestRuleHours = 24.0 * 366
+    public static let mostSlotsPerShift = 100_000
+
     /// Checks the instance for inconsistencies the solver cannot sensibly
     /// interpret, throwing the first one found.
     public func validate() throws(RosterInstanceError) {
         for (name, value) in [("maxHoursPerDay", rules.maxHoursPerDay), ("minRestHours", rules.minRestHours)] {
-            if !value.isFinite || value < 0 {
+            if !value.isFinite || value < 0 || value > Self.longestRuleHours {
                 throw .invalidRule(name: name, value: value)
             }
         }
@@ -73,7 +78,7 @@ extension RosterInstance {
             if shift.end <= shift.start {
                 throw .shiftEndsBeforeStart(shiftID: shift.id, start: shift.start, end: shift.end)
             }
-            if shift.slots < 0 {
+            if shift.slots < 0 || shift.slots > Self.mostSlotsPerShift {
                 throw .negativeSlots(shiftID: shift.id, slots: shift.slots)
             }
         }

@@ -7,8 +7,8 @@ import ServiceLifecycle
 import Store
 
 /// Follows the requests intake files for outreach's needs: links each need to its request,
-/// marks it fulfilled when delivered or completed (the follow-up call is due then), and
-/// closed when the request is cancelled or merged away.
+/// marks it fulfilled when delivered or completed (the follow-up call is due then), closed
+/// when the request is cancelled, and follows a merge to the request that survives it.
 struct NeedProgressConsumer: Service {
     let endpoints: BusEndpoints
     let client: PostgresClient
@@ -27,35 +27,62 @@ struct NeedProgressConsumer: Service {
         }
     }
 
-    private func apply(_ event: EventEnvelope, on connection: PostgresConnection) async throws {
+    /// Events of one request arrive in no guaranteed order across topics (a replay serves
+    /// topic by topic), so each one only says "look again": the need's status is derived
+    /// from the request's current state in intake's table, and only ever moves forward.
+    func apply(_ event: EventEnvelope, on connection: PostgresConnection) async throws {
         guard let request = event.data["requestId"]?.stringValue.flatMap(UUID.init(uuidString:)) else { return }
-        if event.topic.rawValue == "intake.request.created" {
-            guard let need = event.data["needId"]?.stringValue.flatMap(UUID.init(uuidString:)) else { return }
+        if let need = event.data["needId"]?.stringValue.flatMap(UUID.init(uuidString:)) {
             try await connection.query(
-                """
-                UPDATE outreach_needs SET request_id = \(request), status = \(NeedStatus.requested.rawValue), updated_at = now()
-                WHERE id = \(need) AND status = \(NeedStatus.identified.rawValue)
-                """,
-                logger: logger
+                "UPDATE outreach_needs SET request_id = \(request), updated_at = now() WHERE id = \(need) AND request_id IS NULL", logger: logger
             )
-            return
         }
-        guard let status = event.data["status"]?.stringValue, let next = Self.needStatus(forRequestStatus: status) else { return }
+        let needs = try await connection.query(
+            "SELECT id, status, request_id FROM outreach_needs WHERE request_id = \(request) ORDER BY id FOR UPDATE", logger: logger
+        ).decode((UUID, String, UUID).self).collectAll()
+        for (need, status, linked) in needs {
+            try await refresh(need, status: NeedStatus(rawValue: status) ?? .identified, request: linked, on: connection)
+        }
+    }
+
+    /// Follows merges to the surviving request and moves the need to what that request's
+    /// status implies, if that is further along.
+    private func refresh(_ need: UUID, status: NeedStatus, request: UUID, on connection: PostgresConnection) async throws {
+        var current = request
+        var requestStatus: String?
+        for _ in 0..<8 {
+            guard let (status, mergedInto) = try await connection.query(
+                "SELECT status, merged_into FROM requests WHERE id = \(current)", logger: logger
+            ).decode((String, UUID?).self).collectAll().first else { return }
+            requestStatus = status
+            guard status == "merged", let mergedInto else { break }
+            current = mergedInto
+        }
+        guard let requestStatus, let next = Self.needStatus(forRequestStatus: requestStatus), next.rank > status.rank || current != request else { return }
+        let target = next.rank > status.rank ? next : status
         try await connection.query(
-            """
-            UPDATE outreach_needs SET status = \(next.rawValue), updated_at = now()
-            WHERE request_id = \(request) AND status = \(NeedStatus.requested.rawValue)
-            """,
-            logger: logger
+            "UPDATE outreach_needs SET status = \(target.rawValue), request_id = \(current), updated_at = now() WHERE id = \(need)", logger: logger
         )
     }
 
-    /// What a request's new status means for the need behind it; `nil` when nothing changes.
+    /// What a request's status means for the need behind it.
     static func needStatus(forRequestStatus status: String) -> NeedStatus? {
         switch status {
         case "delivered", "completed", "followed-up": .fulfilled
-        case "cancelled", "merged": .closed
-        default: nil
+        case "cancelled": .closed
+        case "merged": nil
+        default: .requested
+        }
+    }
+}
+
+extension NeedStatus {
+    /// How far along: a need never moves back.
+    var rank: Int {
+        switch self {
+        case .identified: 0
+        case .requested: 1
+        case .fulfilled, .closed: 2
         }
     }
 }

@@ -1,0 +1,64 @@
+import EventBus
+import Foundation
+import Logging
+import Models
+import PostgresNIO
+import ServiceLifecycle
+import Store
+
+/// Follows work orders on the bus: a medicine request opens an errand purchase (the
+/// resident's own prescription is rarely in stock); a cancelled or merged request releases
+/// what was reserved for it; a completed task issues what is still held for it.
+struct WorkOrderConsumer: Service {
+    let endpoints: BusEndpoints
+    let client: PostgresClient
+    let logger: Logger
+
+    func run() async throws {
+        let inbox = Inbox(consumer: "supplies.work-orders")
+        let positions = try await inbox.positions(client: client, logger: logger)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for prefix in ["intake.request.", "matching.task."] {
+                group.addTask {
+                    let subscriber = BusSubscriber(
+                        configuration: SubscriberConfiguration(endpoints: endpoints, prefix: prefix, start: .after(positions)), logger: logger
+                    )
+                    try await subscriber.run { batch in
+                        try await inbox.process(batch, client: client, logger: logger) { event, connection in
+                            try await apply(event, on: connection)
+                        }
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+    }
+
+    func apply(_ event: EventEnvelope, on connection: PostgresConnection) async throws {
+        guard let request = event.data["requestId"]?.stringValue.flatMap(UUID.init(uuidString:)) else { return }
+        switch event.topic.rawValue {
+        case "intake.request.created":
+            guard event.data["category"]?.stringValue == WorkOrderCategory.medicine.rawValue,
+                let compound = event.data["compound"]?.stringValue.flatMap(AreaCode.init)
+            else { return }
+            _ = try await PurchaseStore(connection: connection, logger: logger).open(
+                request: request, area: compound, description: "medicine for work order \(request.uuidString.lowercased()) (drug and dose in the request)",
+                actor: "supplies"
+            )
+        case "intake.request.cancelled", "intake.request.merged":
+            let store = ReservationStore(connection: connection, logger: logger)
+            for reservation in try await store.lockHeld(forRequest: request) {
+                try await store.end(reservation, as: .released, reason: "work order \(event.topic.rawValue.split(separator: ".").last ?? "ended")", actor: "supplies", topic: "supplies.reservation.released")
+            }
+        case "matching.task.completed":
+            let store = ReservationStore(connection: connection, logger: logger)
+            for reservation in try await store.lockHeld(forRequest: request) {
+                let onRun = try await connection.query("SELECT 1 FROM delivery_stops WHERE reservation_id = \(reservation.id)", logger: logger).collect().count > 0
+                guard !onRun else { continue }
+                try await store.end(reservation, as: .issued, reason: "handed over with the completed task", actor: "supplies", topic: "supplies.dispatch.delivered")
+            }
+        default:
+            return
+        }
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+
+/// An errand purchase (代购): what is not in stock — a resident's own prescription — is
+/// bought for them. The resident confirms the quoted price before anyone spends money,
+/// and the volunteer who paid is reimbursed after delivery, with every amount kept.
+struct ErrandPurchase: Sendable, Equatable {
+    enum Status: String, Sendable, Codable, CaseIterable {
+        case open, quoted, confirmed, purchased, delivered, reimbursed, cancelled
+    }
+
+    enum Action: String, Sendable, Codable, CaseIterable {
+        case quote, confirm, purchase, deliver, reimburse, cancel
+    }
+
+    struct Refusal: Error, Sendable, CustomStringConvertible {
+        var description: String
+    }
+
+    private(set) var status: Status = .open
+    /// Yuan, in fen (分) so sums are exact.
+    private(set) var quotedFen: Int?
+    private(set) var paidFen: Int?
+
+    init(status: Status = .open, quotedFen: Int? = nil, paidFen: Int? = nil) {
+        self.status = status
+        self.quotedFen = quotedFen
+        self.paidFen = paidFen
+    }
+
+    /// Applies `action`; `amountFen` is the quote (quote) or the price paid (purchase).
+    mutating func apply(_ action: Action, amountFen: Int? = nil) throws(Refusal) {
+        switch (action, status) {
+        case (.quote, .open), (.quote, .quoted):
+            guard let amountFen, amountFen > 0 else { throw Refusal(description: "A quote needs a positive amount.") }
+            quotedFen = amountFen
+            status = .quoted
+        case (.confirm, .quoted):
+            status = .confirmed
+        case (.purchase, .confirmed):
+            guard let amountFen, amountFen > 0 else { throw Refusal(description: "A purchase records the positive amount paid.") }
+            // More than a fifth over the confirmed quote goes back to the resident first.
+            if let quotedFen, amountFen > quotedFen + quotedFen / 5 {
+                throw Refusal(description: "Paid \(Self.yuan(amountFen)) against a confirmed quote of \(Self.yuan(quotedFen)); quote again and ask the resident to confirm.")
+            }
+            paidFen = amountFen
+            status = .purchased
+        case (.deliver, .purchased):
+            status = .delivered
+        case (.reimburse, .delivered):
+            status = .reimbursed
+        case (.cancel, .open), (.cancel, .quoted), (.cancel, .confirmed):
+            status = .cancelled
+        default:
+            throw Refusal(description: "A purchase that is \(status.rawValue) cannot be \(Self.pastTense(action)).")
+        }
+    }
+
+    static func yuan(_ fen: Int) -> String { String(format: "¥%d.%02d", fen / 100, fen % 100) }
+
+    private static func pastTense(_ action: Action) -> String {
+        switch action {
+        case .quote: "quoted"
+        case .confirm: "confirmed"
+        case .purchase: "purchased"
+        case .deliver: "delivered"
+        case .reimburse: "reimbursed"
+        case .cancel: "cancelled"
+        }
+    }
+}

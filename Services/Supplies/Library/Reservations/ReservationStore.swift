@@ -1,0 +1,95 @@
+import EventBus
+import Foundation
+import Logging
+import Models
+import PostgresNIO
+import ServiceKit
+
+/// Reserving, releasing and issuing stock for work orders, with their ledger movements and
+/// events, inside the caller's transaction.
+struct ReservationStore {
+    let connection: PostgresConnection
+    let logger: Logger
+
+    var ledger: StockLedger { StockLedger(connection: connection, logger: logger) }
+
+    /// Reserves `quantity` of `item` at `depot`, first-expiring lots first; 409 with what is
+    /// available when there is not enough.
+    func reserve(request: UUID?, depot: UUID, item: UUID, quantity: Int, actor: String, now: Date = Date()) async throws -> Reservation {
+        let lots = try await ledger.lockAvailableLots(depot: depot, item: item)
+        guard let plan = LotPlan(quantity: quantity, from: lots, now: now) else {
+            let available = lots.filter { $0.expiresAt.map { $0 > now } ?? true }.reduce(0) { $0 + $1.available }
+            throw ProblemDetails(
+                status: .conflict, title: "Not enough stock",
+                detail: "Only \(available) available at this depot; \(quantity) asked. Reserve less, or from another depot."
+            )
+        }
+        let reservation = Reservation(id: UUID(), request: request, depot: depot, item: item, quantity: quantity, status: .held)
+        try await connection.query(
+            """
+            INSERT INTO reservations (id, request_id, depot_id, item_id, quantity, actor)
+            VALUES (\(reservation.id), \(request), \(depot), \(item), \(quantity), \(actor))
+            """,
+            logger: logger
+        )
+        for take in plan.takes {
+            try await connection.query(
+                "INSERT INTO reservation_lines (reservation_id, lot_id, quantity) VALUES (\(reservation.id), \(take.lot), \(take.quantity))",
+                logger: logger
+            )
+            try await ledger.apply(
+                StockMovement(lot: take.lot, kind: .reservation, quantity: take.quantity),
+                .init(reason: request.map { "work order \($0.uuidString.lowercased())" } ?? "reservation", actor: actor, reservation: reservation.id)
+            )
+        }
+        try await Outbox.append(
+            SuppliesEvents.reservation("supplies.reservation.created", reservation, area: try await area(of: depot), extra: ["lots": .number(Double(plan.takes.count))]),
+            on: connection, logger: logger
+        )
+        return reservation
+    }
+
+    /// The reservation, locked for a change.
+    func lock(_ id: UUID) async throws -> Reservation? {
+        try await connection.query(
+            "SELECT id, request_id, depot_id, item_id, quantity, status FROM reservations WHERE id = \(id) FOR UPDATE", logger: logger
+        ).decode((UUID, UUID?, UUID, UUID, Int, String).self).collectAll().first.map { row in
+            Reservation(id: row.0, request: row.1, depot: row.2, item: row.3, quantity: row.4, status: Reservation.Status(rawValue: row.5) ?? .held)
+        }
+    }
+
+    /// Held reservations of a work order, locked, oldest first.
+    func lockHeld(forRequest request: UUID) async throws -> [Reservation] {
+        let ids = try await connection.query(
+            "SELECT id FROM reservations WHERE request_id = \(request) AND status = 'held' ORDER BY seq", logger: logger
+        ).decode(UUID.self).collectAll()
+        var held: [Reservation] = []
+        for id in ids { if let reservation = try await lock(id), reservation.status == .held { held.append(reservation) } }
+        return held
+    }
+
+    /// Ends a held reservation: `released` puts its stock back, `issued` takes it out of the
+    /// depot. Returns `false` (and changes nothing) when it had already ended.
+    @discardableResult
+    func end(_ reservation: Reservation, as status: Reservation.Status, reason: String, actor: String, topic: Topic, extra: [String: JSONValue] = [:]) async throws -> Bool {
+        guard reservation.canEnd(as: status) else { return false }
+        let kind: StockMovement.Kind = status == .issued ? .issue : .release
+        let lines = try await connection.query(
+            "SELECT lot_id, quantity FROM reservation_lines WHERE reservation_id = \(reservation.id) ORDER BY lot_id", logger: logger
+        ).decode((UUID, Int).self).collectAll()
+        for (lot, quantity) in lines {
+            try await ledger.apply(StockMovement(lot: lot, kind: kind, quantity: quantity), .init(reason: reason, actor: actor, reservation: reservation.id))
+        }
+        try await connection.query(
+            "UPDATE reservations SET status = \(status.rawValue), updated_at = now() WHERE id = \(reservation.id)", logger: logger
+        )
+        var ended = reservation
+        ended.status = status
+        try await Outbox.append(SuppliesEvents.reservation(topic, ended, area: try await area(of: reservation.depot), extra: extra), on: connection, logger: logger)
+        return true
+    }
+
+    func area(of depot: UUID) async throws -> String {
+        try await connection.query("SELECT area FROM depots WHERE id = \(depot)", logger: logger).decode(String.self).collectAll().first ?? ""
+    }
+}

@@ -1,0 +1,79 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// The SQL of the stock ledger: a movement and its balance change, together, inside the
+/// caller's transaction.
+///
+/// Concurrency: every change goes through one conditional `UPDATE` of the lot's balance
+/// row, which PostgreSQL re-checks after taking the row lock, and the table's CHECKs back
+/// it up; so two reservations racing for the last masks cannot both succeed, on one
+/// replica or on several.
+struct StockLedger {
+    let connection: PostgresConnection
+    let logger: Logger
+
+    /// What a movement is for, kept beside it.
+    struct Context: Sendable {
+        var reason: String
+        var actor: String
+        var reservation: UUID? = nil
+    }
+
+    /// Creates `lot`'s balance with its first receipt.
+    func receive(lot: UUID, depot: UUID, item: UUID, quantity: Int, kind: StockMovement.Kind = .receipt, _ context: Context) async throws {
+        try await connection.query(
+            "INSERT INTO stock_balances (lot_id, depot_id, item_id, on_hand, reserved) VALUES (\(lot), \(depot), \(item), \(quantity), 0)",
+            logger: logger
+        )
+        try await log(StockMovement(lot: lot, kind: kind, quantity: quantity), depot: depot, item: item, context)
+    }
+
+    /// Applies `movement` to its lot; throws the refusal when the balance cannot take it.
+    func apply(_ movement: StockMovement, _ context: Context) async throws {
+        let (onHand, reserved) = movement.change
+        guard movement.quantity > 0 else { throw StockBalance.Refusal(description: "A movement moves a positive quantity.") }
+        let updated = try await connection.query(
+            """
+            UPDATE stock_balances SET on_hand = on_hand + \(onHand), reserved = reserved + \(reserved)
+            WHERE lot_id = \(movement.lot) AND on_hand + \(onHand) >= 0 AND reserved + \(reserved) >= 0
+              AND reserved + \(reserved) <= on_hand + \(onHand)
+            RETURNING depot_id, item_id
+            """,
+            logger: logger
+        ).decode((UUID, UUID).self).collectAll().first
+        guard let (depot, item) = updated else {
+            throw StockBalance.Refusal(description: "Lot \(movement.lot.uuidString.lowercased()) cannot \(movement.kind.rawValue) \(movement.quantity): not enough stock.")
+        }
+        try await log(movement, depot: depot, item: item, context)
+    }
+
+    private func log(_ movement: StockMovement, depot: UUID, item: UUID, _ context: Context) async throws {
+        let (onHand, reserved) = movement.change
+        try await connection.query(
+            """
+            INSERT INTO stock_movements (lot_id, depot_id, item_id, kind, on_hand_change, reserved_change, reason, reservation_id, actor)
+            VALUES (\(movement.lot), \(depot), \(item), \(movement.kind.rawValue), \(onHand), \(reserved), \(context.reason),
+                    \(context.reservation), \(context.actor))
+            """,
+            logger: logger
+        )
+    }
+
+    /// The lots of `item` at `depot` with something available, locked in one order (by id)
+    /// so concurrent reservations queue instead of deadlocking.
+    func lockAvailableLots(depot: UUID, item: UUID) async throws -> [LotPlan.Lot] {
+        var lots: [LotPlan.Lot] = []
+        for try await (id, expiresAt, seq, available) in try await connection.query(
+            """
+            SELECT b.lot_id, l.expires_at, l.seq, b.on_hand - b.reserved FROM stock_balances b JOIN lots l ON l.id = b.lot_id
+            WHERE b.depot_id = \(depot) AND b.item_id = \(item) AND b.on_hand > b.reserved
+            ORDER BY b.lot_id FOR UPDATE OF b
+            """,
+            logger: logger
+        ).decode((UUID, Date?, Int64, Int).self) {
+            lots.append(LotPlan.Lot(id: id, expiresAt: expiresAt, receivedSeq: seq, available: available))
+        }
+        return lots
+    }
+}
