@@ -29,9 +29,10 @@ import Testing
         (#""minRestHours": 8"#, #""minRestHours": 1e16"#), (#""maxHoursPerDay": 8"#, #""maxHoursPerDay": -1"#),
         (#""slots": 2"#, #""slots": 100000000"#),
     ])
-    func absurdRulesAndSlotsAreRefusedWithAMessage(_ replacing: String, _ with: String) throws {
-        let instance = try RosterInstance.decode(from: Data(Self.example.replacingOccurrences(of: replacing, with: with).utf8))
-        #expect(throws: RosterInstanceError.self) { try RosterSolver().solve(instance) }
+    func absurdRulesAndSlotsAreRefusedWithAMessage(_ replacing: String, _ with: String) {
+        let text = Self.example.replacingOccurrences(of: replacing, with: with)
+        #expect(text != Self.example)
+        #expect(throws: RosterInstanceError.self) { try RosterInstance.decode(from: Data(text.utf8)) }
     }
 
     @Test func exampleDecodesAndSolves() throws {
