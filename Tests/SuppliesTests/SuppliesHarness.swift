@@ -1,0 +1,65 @@
+import Foundation
+import HummingbirdTesting
+import Intake
+import Models
+import Outreach
+import PostgresNIO
+import ServiceKit
+import Testing
+import TestSupport
+
+@testable import Supplies
+
+/// Supplies' router on a database that also holds intake's and outreach's tables (the
+/// geography and the needs allocation reads), with a small geography and helpers that
+/// stock a depot through the endpoints a station worker uses.
+enum SuppliesHarness {
+    static func create() async throws -> ServiceHarness {
+        let harness = try await ServiceHarness.create(
+            SuppliesService.description, alsoMigrating: IntakeService.description.migrations + OutreachService.description.migrations
+        )
+        _ = try await harness.database.withClient { client in
+            try await client.query(
+                """
+                INSERT INTO areas (code, parent, level, name) VALUES
+                  ('320505', NULL, 'district', '虎丘区'),
+                  ('320505-001', '320505', 'street', '狮山'), ('320505-002', '320505', 'street', '横塘街道'),
+                  ('320505-001-001', '320505-001', 'community', '和平社区'), ('320505-001-002', '320505-001', 'community', '幸福社区'),
+                  ('320505-002-001', '320505-002', 'community', '阳光社区'),
+                  ('320505-001-001-01', '320505-001-001', 'compound', '和平苑'), ('320505-001-002-01', '320505-001-002', 'compound', '幸福里')
+                """,
+                logger: .test
+            )
+        }
+        return harness
+    }
+
+    static let staff = ServiceHarness.token(.staff, "320505-001", subject: "station-staff")
+
+    /// Creates an item and a depot in street 320505-001; returns their ids.
+    static func itemAndDepot(_ client: any TestClientProtocol, item: String = "KN95 口罩", category: String = "protective-equipment") async throws -> (item: String, depot: String) {
+        let created = try await client.send(.post, "/v1/items", token: staff, json: Body([
+            "name": .string(item), "unit": .string("只"), "category": .string(category),
+        ]))
+        #expect(created.status == .created)
+        let depot = try await client.send(.post, "/v1/depots", token: staff, json: Body([
+            "name": .string("狮山社工站仓库"), "kind": .string("social-work-station"), "area": .string("320505-001-001"),
+        ]))
+        #expect(depot.status == .created)
+        return (try #require(created.json["id"]?.stringValue), try #require(depot.json["id"]?.stringValue))
+    }
+
+    /// Receives `lines` (quantity, days to expiry) into the depot; returns the lots' ids in order.
+    static func receive(_ client: any TestClientProtocol, depot: String, item: String, _ lines: [(Int, Double?)]) async throws -> [String] {
+        let receipt = try await client.send(.post, "/v1/receipts", token: staff, json: Body([
+            "depotId": .string(depot),
+            "lines": .array(lines.map { quantity, days in
+                var line: [String: JSONValue] = ["itemId": .string(item), "quantity": .number(Double(quantity))]
+                if let days { line["expiresAt"] = .string(Timestamp.format(Date().addingTimeInterval(days * 86_400))) }
+                return .object(line)
+            }),
+        ]))
+        #expect(receipt.status == .created, "\(receipt.json)")
+        return receipt.json["lines"].arrayValue.compactMap { $0["lotId"]?.stringValue }
+    }
+}
