@@ -76,8 +76,12 @@ struct BenchIntakeCommand: AsyncParsableCommand {
         switch client {
         case .wrk:
             let load = WrkLoad(
-                urls: surge.urls, token: surge.deviceToken, round: round, site: site, itemsPerRequest: itemsPerRequest,
-                connections: concurrency, seconds: seconds
+                urls: surge.urls, script: WrkLoad.checkins,
+                environment: [
+                    "SHOUWANG_BENCH_TOKEN": surge.deviceToken, "SHOUWANG_BENCH_ROUND": round, "SHOUWANG_BENCH_SITE": site,
+                    "SHOUWANG_BENCH_ITEMS": "\(itemsPerRequest)", "SHOUWANG_BENCH_SCANNED_AT": IntakeSurge.scannedAt,
+                ],
+                itemsPerRequest: itemsPerRequest, connections: concurrency, seconds: seconds
             )
             // wrk's output is read with blocking calls: on a thread of its own, not the pool's.
             return try await ZMQOwnerThread.run(name: "wrk") { try load.run() }

@@ -11,66 +11,33 @@ import Synchronization
 
 /// N intake processes started by the benchmark, and the load it puts on them.
 final class IntakeSurge: Sendable {
-    let urls: [String]
-    let processes: [Process]
+    let replicas: BenchProcesses
     let token: String
     let deviceToken: String
 
-    struct Result {
-        var itemsPerSecond: Double
-        var requestsPerSecond: Double
-        var p50: Double
-        var p99: Double
-        var errors: Int
-    }
+    typealias Result = LoadResult
 
-    private init(urls: [String], processes: [Process], token: String, deviceToken: String) {
-        self.urls = urls
-        self.processes = processes
-        self.token = token
-        self.deviceToken = deviceToken
+    var urls: [String] { replicas.urls }
+
+    private init(replicas: BenchProcesses) throws {
+        self.replicas = replicas
+        token = try replicas.token(.operator, area: nil)
+        deviceToken = try replicas.token(.device, area: "320505-001-001")
     }
 
     static func start(replicas: Int, configuration: ServiceConfiguration) async throws -> IntakeSurge {
-        let secret = UUID().uuidString
-        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("shouwang-intake")
-        var processes: [Process] = [], urls: [String] = []
-        for _ in 0..<replicas {
-            let port = LoopbackPort.free()
-            let process = Process()
-            process.executableURL = binary
-            process.arguments = ["--port", "\(port)", "--log-level", "warning"]
-            process.environment = ProcessInfo.processInfo.environment.merging([
-                "SHOUWANG_DATABASE_URL": "postgres://\(configuration.database.username)@\(configuration.database.host):\(configuration.database.port)/\(configuration.database.database)",
-                "SHOUWANG_TOKEN_SECRET": secret, "SHOUWANG_INTAKE_PUBLIC_PER_MINUTE": "1000000",
-            ]) { $1 }
-            try process.run()
-            processes.append(process)
-            urls.append("http://127.0.0.1:\(port)")
-        }
-        let signer = TokenSigner(secret: secret)
-        let expiry = Date().addingTimeInterval(3600)
-        let surge = IntakeSurge(
-            urls: urls, processes: processes,
-            token: try signer.issue(AccessToken(subject: "bench", role: .operator, area: nil, expiresAt: expiry)),
-            deviceToken: try signer.issue(AccessToken(subject: "bench-device", role: .device, area: AreaCode("320505-001-001"), expiresAt: expiry))
-        )
-        for url in urls {
-            var up = false
-            for _ in 0..<150 where !up {
-                up = (try? await surge.send(url + "/healthz", method: "GET", body: nil, token: nil).status) == 200
-                if !up { try await Task.sleep(for: .milliseconds(200)) }
-            }
-            guard up else { throw ConfigurationError("intake at \(url) did not start; is \(binary.path) built?") }
-        }
-        return surge
+        try IntakeSurge(replicas: try await BenchProcesses.start(
+            "shouwang-intake", replicas: replicas, configuration: configuration, environment: ["SHOUWANG_INTAKE_PUBLIC_PER_MINUTE": "1000000"]
+        ))
     }
 
-    func stop() {
-        for process in processes where process.isRunning { process.terminate() }
-    }
+    func stop() { replicas.stop() }
 
-    func url(_ worker: Int) -> String { urls[worker % urls.count] }
+    func url(_ worker: Int) -> String { replicas.url(worker) }
+
+    func send(_ url: String, method: String, body: Data?, token: String?) async throws -> BenchProcesses.Answer {
+        try await replicas.send(url, method: method, body: body, token: token)
+    }
 
     func seed() async throws -> (round: String, site: String) {
         let areas = #"[{"code":"320505","name":"d"},{"code":"320505-001","name":"s"},{"code":"320505-001-001","name":"c"},{"code":"320505-001-001-01","name":"x"}]"#
@@ -161,21 +128,6 @@ final class IntakeSurge: Sendable {
             group.cancelAll()
             return rate
         }
-    }
-
-    struct Answer {
-        var status: Int
-        var body: Data
-    }
-
-    func send(_ url: String, method: String, body: Data?, token: String?) async throws -> Answer {
-        var request = URLRequest(url: URL(string: url)!)
-        request.httpMethod = method
-        request.httpBody = body
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
-        let (data, response) = try await URLSession.shared.data(for: request)
-        return Answer(status: (response as? HTTPURLResponse)?.statusCode ?? 0, body: data)
     }
 }
 

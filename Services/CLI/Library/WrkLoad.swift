@@ -3,14 +3,13 @@ import ServiceKit
 
 /// Load from `wrk` (Debian's package), a separate C process: on a 2-core machine a client
 /// in this process would compete with the servers it measures, and URLSession costs more
-/// CPU per request than the intake handler itself. One wrk process per intake replica, each
-/// with its own connections; every request carries check-ins never sent before.
+/// CPU per request than the handlers themselves. One wrk process per replica, each with its
+/// own connections; `script` (wrk's Lua) builds every request, reading `environment`.
 struct WrkLoad {
     var urls: [String]
-    var token: String
-    var round: String
-    var site: String
-    /// Check-ins per request: 1 posts single check-ins, more posts `{"items": [...]}` batches.
+    var script: String
+    var environment: [String: String]
+    /// What one successful request counts for (check-ins in a batch, say).
     var itemsPerRequest: Int
     var connections: Int
     var seconds: Int
@@ -20,21 +19,17 @@ struct WrkLoad {
         ["/usr/bin/wrk", "/usr/local/bin/wrk"].first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
-    func run() throws -> IntakeSurge.Result {
+    func run() throws -> LoadResult {
         guard let wrk = Self.executable else { throw ConfigurationError("wrk is not installed: apt-get install wrk, or pass --client urlsession") }
         let script = FileManager.default.temporaryDirectory.appendingPathComponent("shouwang-checkins-\(UUID().uuidString).lua")
-        try Self.script.write(to: script, atomically: true, encoding: .utf8)
+        try self.script.write(to: script, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: script) }
         let perReplica = max(1, connections / urls.count)
         let runs: [(Process, Pipe)] = try urls.enumerated().map { index, url in
             let process = Process()
             process.executableURL = URL(fileURLWithPath: wrk)
             process.arguments = ["-t", "1", "-c", "\(perReplica)", "-d", "\(seconds)s", "--latency", "-s", script.path, url]
-            process.environment = [
-                "SHOUWANG_BENCH_TOKEN": token, "SHOUWANG_BENCH_ROUND": round, "SHOUWANG_BENCH_SITE": site,
-                "SHOUWANG_BENCH_ITEMS": "\(itemsPerRequest)", "SHOUWANG_BENCH_PREFIX": "W\(index)-\(UUID().uuidString.prefix(8))",
-                "SHOUWANG_BENCH_SCANNED_AT": IntakeSurge.scannedAt,
-            ]
+            process.environment = environment.merging(["SHOUWANG_BENCH_PREFIX": "W\(index)-\(UUID().uuidString.prefix(8))"]) { $1 }
             let output = Pipe()
             process.standardOutput = output
             try process.run()
@@ -52,14 +47,15 @@ struct WrkLoad {
         // as errors, not against the completed ones.
         let errors = refused + reports.reduce(0) { $0 + $1.socketErrors }
         let succeeded = total > 0 ? requests * Double(max(0, total - refused)) / Double(total) : 0
-        return IntakeSurge.Result(
+        return LoadResult(
             itemsPerSecond: succeeded * Double(itemsPerRequest), requestsPerSecond: requests,
             p50: reports.map(\.p50).max() ?? 0, p99: reports.map(\.p99).max() ?? 0, errors: errors
         )
     }
 
-    /// Builds each request in wrk's Lua: a unique resident code and tube barcode per check-in.
-    static let script = #"""
+    /// Check-ins for intake: a unique resident code and tube barcode per check-in; reads
+    /// `SHOUWANG_BENCH_{TOKEN,ROUND,SITE,ITEMS,SCANNED_AT}`.
+    static let checkins = #"""
         local env = os.getenv
         local token, round, site = env("SHOUWANG_BENCH_TOKEN"), env("SHOUWANG_BENCH_ROUND"), env("SHOUWANG_BENCH_SITE")
         local items, prefix, scanned = tonumber(env("SHOUWANG_BENCH_ITEMS")), env("SHOUWANG_BENCH_PREFIX"), env("SHOUWANG_BENCH_SCANNED_AT")
@@ -82,6 +78,18 @@ struct WrkLoad {
 }
 
 /// What wrk printed, read back: requests per second, latency percentiles and errors.
+extension WrkLoad {
+    /// Reservations of one unit for supplies; reads `SHOUWANG_BENCH_{TOKEN,DEPOT,ITEM}`.
+    static let reservations = #"""
+        local env = os.getenv
+        local headers = { ["Content-Type"] = "application/json", ["Authorization"] = "Bearer " .. env("SHOUWANG_BENCH_TOKEN") }
+        local body = string.format('{"depotId":"%s","itemId":"%s","quantity":1}', env("SHOUWANG_BENCH_DEPOT"), env("SHOUWANG_BENCH_ITEM"))
+        function request()
+          return wrk.format("POST", "/v1/reservations", headers, body)
+        end
+        """#
+}
+
 struct WrkReport {
     var requests: Int
     var requestsPerSecond: Double

@@ -15,15 +15,12 @@ struct ReservationStore {
 
     /// Reserves `quantity` of `item` at `depot`, first-expiring lots first; 409 with what is
     /// available when there is not enough.
+    ///
+    /// Optimistic: everything that needs no lot is written first; the lots are then changed
+    /// one conditional statement each (in lot-id order, the order every ledger change
+    /// uses), so a lot's row lock is held only for the last statements and the commit.
+    /// When a lot was taken meanwhile, the rest is planned again from what is left.
     func reserve(request: UUID?, depot: UUID, item: UUID, quantity: Int, actor: String, now: Date = Date()) async throws -> Reservation {
-        let lots = try await ledger.lockAvailableLots(depot: depot, item: item)
-        guard let plan = LotPlan(quantity: quantity, from: lots, now: now) else {
-            let available = lots.filter { $0.expiresAt.map { $0 > now } ?? true }.reduce(0) { $0 + $1.available }
-            throw ProblemDetails(
-                status: .conflict, title: "Not enough stock",
-                detail: "Only \(available) available at this depot; \(quantity) asked. Reserve less, or from another depot."
-            )
-        }
         let reservation = Reservation(id: UUID(), request: request, depot: depot, item: item, quantity: quantity, status: .held)
         try await connection.query(
             """
@@ -32,20 +29,28 @@ struct ReservationStore {
             """,
             logger: logger
         )
-        for take in plan.takes {
-            try await connection.query(
-                "INSERT INTO reservation_lines (reservation_id, lot_id, quantity) VALUES (\(reservation.id), \(take.lot), \(take.quantity))",
-                logger: logger
-            )
-            try await ledger.apply(
-                StockMovement(lot: take.lot, kind: .reservation, quantity: take.quantity),
-                .init(reason: request.map { "work order \($0.uuidString.lowercased())" } ?? "reservation", actor: actor, reservation: reservation.id)
-            )
-        }
-        try await Outbox.append(
-            SuppliesEvents.reservation("supplies.reservation.created", reservation, area: try await area(of: depot), extra: ["lots": .number(Double(plan.takes.count))]),
-            on: connection, logger: logger
+        try await Outbox.append(SuppliesEvents.reservation("supplies.reservation.created", reservation, area: try await area(of: depot)), on: connection, logger: logger)
+        let context = StockLedger.Context(
+            reason: request.map { "work order \($0.uuidString.lowercased())" } ?? "reservation", actor: actor, reservation: reservation.id
         )
+        var remaining = quantity
+        for _ in 0..<8 where remaining > 0 {
+            let lots = try await ledger.availableLots(depot: depot, item: item)
+            guard let plan = LotPlan(quantity: remaining, from: lots, now: now) else {
+                let available = lots.filter { $0.expiresAt.map { $0 > now } ?? true }.reduce(0) { $0 + $1.available }
+                throw ProblemDetails(
+                    status: .conflict, title: "Not enough stock",
+                    detail: "Only \(quantity - remaining + available) available at this depot; \(quantity) asked. Reserve less, or from another depot."
+                )
+            }
+            for take in plan.takes.sorted(by: { $0.lot.uuidString < $1.lot.uuidString }) {
+                let movement = StockMovement(lot: take.lot, kind: .reservation, quantity: take.quantity)
+                if try await ledger.tryApply(movement, context, reservationLine: reservation.id) { remaining -= take.quantity }
+            }
+        }
+        guard remaining == 0 else {
+            throw ProblemDetails(status: .serviceUnavailable, detail: "This item is in heavy demand right now; resend the reservation.")
+        }
         return reservation
     }
 

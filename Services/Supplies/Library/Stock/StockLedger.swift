@@ -60,6 +60,49 @@ struct StockLedger {
         )
     }
 
+    /// Applies `movement` and logs it — and, for a reservation, its line — in one statement,
+    /// so the lot's row lock is held only from here to COMMIT. Returns `false`, changing
+    /// nothing, when the lot cannot take it (another reservation got there first).
+    func tryApply(_ movement: StockMovement, _ context: Context, reservationLine: UUID? = nil) async throws -> Bool {
+        let (onHand, reserved) = movement.change
+        return try await connection.query(
+            """
+            WITH changed AS (
+                UPDATE stock_balances SET on_hand = on_hand + \(onHand), reserved = reserved + \(reserved)
+                WHERE lot_id = \(movement.lot) AND on_hand + \(onHand) >= 0 AND reserved + \(reserved) >= 0
+                  AND reserved + \(reserved) <= on_hand + \(onHand)
+                RETURNING lot_id, depot_id, item_id
+            ), line AS (
+                INSERT INTO reservation_lines (reservation_id, lot_id, quantity)
+                SELECT \(reservationLine), lot_id, \(movement.quantity) FROM changed WHERE \(reservationLine)::uuid IS NOT NULL
+                ON CONFLICT (reservation_id, lot_id) DO UPDATE SET quantity = reservation_lines.quantity + EXCLUDED.quantity
+            ), logged AS (
+                INSERT INTO stock_movements (lot_id, depot_id, item_id, kind, on_hand_change, reserved_change, reason, reservation_id, actor)
+                SELECT lot_id, depot_id, item_id, \(movement.kind.rawValue), \(onHand), \(reserved), \(context.reason), \(context.reservation), \(context.actor)
+                FROM changed
+            )
+            SELECT count(*)::int FROM changed
+            """,
+            logger: logger
+        ).decode(Int.self).collectAll().first == 1
+    }
+
+    /// The lots of `item` at `depot` with something available now, unlocked: a plan, which
+    /// ``tryApply(_:_:reservationLine:)`` then checks lot by lot.
+    func availableLots(depot: UUID, item: UUID) async throws -> [LotPlan.Lot] {
+        var lots: [LotPlan.Lot] = []
+        for try await (id, expiresAt, seq, available) in try await connection.query(
+            """
+            SELECT b.lot_id, l.expires_at, l.seq, b.on_hand - b.reserved FROM stock_balances b JOIN lots l ON l.id = b.lot_id
+            WHERE b.depot_id = \(depot) AND b.item_id = \(item) AND b.on_hand > b.reserved
+            """,
+            logger: logger
+        ).decode((UUID, Date?, Int64, Int).self) {
+            lots.append(LotPlan.Lot(id: id, expiresAt: expiresAt, receivedSeq: seq, available: available))
+        }
+        return lots
+    }
+
     /// The lots of `item` at `depot` with something available, locked in one order (by id)
     /// so concurrent reservations queue instead of deadlocking.
     func lockAvailableLots(depot: UUID, item: UUID) async throws -> [LotPlan.Lot] {
