@@ -62,6 +62,17 @@ import TestSupport
             #expect(try await eventually {
                 try await client.send(.get, "/v1/needs/\(need)", token: caller).json["status"] == .string("fulfilled")
             })
+            // The follow-up call falls due by the next day (电话后续跟进) — here at once, since this
+            // new resident's first follow-up was never done — and doing it announces the work
+            // order as followed up.
+            let hours = try await harness.database.scalar(
+                "SELECT round(extract(epoch FROM next_due_at - now()) / 3600)::int FROM outreach_followups WHERE pending_need_id = \(UUID(uuidString: need)!)", as: Int.self
+            )
+            #expect(hours != nil && hours! <= 24)
+            let done = try await client.send(.post, "/v1/residents/\(resident)/followups", token: caller, json: Body(["outcome": .string("reached-well")]))
+            #expect(done.status == .created)
+            let completed = try await harness.events("outreach.followup.completed")
+            #expect(completed.last?["requestId"]?.stringValue == request)
         }
         let row = try await harness.database.withClient { client in
             try await client.query(

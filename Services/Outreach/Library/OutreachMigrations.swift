@@ -61,6 +61,123 @@ enum OutreachMigrations {
                 """,
                 "CREATE INDEX outreach_needs_resident ON outreach_needs (resident_id, created_at)",
             ]
-        )
+        ),
+        Migration(
+            component: "outreach", version: 2, name: "campaigns, follow-ups, visits, escalations, hotlines, notices",
+            statements: [
+                """
+                CREATE TABLE outreach_campaigns (
+                    id uuid PRIMARY KEY,
+                    title text NOT NULL,
+                    area text NOT NULL,
+                    categories text[] NOT NULL DEFAULT '{}',
+                    minimum_age integer,
+                    created_by text NOT NULL,
+                    created_at timestamptz NOT NULL DEFAULT now()
+                )
+                """,
+                """
+                CREATE TABLE outreach_contacts (
+                    id uuid PRIMARY KEY,
+                    seq bigserial UNIQUE,
+                    campaign_id uuid NOT NULL REFERENCES outreach_campaigns (id),
+                    resident_id uuid NOT NULL REFERENCES outreach_residents (id),
+                    caller text NOT NULL,
+                    status text NOT NULL DEFAULT 'pending',
+                    attempts integer NOT NULL DEFAULT 0,
+                    next_attempt_at timestamptz NOT NULL DEFAULT now(),
+                    claimed_by text,
+                    claimed_until timestamptz,
+                    outcome text,
+                    updated_at timestamptz NOT NULL DEFAULT now(),
+                    UNIQUE (campaign_id, resident_id)
+                )
+                """,
+                "CREATE INDEX outreach_contacts_queue ON outreach_contacts (campaign_id, caller, status, next_attempt_at)",
+                """
+                CREATE TABLE outreach_calls (
+                    seq bigserial PRIMARY KEY,
+                    contact_id uuid REFERENCES outreach_contacts (id),
+                    resident_id uuid NOT NULL REFERENCES outreach_residents (id),
+                    caller text NOT NULL,
+                    kind text NOT NULL,
+                    outcome text NOT NULL,
+                    note text,
+                    area text NOT NULL,
+                    at timestamptz NOT NULL DEFAULT now()
+                )
+                """,
+                "CREATE INDEX outreach_calls_area_day ON outreach_calls (area text_pattern_ops, at)",
+                """
+                CREATE TABLE outreach_followups (
+                    resident_id uuid PRIMARY KEY REFERENCES outreach_residents (id),
+                    next_due_at timestamptz NOT NULL,
+                    last_done_at timestamptz,
+                    pending_need_id uuid,
+                    overdue_announced_for timestamptz
+                )
+                """,
+                "CREATE INDEX outreach_followups_due ON outreach_followups (next_due_at)",
+                """
+                CREATE TABLE outreach_visits (
+                    id uuid PRIMARY KEY,
+                    resident_id uuid NOT NULL REFERENCES outreach_residents (id),
+                    visitor text NOT NULL,
+                    assessment jsonb NOT NULL,
+                    notes text,
+                    at timestamptz NOT NULL DEFAULT now()
+                )
+                """,
+                """
+                CREATE TABLE outreach_escalations (
+                    id uuid PRIMARY KEY,
+                    resident_id uuid NOT NULL REFERENCES outreach_residents (id),
+                    escalated_to text NOT NULL,
+                    reason text NOT NULL,
+                    case_history jsonb NOT NULL,
+                    escalated_by text NOT NULL,
+                    area text NOT NULL,
+                    at timestamptz NOT NULL DEFAULT now()
+                )
+                """,
+                """
+                CREATE TABLE outreach_hotline_calls (
+                    id uuid PRIMARY KEY,
+                    seq bigserial UNIQUE,
+                    line text NOT NULL,
+                    topic text NOT NULL,
+                    duration_seconds integer NOT NULL,
+                    referral text,
+                    anonymous boolean NOT NULL,
+                    resident_id uuid REFERENCES outreach_residents (id),
+                    area text NOT NULL,
+                    taken_by text NOT NULL,
+                    at timestamptz NOT NULL DEFAULT now()
+                )
+                """,
+                """
+                CREATE TABLE outreach_notices (
+                    id uuid PRIMARY KEY,
+                    title text NOT NULL,
+                    area text NOT NULL,
+                    audience text NOT NULL,
+                    category text,
+                    variants jsonb NOT NULL,
+                    created_by text NOT NULL,
+                    published_at timestamptz,
+                    created_at timestamptz NOT NULL DEFAULT now()
+                )
+                """,
+                """
+                CREATE TABLE outreach_notice_reads (
+                    notice_id uuid NOT NULL REFERENCES outreach_notices (id),
+                    reader text NOT NULL,
+                    language text NOT NULL,
+                    at timestamptz NOT NULL DEFAULT now(),
+                    PRIMARY KEY (notice_id, reader)
+                )
+                """,
+            ]
+        ),
     ]
 }

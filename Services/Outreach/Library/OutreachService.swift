@@ -4,9 +4,10 @@ import ServiceKit
 import ServiceLifecycle
 import Store
 
-/// Outreach: keeps watch over the people a lockdown hurts most — the registry of vulnerable
-/// residents and the needs found on calls and visits, which intake turns into requests.
-/// Call campaigns, follow-ups, escalation, hotlines and notices come next (issue 6).
+/// Outreach: keeps watch over the people a lockdown hurts most, so that no one falls behind
+/// (不让一名特殊困难群众因疫掉队) — the registry of vulnerable residents, call campaigns,
+/// needs turned into work orders, follow-ups and home visits, escalation, hotlines, notices
+/// in dialect, and the daily ledger.
 public enum OutreachService {
     /// The service as the kit runs it: stream `outreach`, HTTP port 8084 by default.
     public static let description = ServiceDescription(
@@ -14,7 +15,16 @@ public enum OutreachService {
         configure: { router, dependencies in
             ResidentRoutes(dependencies: dependencies).add(to: router)
             NeedRoutes(dependencies: dependencies).add(to: router)
-            return [NeedProgressConsumer(endpoints: dependencies.configuration.bus, client: dependencies.client, logger: dependencies.logger)]
+            CampaignRoutes(dependencies: dependencies).add(to: router)
+            FollowUpRoutes(dependencies: dependencies).add(to: router)
+            EscalationRoutes(dependencies: dependencies).add(to: router)
+            HotlineRoutes(dependencies: dependencies).add(to: router)
+            NoticeRoutes(dependencies: dependencies).add(to: router)
+            LedgerRoutes(dependencies: dependencies).add(to: router)
+            return [
+                NeedProgressConsumer(endpoints: dependencies.configuration.bus, client: dependencies.client, logger: dependencies.logger),
+                FollowUpWatch(client: dependencies.client, logger: dependencies.logger),
+            ]
         }
     )
 }

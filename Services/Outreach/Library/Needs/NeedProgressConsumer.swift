@@ -63,6 +63,11 @@ struct NeedProgressConsumer: Service {
         try await connection.query(
             "UPDATE outreach_needs SET status = \(target.rawValue), request_id = \(current), updated_at = now() WHERE id = \(need)", logger: logger
         )
+        if target == .fulfilled && status != .fulfilled,
+            let resident = try await connection.query("SELECT resident_id FROM outreach_needs WHERE id = \(need)", logger: logger).decode(UUID.self).collectAll().first
+        {
+            try await FollowUpStore(connection: connection, logger: logger).scheduleAfterFulfilment(of: need, resident: resident)
+        }
     }
 
     /// What a request's status means for the need behind it.

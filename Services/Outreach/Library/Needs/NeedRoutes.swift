@@ -1,6 +1,7 @@
 import EventBus
 import Foundation
 import Hummingbird
+import Logging
 import Models
 import PostgresNIO
 import ServiceKit
@@ -41,16 +42,8 @@ struct NeedRoutes {
                 throw ProblemDetails(status: .notFound, detail: "No such resident.")
             }
             try Scope.requireVisible(access, compound, what: "resident")
-            let id = UUID()
-            try await connection.query(
-                """
-                INSERT INTO outreach_needs (id, resident_id, category, urgency, zone, details, source, found_by)
-                VALUES (\(id), \(resident), \(need.category.rawValue), \(need.urgency.rawValue), \(need.zone.rawValue),
-                        \(JSONValue.object(need.details).canonicalText)::jsonb, \(need.source.rawValue), \(access.subject))
-                """,
-                logger: dependencies.logger
-            )
-            try await Outbox.append(OutreachEvents.needIdentified(id, resident: resident, compound: compound, need), on: connection, logger: dependencies.logger)
+            let id = try await NeedStore(connection: connection, logger: dependencies.logger)
+                .identify(need, resident: resident, compound: compound, foundBy: access.subject)
             struct Identified: Codable { var id: UUID; var status: String }
             return try StoredResponse(status: .created, json: Identified(id: id, status: NeedStatus.identified.rawValue))
         }
@@ -76,3 +69,24 @@ struct NeedRoutes {
         return try JSONResponse.make(need)
     }
 }
+
+/// The SQL of needs: recording one found on a call or visit, with its event.
+struct NeedStore {
+    let connection: PostgresConnection
+    let logger: Logger
+
+    func identify(_ need: IdentifiedNeed, resident: UUID, compound: AreaCode, foundBy: String) async throws -> UUID {
+        let id = UUID()
+        try await connection.query(
+            """
+            INSERT INTO outreach_needs (id, resident_id, category, urgency, zone, details, source, found_by)
+            VALUES (\(id), \(resident), \(need.category.rawValue), \(need.urgency.rawValue), \(need.zone.rawValue),
+                    \(JSONValue.object(need.details).canonicalText)::jsonb, \(need.source.rawValue), \(foundBy))
+            """,
+            logger: logger
+        )
+        try await Outbox.append(OutreachEvents.needIdentified(id, resident: resident, compound: compound, need), on: connection, logger: logger)
+        return id
+    }
+}
+

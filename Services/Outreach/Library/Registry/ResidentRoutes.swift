@@ -76,6 +76,7 @@ struct ResidentRoutes {
                 """,
                 logger: dependencies.logger
             )
+            try await FollowUpStore(connection: connection, logger: dependencies.logger).start(id)
             try await Outbox.append(OutreachEvents.residentRegistered(id, resident), on: connection, logger: dependencies.logger)
             struct Registered: Codable { var id: UUID }
             return try StoredResponse(status: .created, json: Registered(id: id))
