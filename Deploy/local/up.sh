@@ -6,7 +6,7 @@ source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 
 SERVICES=(bus intake matching supplies outreach)
-ensure_packages wrk   # wrk: the HTTP load of `shouwang bench intake`
+ensure_packages wrk jq   # wrk: the HTTP load of `shouwang bench`; jq: the README examples
 start_postgres "$LOCAL/postgres"
 create_database shouwang
 export SHOUWANG_DATABASE_URL="postgres://shouwang@127.0.0.1:$SHOUWANG_PG_PORT/shouwang"
