@@ -119,8 +119,8 @@ let package = Package(
     ]
         + service("Intake", executable: "shouwang-intake", resources: [.copy("openapi.json")])
         + service("Matching", executable: "shouwang-matching")
-        + service("Supplies", executable: "shouwang-supplies")
-        + service("Outreach", executable: "shouwang-outreach")
+        + service("Supplies", executable: "shouwang-supplies", resources: [.copy("openapi.json")])
+        + service("Outreach", executable: "shouwang-outreach", resources: [.copy("openapi.json")])
         + [
             // MARK: Tests
             .target(

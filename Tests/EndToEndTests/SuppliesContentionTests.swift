@@ -50,7 +50,7 @@ import TestSupport
         let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
             for n in 0..<1_000 {
                 group.addTask {
-                    let body = #"{"requestId":"\#(UUID().uuidString)","depotId":"\#(depot)","itemId":"\#(item)","quantity":1}"#
+                    let body = #"{"depotId":"\#(depot)","itemId":"\#(item)","quantity":1}"#
                     return try await Self.send(targets[n % 2] + "/v1/reservations", json: body).0
                 }
             }

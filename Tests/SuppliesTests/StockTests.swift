@@ -16,7 +16,7 @@ import TestSupport
         try await harness.run { client in
             let (item, depot) = try await SuppliesHarness.itemAndDepot(client, item: "蔬菜包", category: "food")
             let lots = try await SuppliesHarness.receive(client, depot: depot, item: item, [(50, 10), (30, 2), (20, nil)])
-            let request = UUID().uuidString.lowercased()
+            let request = try await SuppliesHarness.workOrder(harness)
             let first = try await client.send(.post, "/v1/reservations", token: staff, json: Body([
                 "requestId": .string(request), "depotId": .string(depot), "itemId": .string(item), "quantity": .number(40),
             ]))
@@ -47,7 +47,7 @@ import TestSupport
             var reservations: [String] = []
             for _ in 0..<2 {
                 let reserved = try await client.send(.post, "/v1/reservations", token: staff, json: Body([
-                    "requestId": .string(UUID().uuidString), "depotId": .string(depot), "itemId": .string(item), "quantity": .number(20),
+                    "requestId": .string(try await SuppliesHarness.workOrder(harness)), "depotId": .string(depot), "itemId": .string(item), "quantity": .number(20),
                 ]))
                 reservations.append(try #require(reserved.json["id"]?.stringValue))
             }

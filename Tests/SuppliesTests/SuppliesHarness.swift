@@ -36,6 +36,21 @@ enum SuppliesHarness {
 
     static let staff = ServiceHarness.token(.staff, "320505-001", subject: "station-staff")
 
+    /// A work order as intake stores it (intake's table), in 和平苑; returns its id.
+    static func workOrder(_ harness: ServiceHarness, category: String = "groceries") async throws -> String {
+        let id = UUID()
+        _ = try await harness.database.withClient { client in
+            try await client.query(
+                """
+                INSERT INTO requests (id, category, urgency, compound, address, zone, contact_name, contact_phone, filed_by, household_key)
+                VALUES (\(id), \(category), 'urgent', '320505-001-001-01', '3幢201室', 'sealed', '王老伯', '13912345678', 'resident', \(id.uuidString))
+                """,
+                logger: .test
+            )
+        }
+        return id.uuidString.lowercased()
+    }
+
     /// Creates an item and a depot in street 320505-001; returns their ids.
     static func itemAndDepot(_ client: any TestClientProtocol, item: String = "KN95 口罩", category: String = "protective-equipment") async throws -> (item: String, depot: String) {
         let created = try await client.send(.post, "/v1/items", token: staff, json: Body([

@@ -17,7 +17,7 @@ import TestSupport
 
     @Test func medicineOpensAnErrandAndACancellationReleasesWhatWasHeld() async throws {
         let harness = try await SuppliesHarness.create()
-        let request = UUID()
+        let request = try #require(UUID(uuidString: try await SuppliesHarness.workOrder(harness)))
         let reserved = Recorder<String>()
         try await harness.run { client in
             let (item, depot) = try await SuppliesHarness.itemAndDepot(client)

@@ -189,6 +189,18 @@ enum SuppliesMigrations {
                 )
                 """,
             ]
-        )
+        ),
+        Migration(
+            component: "supplies", version: 2, name: "work orders that ended",
+            statements: [
+                """
+                CREATE TABLE supplies_ended_requests (
+                    request_id uuid PRIMARY KEY,
+                    how text NOT NULL,
+                    at timestamptz NOT NULL DEFAULT now()
+                )
+                """
+            ]
+        ),
     ]
 }

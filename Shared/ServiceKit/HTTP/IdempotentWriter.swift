@@ -48,8 +48,9 @@ public struct IdempotentWriter: Sendable {
         _ request: Request, body: [UInt8],
         _ write: @Sendable (PostgresConnection) async throws -> StoredResponse
     ) async throws -> Response {
+        // A deadlock victim runs again: its transaction left nothing behind, key row included.
         guard let clientKey = request.headers[.init("Idempotency-Key")!] else {
-            return try await client.transaction(logger: logger) { connection in try await write(connection) }.response
+            return try await TransientConflict.retrying { try await client.transaction(logger: logger) { connection in try await write(connection) } }.response
         }
         guard (1...200).contains(clientKey.count) else {
             throw ProblemDetails(status: .badRequest, detail: "Idempotency-Key must be 1–200 characters.")
@@ -58,7 +59,7 @@ public struct IdempotentWriter: Sendable {
         // and nobody reads another caller's stored answer.
         let key = Self.caller(of: request) + ":" + clientKey
         let hash = Self.hash(method: request.method.rawValue, path: request.uri.path, body: body)
-        let stored = try await client.transaction(logger: logger) { connection -> StoredResponse in
+        let stored = try await TransientConflict.retrying { try await client.transaction(logger: logger) { connection -> StoredResponse in
             let claimed = try await connection.query(
                 """
                 INSERT INTO idempotency_keys (service, key, request_hash) VALUES (\(service), \(key), \(hash))
@@ -73,7 +74,7 @@ public struct IdempotentWriter: Sendable {
                 logger: logger
             )
             return response
-        }
+        } }
         return stored.response
     }
 

@@ -36,18 +36,6 @@ struct CheckinStore {
         return nil
     }
 
-    /// Runs `write` again, once, if PostgreSQL aborted it as a deadlock or serialization
-    /// failure: concurrent batches touching the same natural keys may meet head-on.
-    static func retryingConflicts<Result: Sendable>(_ write: () async throws -> Result) async throws -> Result {
-        do {
-            return try await write()
-        } catch {
-            let underlying = (error as? PostgresTransactionError)?.closureError ?? error
-            guard let state = (underlying as? PSQLError)?.serverInfo?[.sqlState], state == "40P01" || state == "40001" else { throw error }
-            return try await write()
-        }
-    }
-
     /// Inserts what is new; returns the results of the items given, in their order.
     func record(_ given: [Checkin], sites: [UUID: Site]) async throws -> [CheckinResult] {
         guard !given.isEmpty else { return [] }

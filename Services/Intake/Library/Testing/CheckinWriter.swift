@@ -102,7 +102,7 @@ final class CheckinWriter: Service, Sendable {
             return checkin
         }
         do {
-            let results = try await CheckinStore.retryingConflicts { try await client.transaction(logger: logger) { connection in
+            let results = try await TransientConflict.retrying { try await client.transaction(logger: logger) { connection in
                 let store = CheckinStore(connection: connection, logger: logger)
                 let sites = try await store.sites(Set(checkins.map(\.site)))
                 var results: [Int: CheckinResult] = [:]

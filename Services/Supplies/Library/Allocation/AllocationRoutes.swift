@@ -15,6 +15,8 @@ struct AllocationRoutes {
     struct PlanInput: Decodable {
         var area: String?
         var quantity: Int?
+        /// Counts only open requests of this category (groceries for vegetable parcels…).
+        var category: String?
         var weights: Allocation.Weights?
     }
 
@@ -37,6 +39,7 @@ struct AllocationRoutes {
         let area = validator.area(input.area, "area")
         let quantity = validator.range(input.quantity, "quantity", 1...10_000_000)
         let weights = input.weights ?? Allocation.Weights()
+        let category: WorkOrderCategory? = validator.oneOf(input.category, "category", optional: true)
         if [weights.sealedHousehold, weights.vulnerableResident, weights.openRequest].contains(where: { !(0...1000).contains($0) }) {
             validator.fail("weights", "each weight is between 0 and 1000")
         }
@@ -48,10 +51,10 @@ struct AllocationRoutes {
             """
             SELECT c.code, c.name,
                    (SELECT count(DISTINCT household_key) FROM requests r WHERE r.compound LIKE c.code || '-%' AND r.zone = 'sealed'
-                      AND r.status NOT IN ('cancelled', 'merged', 'completed', 'followed-up'))::int,
+                      AND r.status NOT IN ('cancelled', 'merged', 'delivered', 'completed', 'followed-up'))::int,
                    (SELECT count(*) FROM outreach_residents o WHERE o.compound LIKE c.code || '-%' AND o.status = 'active')::int,
-                   (SELECT count(*) FROM requests r WHERE r.compound LIKE c.code || '-%'
-                      AND r.status NOT IN ('cancelled', 'merged', 'completed', 'followed-up'))::int
+                   (SELECT count(*) FROM requests r WHERE r.compound LIKE c.code || '-%' AND (\(category?.rawValue ?? "") = '' OR r.category = \(category?.rawValue ?? ""))
+                      AND r.status NOT IN ('cancelled', 'merged', 'delivered', 'completed', 'followed-up'))::int
             FROM areas c WHERE c.level = 'community' AND c.code LIKE \(pattern) ORDER BY c.code
             """,
             logger: dependencies.logger
@@ -61,6 +64,9 @@ struct AllocationRoutes {
         }
         guard !needs.isEmpty else { throw ProblemDetails.validation([.init(field: "area", message: "no communities under \(area!.rawValue)")]) }
         let allocation = Allocation(total: quantity!, needs: needs, weights: weights)
+        guard allocation.shares.contains(where: { $0.points > 0 }) else {
+            throw ProblemDetails.validation([.init(field: "area", message: "no recorded need under \(area!.rawValue) (sealed households, registry, open requests): nothing to split by")])
+        }
         return try JSONResponse.make(Plan(
             area: area!.rawValue, quantity: quantity!, weights: weights,
             shares: allocation.shares.map { .init(community: $0.community, name: names[$0.community] ?? "", points: $0.points, quantity: $0.quantity, reasoning: $0.reasoning) }

@@ -1,3 +1,4 @@
+import EventBus
 import Foundation
 import Hummingbird
 import Logging
@@ -54,14 +55,25 @@ struct DeliveryRoutes {
         try validator.check()
         return try await dependencies.writes.perform(request, body: raw) { connection in
             let logger = dependencies.logger
-            _ = try await DepotAccess(connection: connection, logger: logger).require(depot!, access)
+            _ = try await DepotAccess(connection: connection, logger: logger).require(depot!, access, field: "depotId")
             let store = ReservationStore(connection: connection, logger: logger)
             for id in reservations.sorted(by: { $0.uuidString < $1.uuidString }) {
-                guard let reservation = try await store.lock(id), reservation.depot == depot!, reservation.status == .held else {
-                    throw ProblemDetails.validation([.init(field: "reservationIds", message: "\(id.uuidString.lowercased()) is not a held reservation of this depot")])
+                guard let reservation = try await store.lock(id), reservation.depot == depot!, reservation.status == .held,
+                    try await connection.query("SELECT 1 FROM delivery_stops WHERE reservation_id = \(id)", logger: logger).collect().isEmpty
+                else {
+                    throw ProblemDetails.validation([
+                        .init(field: "reservationIds", message: "\(id.uuidString.lowercased()) is not a held reservation of this depot, or is already on a run")
+                    ])
                 }
             }
             let run = UUID()
+            try await Outbox.append(
+                OutboxEvent(topic: "supplies.dispatch.planned", key: run.uuidString.lowercased(), area: try await store.area(of: depot!), data: .object([
+                    "runId": SuppliesEvents.id(run), "depotId": SuppliesEvents.id(depot!), "volunteerId": SuppliesEvents.id(volunteer!),
+                    "reservationIds": .array(reservations.map(SuppliesEvents.id)),
+                ])),
+                on: connection, logger: logger
+            )
             try await connection.query("INSERT INTO delivery_runs (id, depot_id, volunteer_id) VALUES (\(run), \(depot!), \(volunteer!))", logger: logger)
             for reservation in reservations {
                 try await connection.query(
@@ -112,11 +124,14 @@ struct DeliveryRoutes {
             let store = ReservationStore(connection: connection, logger: logger)
             guard let reservation = try await store.lock(reservationID) else { throw ProblemDetails(status: .notFound, detail: "No such reservation.") }
             let extra: [String: JSONValue] = ["runId": SuppliesEvents.id(runID), "stopId": SuppliesEvents.id(stopID)]
-            switch outcome! {
+            let ended = switch outcome! {
             case .delivered:
                 try await store.end(reservation, as: .issued, reason: "delivered on run \(runID.uuidString.lowercased())", actor: access.subject, topic: "supplies.dispatch.delivered", extra: extra)
             case .failed:
                 try await store.end(reservation, as: .released, reason: "delivery failed: \(reason!)", actor: access.subject, topic: "supplies.dispatch.failed", extra: extra)
+            }
+            guard ended else {
+                throw ProblemDetails(status: .conflict, title: "Reservation ended", detail: "This stop's reservation is already \(reservation.status.rawValue); nothing left to deliver.")
             }
             try await connection.query(
                 "UPDATE delivery_stops SET status = \(outcome!.rawValue), proof = \(proof), failure = \(reason), updated_at = now() WHERE id = \(stopID)",

@@ -123,6 +123,7 @@ struct DonationRoutes {
         let item = validator.required(input.itemId, "itemId")
         let target = validator.range(input.target, "target", 1...10_000_000)
         let deadline = validator.required(input.deadline.flatMap(Timestamp.parse), "deadline")
+        if let deadline, deadline <= Date() { validator.fail("deadline", "is past") }
         try validator.check()
         try Scope.require(access, covers: area!)
         return try await dependencies.writes.perform(request, body: raw) { connection in
@@ -167,10 +168,16 @@ struct DonationRoutes {
         let quantity = validator.range(input.quantity, "quantity", 1...10_000_000)
         try validator.check()
         return try await dependencies.writes.perform(request, body: raw) { connection in
-            let area = try await DepotAccess(connection: connection, logger: dependencies.logger).require(depot!, access)
-            guard let donorKind = try await connection.query("SELECT kind FROM donors WHERE id = \(donor!)", logger: dependencies.logger)
-                .decode(String.self).collectAll().first
-            else { throw ProblemDetails.validation([.init(field: "donorId", message: "no such donor")]) }
+            let area = try await DepotAccess(connection: connection, logger: dependencies.logger).require(depot!, access, field: "depotId")
+            guard let (donorKind, donorArea) = try await connection.query("SELECT kind, area FROM donors WHERE id = \(donor!)", logger: dependencies.logger)
+                .decode((String, String).self).collectAll().first, AreaCode(donorArea).map(access.covers) == true
+            else { throw ProblemDetails.validation([.init(field: "donorId", message: "no such donor in your area")]) }
+            if let drive = input.driveId {
+                let matches = try await connection.query(
+                    "SELECT area FROM donation_drives WHERE id = \(drive) AND item_id = \(item!)", logger: dependencies.logger
+                ).decode(String.self).collectAll().first.flatMap(AreaCode.init).map(access.covers) == true
+                guard matches else { throw ProblemDetails.validation([.init(field: "driveId", message: "no call for donations of this item in your area")]) }
+            }
             let id = UUID()
             try await connection.query(
                 """
@@ -204,6 +211,7 @@ struct DonationRoutes {
             if let text = line.expiresAt {
                 expiry = Timestamp.parse(text)
                 if expiry == nil { validator.fail("lines/\(index)/expiresAt", "must be an RFC 3339 time") }
+                else if expiry! <= Date() { validator.fail("lines/\(index)/expiresAt", "is past: expired stock is not received") }
             }
             if let item, let quantity { checked.append((item, quantity, expiry)) }
         }
@@ -211,12 +219,28 @@ struct DonationRoutes {
         let received = checked
         return try await dependencies.writes.perform(request, body: raw) { connection in
             let logger = dependencies.logger
-            let area = try await DepotAccess(connection: connection, logger: logger).require(depot!, access)
+            let area = try await DepotAccess(connection: connection, logger: logger).require(depot!, access, field: "depotId")
+            if let donor = input.donorId {
+                let visible = try await connection.query("SELECT area FROM donors WHERE id = \(donor)", logger: logger)
+                    .decode(String.self).collectAll().first.flatMap(AreaCode.init).map(access.covers) == true
+                guard visible else { throw ProblemDetails.validation([.init(field: "donorId", message: "no such donor in your area")]) }
+            }
             if let pledge = input.pledgeId {
-                let pledged = try await connection.query("SELECT item_id FROM donation_pledges WHERE id = \(pledge) FOR UPDATE", logger: logger)
-                    .decode(UUID.self).collectAll().first
-                guard let pledged, received.allSatisfy({ $0.item == pledged }) else {
-                    throw ProblemDetails.validation([.init(field: "pledgeId", message: "no such pledge for the items received")])
+                let pledged = try await connection.query(
+                    """
+                    SELECT item_id, quantity - received FROM donation_pledges
+                    WHERE id = \(pledge) AND depot_id = \(depot!) AND (\(input.donorId)::uuid IS NULL OR donor_id = \(input.donorId)) FOR UPDATE
+                    """,
+                    logger: logger
+                ).decode((UUID, Int).self).collectAll().first
+                guard let (item, outstanding) = pledged, received.allSatisfy({ $0.item == item }) else {
+                    throw ProblemDetails.validation([.init(field: "pledgeId", message: "no such pledge of this depot and donor for the items received")])
+                }
+                let total = received.reduce(0) { $0 + $1.quantity }
+                guard total <= outstanding else {
+                    throw ProblemDetails.validation([
+                        .init(field: "lines", message: "\(total) received against \(outstanding) still pledged; receive the rest without the pledge")
+                    ])
                 }
                 try await connection.query(
                     "UPDATE donation_pledges SET received = received + \(received.reduce(0) { $0 + $1.quantity }) WHERE id = \(pledge)", logger: logger

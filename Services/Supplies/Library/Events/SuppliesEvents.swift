@@ -43,7 +43,16 @@ enum SuppliesEvents {
             "depotId": id(depot), "itemId": id(item), "available": .number(Double(available)), "minimum": .number(Double(minimum)),
         ]
         if let daysOfCover { data["daysOfCover"] = .number((daysOfCover * 10).rounded() / 10) }
-        return event("supplies.stock.low", key: depot, area: area, data)
+        return OutboxEvent(
+            topic: "supplies.stock.low", key: depot.uuidString.lowercased() + ":" + item.uuidString.lowercased(), area: area, data: .object(data)
+        )
+    }
+
+    /// Stock moved between depots or written off: counted changes of what a depot holds.
+    static func stockChanged(_ topic: Topic, depot: UUID, area: String, item: UUID, quantity: Int, extra: [String: JSONValue] = [:]) -> OutboxEvent {
+        var data: [String: JSONValue] = ["depotId": id(depot), "itemId": id(item), "quantity": .number(Double(quantity))]
+        data.merge(extra) { $1 }
+        return event(topic, key: depot, area: area, data)
     }
 
     static func lotExpiring(lot: UUID, depot: UUID, item: UUID, area: String, expiresAt: Date, onHand: Int) -> OutboxEvent {
@@ -53,8 +62,9 @@ enum SuppliesEvents {
         ])
     }
 
-    static func purchase(_ topic: Topic, _ purchase: UUID, request: UUID?, area: String, status: ErrandPurchase.Status) -> OutboxEvent {
+    static func purchase(_ topic: Topic, _ purchase: UUID, request: UUID?, area: String, status: ErrandPurchase.Status, amountFen: Int? = nil) -> OutboxEvent {
         var data: [String: JSONValue] = ["purchaseId": id(purchase), "status": .string(status.rawValue)]
+        if let amountFen { data["amountFen"] = .number(Double(amountFen)) }
         if let request { data["requestId"] = id(request) }
         return event(topic, key: purchase, area: area, data)
     }

@@ -34,27 +34,35 @@ struct WorkOrderConsumer: Service {
         }
     }
 
+    /// Topics of one request may arrive in any order (a replay serves topic by topic), so
+    /// an ended request is remembered: a `created` seen after its cancellation opens nothing.
     func apply(_ event: EventEnvelope, on connection: PostgresConnection) async throws {
         guard let request = event.data["requestId"]?.stringValue.flatMap(UUID.init(uuidString:)) else { return }
+        let workOrders = WorkOrders(connection: connection, logger: logger)
+        try await workOrders.lock(request)
         switch event.topic.rawValue {
         case "intake.request.created":
             guard event.data["category"]?.stringValue == WorkOrderCategory.medicine.rawValue,
-                let compound = event.data["compound"]?.stringValue.flatMap(AreaCode.init)
+                let compound = event.data["compound"]?.stringValue.flatMap(AreaCode.init),
+                try await workOrders.ended(request) == nil,
+                try await connection.query("SELECT 1 FROM purchase_tasks WHERE request_id = \(request)", logger: logger).collect().isEmpty
             else { return }
             _ = try await PurchaseStore(connection: connection, logger: logger).open(
                 request: request, area: compound, description: "medicine for work order \(request.uuidString.lowercased()) (drug and dose in the request)",
                 actor: "supplies"
             )
         case "intake.request.cancelled", "intake.request.merged":
+            let how = event.topic.rawValue == "intake.request.merged" ? "merged" : "cancelled"
+            guard try await workOrders.end(request, how: how) else { return }
             let store = ReservationStore(connection: connection, logger: logger)
             for reservation in try await store.lockHeld(forRequest: request) {
-                try await store.end(reservation, as: .released, reason: "work order \(event.topic.rawValue.split(separator: ".").last ?? "ended")", actor: "supplies", topic: "supplies.reservation.released")
+                try await store.cancelPendingStop(of: reservation.id, reason: "work order \(how)")
+                try await store.end(reservation, as: .released, reason: "work order \(how)", actor: "supplies", topic: "supplies.reservation.released")
             }
+            try await PurchaseStore(connection: connection, logger: logger).cancelOpen(forRequest: request, reason: "work order \(how)")
         case "matching.task.completed":
             let store = ReservationStore(connection: connection, logger: logger)
-            for reservation in try await store.lockHeld(forRequest: request) {
-                let onRun = try await connection.query("SELECT 1 FROM delivery_stops WHERE reservation_id = \(reservation.id)", logger: logger).collect().count > 0
-                guard !onRun else { continue }
+            for reservation in try await store.lockHeld(forRequest: request) where try await !store.isOnPendingStop(reservation.id) {
                 try await store.end(reservation, as: .issued, reason: "handed over with the completed task", actor: "supplies", topic: "supplies.dispatch.delivered")
             }
         default:

@@ -66,6 +66,8 @@ struct PurchaseRoutes {
         var validator = FieldValidator()
         let action: ErrandPurchase.Action? = validator.oneOf(input.action, "action")
         let note = validator.text(input.note, "note", maxLength: 500, optional: true)
+        let amount = validator.range(input.amountFen, "amountFen", 1...10_000_000, optional: true)
+        if action == .quote || action == .purchase, input.amountFen == nil { validator.fail("amountFen", "is required to \(action!.rawValue)") }
         try validator.check()
         return try await dependencies.writes.perform(request, body: raw) { connection in
             let logger = dependencies.logger
@@ -77,13 +79,13 @@ struct PurchaseRoutes {
             try Scope.requireVisible(access, area, what: "purchase")
             var purchase = ErrandPurchase(status: ErrandPurchase.Status(rawValue: status) ?? .open, quotedFen: quoted, paidFen: paid)
             do throws(ErrandPurchase.Refusal) {
-                try purchase.apply(action!, amountFen: input.amountFen)
+                try purchase.apply(action!, amountFen: amount)
             } catch let refusal {
                 throw ProblemDetails(status: .conflict, title: "Not possible now", detail: refusal.description)
             }
             let step: JSONValue = .object([
                 "action": .string(action!.rawValue), "status": .string(purchase.status.rawValue), "actor": .string(access.subject),
-                "at": .string(Timestamp.format(Date())), "amountFen": input.amountFen.map { .number(Double($0)) } ?? .null,
+                "at": .string(Timestamp.format(Date())), "amountFen": (action == .quote || action == .purchase ? amount : nil).map { .number(Double($0)) } ?? .null,
                 "note": note.map(JSONValue.string) ?? .null,
             ])
             try await connection.query(
@@ -95,7 +97,10 @@ struct PurchaseRoutes {
                 logger: logger
             )
             try await Outbox.append(
-                SuppliesEvents.purchase(try Topic("supplies.purchase.\(purchase.status.rawValue)"), id, request: requestID, area: areaText, status: purchase.status),
+                SuppliesEvents.purchase(
+                    try Topic("supplies.purchase.\(purchase.status.rawValue)"), id, request: requestID, area: areaText, status: purchase.status,
+                    amountFen: action == .quote ? purchase.quotedFen : action == .purchase ? purchase.paidFen : nil
+                ),
                 on: connection, logger: logger
             )
             guard let answer = try await PurchaseStore(connection: connection, logger: logger).read(id) else { throw ProblemDetails(status: .notFound, detail: "No such purchase.") }
@@ -132,6 +137,21 @@ struct PurchaseStore {
         )
         try await Outbox.append(SuppliesEvents.purchase("supplies.purchase.opened", id, request: request, area: area.rawValue, status: .open), on: connection, logger: logger)
         return id
+    }
+
+    /// Cancels the request's purchases that no money was spent on yet.
+    func cancelOpen(forRequest request: UUID, reason: String) async throws {
+        let step: JSONValue = .object(["action": .string("cancel"), "status": .string("cancelled"), "actor": .string("supplies"), "at": .string(Timestamp.format(Date())), "note": .string(reason)])
+        let cancelled = try await connection.query(
+            """
+            UPDATE purchase_tasks SET status = 'cancelled', history = history || jsonb_build_array(\(step.canonicalText)::jsonb), updated_at = now()
+            WHERE request_id = \(request) AND status IN ('open', 'quoted', 'confirmed') RETURNING id, area
+            """,
+            logger: logger
+        ).decode((UUID, String).self).collectAll()
+        try await Outbox.append(
+            cancelled.map { SuppliesEvents.purchase("supplies.purchase.cancelled", $0.0, request: request, area: $0.1, status: .cancelled) }, on: connection, logger: logger
+        )
     }
 
     func read(_ id: UUID) async throws -> PurchaseRoutes.Purchase? {

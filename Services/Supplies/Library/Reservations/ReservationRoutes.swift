@@ -54,7 +54,10 @@ struct ReservationRoutes {
         let quantity = validator.range(input.quantity, "quantity", 1...100_000)
         try validator.check()
         return try await dependencies.writes.perform(request, body: raw) { connection in
-            _ = try await DepotAccess(connection: connection, logger: dependencies.logger).require(depot!, access)
+            _ = try await DepotAccess(connection: connection, logger: dependencies.logger).require(depot!, access, field: "depotId")
+            if let request = input.requestId {
+                try await WorkOrders(connection: connection, logger: dependencies.logger).requireVisible(request, access, field: "requestId")
+            }
             let reservation = try await ReservationStore(connection: connection, logger: dependencies.logger)
                 .reserve(request: input.requestId, depot: depot!, item: item!, quantity: quantity!, actor: access.subject)
             return try StoredResponse(status: .created, json: Answer(reservation))
@@ -72,6 +75,9 @@ struct ReservationRoutes {
             let store = ReservationStore(connection: connection, logger: dependencies.logger)
             guard var reservation = try await store.lock(id) else { throw ProblemDetails(status: .notFound, detail: "No such reservation.") }
             _ = try await DepotAccess(connection: connection, logger: dependencies.logger).require(reservation.depot, access)
+            guard try await !store.isOnPendingStop(id) else {
+                throw ProblemDetails(status: .conflict, title: "Out for delivery", detail: "This reservation is on a delivery run; record the stop (delivered or failed) instead.")
+            }
             guard try await store.end(reservation, as: .released, reason: "released: \(reason!)", actor: access.subject, topic: "supplies.reservation.released") else {
                 throw ProblemDetails(status: .conflict, title: "Not possible now", detail: "This reservation is already \(reservation.status.rawValue).")
             }

@@ -14,13 +14,20 @@ struct ReservationStore {
     var ledger: StockLedger { StockLedger(connection: connection, logger: logger) }
 
     /// Reserves `quantity` of `item` at `depot`, first-expiring lots first; 409 with what is
-    /// available when there is not enough.
+    /// available when there is not enough, or when the work order has ended.
     ///
     /// Optimistic: everything that needs no lot is written first; the lots are then changed
-    /// one conditional statement each (in lot-id order, the order every ledger change
-    /// uses), so a lot's row lock is held only for the last statements and the commit.
-    /// When a lot was taken meanwhile, the rest is planned again from what is left.
+    /// one conditional statement each, in lot-id order (the order every ledger change uses),
+    /// so a lot's row lock is held only for the last statements and the commit. Each round
+    /// runs under a savepoint: when a lot was taken meanwhile, the round is rolled back —
+    /// its row locks with it — and planned again from what is left.
     func reserve(request: UUID?, depot: UUID, item: UUID, quantity: Int, actor: String, now: Date = Date()) async throws -> Reservation {
+        if let request {
+            try await WorkOrders(connection: connection, logger: logger).lock(request)
+            guard try await WorkOrders(connection: connection, logger: logger).ended(request) == nil else {
+                throw ProblemDetails(status: .conflict, title: "Work order ended", detail: "This work order was cancelled or merged; nothing is reserved for it any more.")
+            }
+        }
         let reservation = Reservation(id: UUID(), request: request, depot: depot, item: item, quantity: quantity, status: .held)
         try await connection.query(
             """
@@ -33,25 +40,27 @@ struct ReservationStore {
         let context = StockLedger.Context(
             reason: request.map { "work order \($0.uuidString.lowercased())" } ?? "reservation", actor: actor, reservation: reservation.id
         )
-        var remaining = quantity
-        for _ in 0..<8 where remaining > 0 {
+        for _ in 0..<8 {
             let lots = try await ledger.availableLots(depot: depot, item: item)
-            guard let plan = LotPlan(quantity: remaining, from: lots, now: now) else {
+            guard let plan = LotPlan(quantity: quantity, from: lots, now: now) else {
                 let available = lots.filter { $0.expiresAt.map { $0 > now } ?? true }.reduce(0) { $0 + $1.available }
                 throw ProblemDetails(
                     status: .conflict, title: "Not enough stock",
-                    detail: "Only \(quantity - remaining + available) available at this depot; \(quantity) asked. Reserve less, or from another depot."
+                    detail: "Only \(available) available at this depot; \(quantity) asked. Reserve less, or from another depot."
                 )
             }
-            for take in plan.takes.sorted(by: { $0.lot.uuidString < $1.lot.uuidString }) {
-                let movement = StockMovement(lot: take.lot, kind: .reservation, quantity: take.quantity)
-                if try await ledger.tryApply(movement, context, reservationLine: reservation.id) { remaining -= take.quantity }
+            try await connection.query("SAVEPOINT reservation_round", logger: logger)
+            var complete = true
+            for take in plan.takes.sorted(by: { $0.lot.uuidString < $1.lot.uuidString }) where complete {
+                complete = try await ledger.tryApply(StockMovement(lot: take.lot, kind: .reservation, quantity: take.quantity), context, reservationLine: reservation.id)
             }
+            if complete {
+                try await connection.query("RELEASE SAVEPOINT reservation_round", logger: logger)
+                return reservation
+            }
+            try await connection.query("ROLLBACK TO SAVEPOINT reservation_round", logger: logger)
         }
-        guard remaining == 0 else {
-            throw ProblemDetails(status: .serviceUnavailable, detail: "This item is in heavy demand right now; resend the reservation.")
-        }
-        return reservation
+        throw ProblemDetails(status: .serviceUnavailable, detail: "This item is in heavy demand right now; resend the reservation.")
     }
 
     /// The reservation, locked for a change.
@@ -63,10 +72,10 @@ struct ReservationStore {
         }
     }
 
-    /// Held reservations of a work order, locked, oldest first.
+    /// Held reservations of a work order, locked in id order (the order delivery runs lock them in).
     func lockHeld(forRequest request: UUID) async throws -> [Reservation] {
         let ids = try await connection.query(
-            "SELECT id FROM reservations WHERE request_id = \(request) AND status = 'held' ORDER BY seq", logger: logger
+            "SELECT id FROM reservations WHERE request_id = \(request) AND status = 'held' ORDER BY id", logger: logger
         ).decode(UUID.self).collectAll()
         var held: [Reservation] = []
         for id in ids { if let reservation = try await lock(id), reservation.status == .held { held.append(reservation) } }
@@ -92,6 +101,21 @@ struct ReservationStore {
         ended.status = status
         try await Outbox.append(SuppliesEvents.reservation(topic, ended, area: try await area(of: reservation.depot), extra: extra), on: connection, logger: logger)
         return true
+    }
+
+    /// Whether the reservation is out on a delivery run whose stop is not recorded yet.
+    func isOnPendingStop(_ reservation: UUID) async throws -> Bool {
+        try await connection.query(
+            "SELECT 1 FROM delivery_stops WHERE reservation_id = \(reservation) AND status = 'pending'", logger: logger
+        ).collect().count > 0
+    }
+
+    /// Takes the reservation off its run: the work order it served ended.
+    func cancelPendingStop(of reservation: UUID, reason: String) async throws {
+        try await connection.query(
+            "UPDATE delivery_stops SET status = 'cancelled', failure = \(reason), updated_at = now() WHERE reservation_id = \(reservation) AND status = 'pending'",
+            logger: logger
+        )
     }
 
     func area(of depot: UUID) async throws -> String {

@@ -1,3 +1,4 @@
+import EventBus
 import Foundation
 import Hummingbird
 import Models
@@ -19,7 +20,9 @@ struct StockRoutes {
         var expiresAt: Date?
         var onHand: Int
         var reserved: Int
+        /// What may still be promised: nothing from an expired lot.
         var available: Int
+        var expired: Bool
     }
 
     struct Movement: Codable {
@@ -86,7 +89,7 @@ struct StockRoutes {
         let horizon = validator.range(input.horizonDays ?? 3, "horizonDays", 1...90)
         try validator.check()
         return try await dependencies.writes.perform(request, body: raw) { connection in
-            _ = try await DepotAccess(connection: connection, logger: dependencies.logger).require(depot!, access)
+            _ = try await DepotAccess(connection: connection, logger: dependencies.logger).require(depot!, access, field: "depotId")
             try await connection.query(
                 """
                 INSERT INTO stock_thresholds (depot_id, item_id, minimum, horizon_days) VALUES (\(depot!), \(item!), \(minimum!), \(horizon!))
@@ -121,7 +124,11 @@ struct StockRoutes {
             """,
             logger: dependencies.logger
         ).decode((UUID, UUID, String, String, Date?, Int, Int).self) {
-            lots.append(LotStock(lotId: lot, itemId: item, item: name, unit: unit, expiresAt: expires, onHand: onHand, reserved: reserved, available: onHand - reserved))
+            let expired = expires.map { $0 <= Date() } ?? false
+            lots.append(LotStock(
+                lotId: lot, itemId: item, item: name, unit: unit, expiresAt: expires, onHand: onHand, reserved: reserved,
+                available: expired ? 0 : onHand - reserved, expired: expired
+            ))
         }
         return try JSONResponse.make(lots)
     }
@@ -176,8 +183,8 @@ struct StockRoutes {
         return try await dependencies.writes.perform(request, body: raw) { connection in
             let logger = dependencies.logger
             let depots = DepotAccess(connection: connection, logger: logger)
-            _ = try await depots.require(from!, access)
-            _ = try await depots.require(to!, access)
+            _ = try await depots.require(from!, access, field: "fromDepotId")
+            _ = try await depots.require(to!, access, field: "toDepotId")
             let ledger = StockLedger(connection: connection, logger: logger)
             let lots = try await ledger.lockAvailableLots(depot: from!, item: item!)
             guard let plan = LotPlan(quantity: quantity!, from: lots, now: Date()) else {
@@ -198,6 +205,11 @@ struct StockRoutes {
                 try await ledger.receive(lot: lot, depot: to!, item: item!, quantity: take.quantity, kind: .transferIn, context)
                 moved.append(lot)
             }
+            let fromArea = try await depots.require(from!, access, field: "fromDepotId"), toArea = try await depots.require(to!, access, field: "toDepotId")
+            try await Outbox.append([
+                SuppliesEvents.stockChanged("supplies.stock.transferred-out", depot: from!, area: fromArea.rawValue, item: item!, quantity: quantity!, extra: ["toDepotId": SuppliesEvents.id(to!)]),
+                SuppliesEvents.stockChanged("supplies.stock.transferred-in", depot: to!, area: toArea.rawValue, item: item!, quantity: quantity!, extra: ["fromDepotId": SuppliesEvents.id(from!)]),
+            ], on: connection, logger: logger)
             struct Transferred: Codable { var lots: [UUID] }
             return try StoredResponse(status: .created, json: Transferred(lots: moved))
         }
@@ -215,14 +227,22 @@ struct StockRoutes {
         return try await dependencies.writes.perform(request, body: raw) { connection in
             guard let depot = try await connection.query("SELECT depot_id FROM lots WHERE id = \(lot!)", logger: dependencies.logger)
                 .decode(UUID.self).collectAll().first
-            else { throw ProblemDetails(status: .notFound, detail: "No such lot.") }
-            _ = try await DepotAccess(connection: connection, logger: dependencies.logger).require(depot, access)
+            else { throw ProblemDetails.validation([.init(field: "lotId", message: "no such lot in your area")]) }
+            _ = try await DepotAccess(connection: connection, logger: dependencies.logger).require(depot, access, field: "lotId")
             do {
                 try await StockLedger(connection: connection, logger: dependencies.logger).apply(
                     StockMovement(lot: lot!, kind: .adjustment, quantity: quantity!), .init(reason: reason!, actor: access.subject)
                 )
             } catch let refusal as StockBalance.Refusal {
                 throw ProblemDetails(status: .conflict, title: "Not enough stock", detail: "\(refusal) Reserved stock is released before it is written off.")
+            }
+            if let (item, area) = try await connection.query(
+                "SELECT l.item_id, d.area FROM lots l JOIN depots d ON d.id = l.depot_id WHERE l.id = \(lot!)", logger: dependencies.logger
+            ).decode((UUID, String).self).collectAll().first {
+                try await Outbox.append(
+                    SuppliesEvents.stockChanged("supplies.stock.written-off", depot: depot, area: area, item: item, quantity: quantity!, extra: ["lotId": SuppliesEvents.id(lot!)]),
+                    on: connection, logger: dependencies.logger
+                )
             }
             struct Adjusted: Codable { var lotId: UUID; var writtenOff: Int }
             return try StoredResponse(status: .created, json: Adjusted(lotId: lot!, writtenOff: quantity!))

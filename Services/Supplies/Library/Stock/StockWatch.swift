@@ -5,7 +5,7 @@ import PostgresNIO
 import ServiceLifecycle
 import Store
 
-/// Watches every depot's stock: announces `supplies.stock.low` when an item falls below its
+/// Watches every depot's stock (expired lots count for nothing): announces `supplies.stock.low` when an item falls below its
 /// minimum or will run out within the depot's horizon at the last seven days' pace, and
 /// `supplies.lot.expiring` for lots that expire within `expiryNotice`.
 ///
@@ -42,7 +42,8 @@ struct StockWatch: Service {
     static func coverQuery(depot: UUID) -> PostgresQuery {
         """
         SELECT i.id, i.name,
-               coalesce((SELECT sum(on_hand - reserved) FROM stock_balances b WHERE b.depot_id = \(depot) AND b.item_id = i.id), 0)::int,
+               coalesce((SELECT sum(b.on_hand - b.reserved) FROM stock_balances b JOIN lots l ON l.id = b.lot_id
+                          WHERE b.depot_id = \(depot) AND b.item_id = i.id AND (l.expires_at IS NULL OR l.expires_at > now())), 0)::int,
                coalesce((SELECT sum(-on_hand_change) FROM stock_movements m
                          WHERE m.depot_id = \(depot) AND m.item_id = i.id AND m.kind = 'issue' AND m.at > now() - interval '7 days'), 0)::int
         FROM supply_items i
@@ -55,7 +56,8 @@ struct StockWatch: Service {
         let rows = try await connection.query(
             """
             SELECT t.depot_id, t.item_id, d.area, t.minimum, t.horizon_days, t.low_since IS NOT NULL,
-                   coalesce((SELECT sum(on_hand - reserved) FROM stock_balances b WHERE b.depot_id = t.depot_id AND b.item_id = t.item_id), 0)::int,
+                   coalesce((SELECT sum(b.on_hand - b.reserved) FROM stock_balances b JOIN lots l ON l.id = b.lot_id
+                             WHERE b.depot_id = t.depot_id AND b.item_id = t.item_id AND (l.expires_at IS NULL OR l.expires_at > now())), 0)::int,
                    coalesce((SELECT sum(-on_hand_change) FROM stock_movements m WHERE m.depot_id = t.depot_id AND m.item_id = t.item_id
                              AND m.kind = 'issue' AND m.at > now() - interval '7 days'), 0)::int
             FROM stock_thresholds t JOIN depots d ON d.id = t.depot_id

@@ -1,0 +1,43 @@
+import Foundation
+import Logging
+import PostgresNIO
+import Models
+import ServiceKit
+
+/// What supplies knows of work orders (intake's requests): which ended, and a lock per
+/// request so a reservation and the request's cancellation never cross.
+///
+/// A reservation made while the cancellation is being applied would otherwise be held
+/// for good; with the lock, whichever comes second sees the other.
+struct WorkOrders {
+    let connection: PostgresConnection
+    let logger: Logger
+
+    /// Serialises everything supplies does for one request, until the transaction ends.
+    func lock(_ request: UUID) async throws {
+        try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\("supplies-request:" + request.uuidString.lowercased())))", logger: logger)
+    }
+
+    /// How the request ended (`cancelled`, `merged`), or `nil` while it is open.
+    func ended(_ request: UUID) async throws -> String? {
+        try await connection.query("SELECT how FROM supplies_ended_requests WHERE request_id = \(request)", logger: logger)
+            .decode(String.self).collectAll().first
+    }
+
+    /// Records that the request ended; `false` when it was recorded before.
+    func end(_ request: UUID, how: String) async throws -> Bool {
+        try await connection.query(
+            "INSERT INTO supplies_ended_requests (request_id, how) VALUES (\(request), \(how)) ON CONFLICT (request_id) DO NOTHING RETURNING 1", logger: logger
+        ).collect().count == 1
+    }
+
+    /// The request's compound, from intake's table; 422 naming `field` when it does not
+    /// exist or lies outside `access`'s area.
+    func requireVisible(_ request: UUID, _ access: AccessToken, field: String) async throws {
+        let compound = try await connection.query("SELECT compound FROM requests WHERE id = \(request)", logger: logger)
+            .decode(String.self).collectAll().first.flatMap(AreaCode.init)
+        guard let compound, access.covers(compound) else {
+            throw ProblemDetails.validation([.init(field: field, message: "no such work order in your area")])
+        }
+    }
+}
