@@ -55,10 +55,17 @@ import Testing
         try await database.withClient { client in
             try await withRunningServices([BusServer(endpoints: endpoints, client: client, logger: .test)]) {
                 try await withApplication(bus: endpoints) { client in
-                    try await client.execute(uri: "/readyz", method: .get) { response in
-                        #expect(response.status == .ok)
-                        #expect(String(buffer: response.body) == #"{"bus":"ok","database":"ok","ready":true}"#)
+                    // The bus server binds in the background: ready once it answers, on a loaded
+                    // machine perhaps a few seconds after start.
+                    let body = Recorder<String>()
+                    let ready = try await eventually(timeout: .seconds(20), every: .milliseconds(200)) {
+                        try await client.execute(uri: "/readyz", method: .get) { response in
+                            body.append(contentsOf: [String(buffer: response.body)])
+                            return response.status == .ok
+                        }
                     }
+                    #expect(ready)
+                    #expect(body.all.last == #"{"bus":"ok","database":"ok","ready":true}"#)
                 }
             }
         }
