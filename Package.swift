@@ -157,7 +157,15 @@ let package = Package(
                 ],
                 swiftSettings: swiftSettings
             ),
-            .testTarget(name: "MatchingTests", dependencies: ["Matching"], swiftSettings: swiftSettings),
+            .testTarget(
+                name: "MatchingTests",
+                dependencies: [
+                    "Matching", "Intake", "ServiceKit", "EventBus", "Models", "Store", "TestSupport",
+                    .product(name: "HummingbirdTesting", package: "hummingbird"),
+                    .product(name: "PostgresNIO", package: "postgres-nio"),
+                ],
+                swiftSettings: swiftSettings
+            ),
             .testTarget(
                 name: "SuppliesTests",
                 dependencies: [

@@ -1,9 +1,19 @@
+import Foundation
 import Hummingbird
 import ServiceKit
 import Store
 
-/// Matching: who goes where. Rosters for posts and shifts, and dispatch of residents' requests to nearby volunteers.
+/// Matching: who goes where. Posts and shifts at testing sites, checkpoints and supply
+/// points, and rosters planned by the solver from the eligible volunteers — with every
+/// shift it cannot fill announced as a shortage. Dispatch of residents' requests comes next.
 public enum MatchingService {
     /// The service as the kit runs it: stream `matching`, HTTP port 8082 by default.
-    public static let description = ServiceDescription(name: "matching", defaultHTTPPort: 8082)
+    public static let description = ServiceDescription(
+        name: "matching", defaultHTTPPort: 8082, migrations: MatchingMigrations.all,
+        configure: { router, dependencies in
+            PostRoutes(dependencies: dependencies).add(to: router)
+            RosterRoutes(dependencies: dependencies).add(to: router)
+            return []
+        }
+    )
 }

@@ -1,0 +1,63 @@
+import Store
+
+/// Matching's own tables. Matching is their only writer; it reads intake's volunteers to
+/// know who is eligible.
+enum MatchingMigrations {
+    static let all: [Migration] = [
+        Migration(
+            component: "matching", version: 1, name: "posts, shifts, roster plans and assignments",
+            statements: [
+                """
+                CREATE TABLE posts (
+                    id uuid PRIMARY KEY,
+                    name text NOT NULL,
+                    area text NOT NULL,
+                    role text NOT NULL,
+                    required_skills text[] NOT NULL DEFAULT '{}',
+                    any_district boolean NOT NULL DEFAULT false,
+                    created_at timestamptz NOT NULL DEFAULT now()
+                )
+                """,
+                "CREATE INDEX posts_area ON posts (area text_pattern_ops)",
+                """
+                CREATE TABLE shifts (
+                    id uuid PRIMARY KEY,
+                    post_id uuid NOT NULL REFERENCES posts (id),
+                    starts_at timestamptz NOT NULL,
+                    ends_at timestamptz NOT NULL CHECK (ends_at > starts_at),
+                    slots integer NOT NULL CHECK (slots > 0 AND slots <= 1000),
+                    created_at timestamptz NOT NULL DEFAULT now()
+                )
+                """,
+                "CREATE INDEX shifts_time ON shifts (starts_at)",
+                """
+                CREATE TABLE roster_plans (
+                    id uuid PRIMARY KEY,
+                    area text NOT NULL,
+                    window_from timestamptz NOT NULL,
+                    window_to timestamptz NOT NULL,
+                    objective integer NOT NULL,
+                    lower_bound integer NOT NULL,
+                    filled integer NOT NULL,
+                    total integer NOT NULL,
+                    planned_by text NOT NULL,
+                    created_at timestamptz NOT NULL DEFAULT now()
+                )
+                """,
+                """
+                CREATE TABLE roster_assignments (
+                    id uuid PRIMARY KEY,
+                    shift_id uuid NOT NULL REFERENCES shifts (id),
+                    volunteer_id uuid NOT NULL,
+                    plan_id uuid REFERENCES roster_plans (id),
+                    cost integer NOT NULL,
+                    status text NOT NULL DEFAULT 'planned',
+                    created_at timestamptz NOT NULL DEFAULT now()
+                )
+                """,
+                "CREATE UNIQUE INDEX roster_assignments_once ON roster_assignments (shift_id, volunteer_id) WHERE status <> 'cancelled'",
+                "CREATE INDEX roster_assignments_volunteer ON roster_assignments (volunteer_id)",
+            ]
+        )
+    ]
+}

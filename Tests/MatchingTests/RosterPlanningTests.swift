@@ -1,0 +1,103 @@
+import Foundation
+import HummingbirdTesting
+import Intake
+import Models
+import PostgresNIO
+import ServiceKit
+import Testing
+import TestSupport
+
+@testable import Matching
+
+/// Posts, shifts and `rosters:plan` over HTTP, with volunteers in intake's table.
+@Suite struct RosterPlanningTests {
+    static let staff = ServiceHarness.token(.staff, "320505-001", subject: "station-staff")
+
+    static func create() async throws -> ServiceHarness {
+        let harness = try await ServiceHarness.create(MatchingService.description, alsoMigrating: IntakeService.description.migrations)
+        _ = try await harness.database.withClient { client in
+            try await client.query(
+                """
+                INSERT INTO areas (code, parent, level, name) VALUES ('320505', NULL, 'district', '虎丘区'),
+                  ('320505-001', '320505', 'street', '狮山'), ('320505-001-001', '320505-001', 'community', '和平社区'),
+                  ('320505-001-002', '320505-001', 'community', '幸福社区'), ('320505-001-001-01', '320505-001-001', 'compound', '和平苑')
+                """,
+                logger: .test
+            )
+            // Six eligible volunteers free all day, one suspended, one untrained; two are drivers.
+            for n in 0..<8 {
+                let status = n == 6 ? "suspended" : "verified"
+                try await client.query(
+                    """
+                    INSERT INTO volunteers (id, name, mobile, id_number, birth_year, community, skills, availability, health, status, trained, insured)
+                    VALUES (gen_random_uuid(), \("志愿者\(n)"), \("1390000\(1000 + n)"), \("ID\(n)"), 1990, \(n % 2 == 0 ? "320505-001-001" : "320505-001-002"),
+                            \(n < 2 ? ["driving"] : [String]()), '[{"from":"2026-12-01T00:00:00Z","to":"2026-12-02T00:00:00Z"}]', '{}', \(status), \(n != 7), true)
+                    """,
+                    logger: .test
+                )
+            }
+        }
+        return harness
+    }
+
+    static func post(_ client: any TestClientProtocol, role: String, skills: [String] = [], shifts: [(String, String, Int)]) async throws -> String {
+        let post = try await client.send(.post, "/v1/posts", token: staff, json: Body([
+            "name": .string("和平苑核酸点 \(role)"), "area": .string("320505-001-001-01"), "role": .string(role),
+            "requiredSkills": .array(skills.map(JSONValue.string)),
+        ]))
+        #expect(post.status == .created, "\(post.json)")
+        let id = try #require(post.json["id"]?.stringValue)
+        for (start, end, slots) in shifts {
+            let shift = try await client.send(.post, "/v1/posts/\(id)/shifts", token: staff, json: Body([
+                "startsAt": .string(start), "endsAt": .string(end), "slots": .number(Double(slots)),
+            ]))
+            #expect(shift.status == .created, "\(shift.json)")
+        }
+        return id
+    }
+
+    @Test func aPlanFillsWhatTheRulesAllowAndAnnouncesEachShortageWithItsReason() async throws {
+        let harness = try await Self.create()
+        try await harness.run { client in
+            let registration = try await Self.post(client, role: "registration", shifts: [
+                ("2026-12-01T07:00:00Z", "2026-12-01T11:00:00Z", 3), ("2026-12-01T11:00:00Z", "2026-12-01T15:00:00Z", 3),
+            ])
+            _ = try await Self.post(client, role: "delivery", skills: ["driving"], shifts: [("2026-12-01T08:00:00Z", "2026-12-01T12:00:00Z", 3)])
+            _ = try await Self.post(client, role: "sampling", skills: ["medical"], shifts: [("2026-12-01T09:00:00Z", "2026-12-01T13:00:00Z", 1)])
+            let plan = try await client.send(.post, "/v1/rosters:plan", token: Self.staff, json: Body([
+                "area": .string("320505-001"), "from": .string("2026-12-01T00:00:00Z"), "to": .string("2026-12-02T00:00:00Z"),
+            ]))
+            #expect(plan.status == .created, "\(plan.json)")
+            // 10 slots; 6 eligible people, each at most one 4-hour shift here (8 h rest between shifts).
+            #expect(plan.json["slots"]?.intValue == 10)
+            #expect(plan.json["filled"]?.intValue == 6)
+            let reasons = plan.json["unfilled"].arrayValue.map { $0["cause"]?.stringValue }
+            #expect(reasons.contains("missingSkill"))
+            let again = try await client.send(.post, "/v1/rosters:plan", token: Self.staff, json: Body([
+                "area": .string("320505-001"), "from": .string("2026-12-01T00:00:00Z"), "to": .string("2026-12-02T00:00:00Z"),
+            ]))
+            #expect(again.json["filled"]?.intValue == 0, "nobody is booked twice; the open slots stay open")
+            let roster = try await client.send(.get, "/v1/posts/\(registration)/roster", token: Self.staff)
+            #expect(roster.json.arrayValueOfSelf.count <= 6)
+            #expect(try await client.send(.post, "/v1/rosters:plan", token: ServiceHarness.token(.staff, "320505-002"), json: Body([
+                "area": .string("320505-001"), "from": .string("2026-12-01T00:00:00Z"), "to": .string("2026-12-02T00:00:00Z"),
+            ])).status == .forbidden)
+        }
+        #expect(try await harness.count("SELECT count(*) FROM roster_assignments") == 6)
+        #expect(try await harness.count("SELECT count(DISTINCT volunteer_id) FROM roster_assignments") == 6)
+        #expect(try await harness.count(
+            "SELECT count(*) FROM roster_assignments a JOIN volunteers v ON v.id = a.volunteer_id WHERE v.status <> 'verified' OR NOT v.trained"
+        ) == 0)
+        let shortages = try await harness.events("matching.shift.shortage")
+        #expect(shortages.contains { $0["cause"] == .string("missingSkill") && $0["role"] == .string("sampling") })
+        #expect(try await harness.events("matching.shift.assigned").count == 6)
+        #expect(!"\(try await harness.events("matching.shift.assigned"))".contains("志愿者"))
+    }
+}
+
+extension JSONValue {
+    var arrayValueOfSelf: [JSONValue] {
+        if case .array(let elements) = self { return elements }
+        return []
+    }
+}
