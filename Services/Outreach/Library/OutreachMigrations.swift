@@ -179,5 +179,25 @@ enum OutreachMigrations {
                 """,
             ]
         ),
+        Migration(
+            component: "outreach", version: 3, name: "caller activity, several pending needs per follow-up, follow-ups for every resident",
+            statements: [
+                """
+                CREATE TABLE outreach_campaign_callers (
+                    campaign_id uuid NOT NULL REFERENCES outreach_campaigns (id),
+                    caller text NOT NULL,
+                    last_seen_at timestamptz NOT NULL DEFAULT now(),
+                    PRIMARY KEY (campaign_id, caller)
+                )
+                """,
+                "ALTER TABLE outreach_followups ADD COLUMN pending_need_ids uuid[] NOT NULL DEFAULT '{}'",
+                "UPDATE outreach_followups SET pending_need_ids = ARRAY[pending_need_id] WHERE pending_need_id IS NOT NULL",
+                "ALTER TABLE outreach_followups DROP COLUMN pending_need_id",
+                """
+                INSERT INTO outreach_followups (resident_id, next_due_at)
+                SELECT id, now() FROM outreach_residents WHERE status = 'active' ON CONFLICT (resident_id) DO NOTHING
+                """,
+            ]
+        ),
     ]
 }

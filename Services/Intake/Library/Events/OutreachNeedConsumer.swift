@@ -38,16 +38,7 @@ struct OutreachNeedConsumer: Service {
             logger.warning("outreach need not found or not fileable; skipped", metadata: ["need": "\(need)", "event": "\(event.id)"])
             return
         }
-        let (filed, _) = try await RequestStore(connection: connection, logger: logger).create(request, actor: "outreach", window: duplicateWindow)
-        // Copying the contact into the request is a read of the record: it goes in the log
-        // the resident's station reviews, like any other.
-        try await connection.query(
-            """
-            INSERT INTO outreach_record_reads (resident_id, reader, role, reason)
-            SELECT resident_id, 'intake', 'service', \("contact copied into work order " + filed.uuidString.lowercased()) FROM outreach_needs WHERE id = \(need)
-            """,
-            logger: logger
-        )
+        _ = try await RequestStore(connection: connection, logger: logger).create(request, actor: "outreach", window: duplicateWindow)
     }
 
     /// The need and its resident's contact, as a request; `nil` when the need is unknown or

@@ -78,6 +78,7 @@ struct CampaignRoutes {
         let minimumAge = validator.range(input.minimumAge, "minimumAge", 0...130, optional: true)
         let callers = Array(Set((input.callers ?? []).filter { !$0.isEmpty })).sorted()
         if !(1...500).contains(callers.count) { validator.fail("callers", "name 1–500 callers (the subjects of their tokens)") }
+        if callers.contains(where: { $0.count > 64 }) { validator.fail("callers", "a caller is the subject of their token, at most 64 characters") }
         try validator.check()
         try Scope.require(access, covers: area!)
         let wanted = categories
@@ -122,6 +123,9 @@ struct CampaignRoutes {
                 ])),
                 on: connection, logger: logger
             )
+            try await connection.query(
+                "INSERT INTO outreach_campaign_callers (campaign_id, caller) SELECT \(id), c FROM UNNEST(\(callers)::text[]) AS c", logger: logger
+            )
             let perCaller = Dictionary(uniqueKeysWithValues: split.map { ($0.caller, $0.contacts.count) })
             return try StoredResponse(status: .created, json: Created(id: id, contacts: targets.count, perCaller: perCaller))
         }
@@ -133,12 +137,15 @@ struct CampaignRoutes {
             let (title, areaText) = try await dependencies.client.query("SELECT title, area FROM outreach_campaigns WHERE id = \(id)", logger: dependencies.logger)
                 .decode((String, String).self).collectAll().first, let area = AreaCode(areaText)
         else { throw ProblemDetails(status: .notFound, detail: "No such campaign.") }
-        try Scope.requireVisible(access, area, what: "campaign")
+        // A caller inside the campaign's area sees their own row of it.
+        let insider = access.area.map { area.contains($0) } ?? false
+        guard access.covers(area) || insider else { throw ProblemDetails(status: .notFound, detail: "No such campaign.") }
+        let onlyCaller = access.covers(area) ? "" : access.subject
         var callers: [Progress.Caller] = [], outcomes: [String: Int] = [:]
         for try await (caller, contacts, done, pending) in try await dependencies.client.query(
             """
             SELECT caller, count(*)::int, count(*) FILTER (WHERE status = 'done')::int, count(*) FILTER (WHERE status <> 'done')::int
-            FROM outreach_contacts WHERE campaign_id = \(id) GROUP BY caller ORDER BY caller
+            FROM outreach_contacts WHERE campaign_id = \(id) AND (\(onlyCaller) = '' OR caller = \(onlyCaller)) GROUP BY caller ORDER BY caller
             """,
             logger: dependencies.logger
         ).decode((String, Int, Int, Int).self) {
@@ -155,39 +162,52 @@ struct CampaignRoutes {
         ))
     }
 
-    /// The caller's next contact: the one they hold already (a caller works one call at a
-    /// time), else their own queue (due attempts, in order), else the pool — contacts whose
-    /// caller's lease ran out. Rows are taken with SKIP LOCKED, so two
-    /// callers asking at once never get the same contact.
+    /// The caller's next contact: the one they hold already (asking again renews its lease),
+    /// else their own queue (due attempts, in order), else the pool — contacts whose lease
+    /// ran out, and the queues of callers idle for half an hour, which the taker inherits.
+    /// Rows are taken with SKIP LOCKED, so two callers asking at once never get the same
+    /// contact; the database's clock decides what is due.
     private func next(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
         let access = try dependencies.tokens.authenticate(request, allowing: [.caller, .staff])
         guard let campaign = context.parameters.get("id", as: UUID.self) else { throw ProblemDetails(status: .notFound, detail: "No such campaign.") }
         let call = try await dependencies.client.transaction(logger: dependencies.logger) { connection -> Call? in
             let logger = dependencies.logger
             let caller = access.subject
+            guard let area = try await connection.query("SELECT area FROM outreach_campaigns WHERE id = \(campaign)", logger: logger)
+                .decode(String.self).collectAll().first.flatMap(AreaCode.init), access.covers(area) || (access.area.map { area.contains($0) } ?? false)
+            else { throw ProblemDetails(status: .notFound, detail: "No such campaign.") }
+            try await connection.query(
+                """
+                INSERT INTO outreach_campaign_callers (campaign_id, caller) VALUES (\(campaign), \(caller))
+                ON CONFLICT (campaign_id, caller) DO UPDATE SET last_seen_at = now()
+                """,
+                logger: logger
+            )
             guard let row = try await connection.query(
                 """
-                SELECT c.id, c.resident_id, c.status, c.attempts, c.next_attempt_at, c.claimed_by, c.claimed_until, r.compound
+                SELECT c.id, c.resident_id, c.status, c.attempts, c.next_attempt_at, c.claimed_by, c.claimed_until, now()
                 FROM outreach_contacts c JOIN outreach_residents r ON r.id = c.resident_id
-                WHERE c.campaign_id = \(campaign) AND r.compound LIKE \(access.areaPattern)
-                  AND ((c.status = 'pending' AND c.next_attempt_at <= now() AND c.caller = \(caller))
-                    OR (c.status = 'claimed' AND (c.claimed_by = \(caller) OR c.claimed_until <= now())))
-                ORDER BY (c.claimed_by = \(caller)) DESC NULLS LAST, (c.caller = \(caller)) DESC, c.next_attempt_at, c.seq
+                WHERE c.campaign_id = \(campaign) AND r.compound LIKE \(access.areaPattern) AND r.status = 'active' AND r.consent
+                  AND ((c.status = 'claimed' AND (c.claimed_by = \(caller) OR c.claimed_until <= now()))
+                    OR (c.status = 'pending' AND c.next_attempt_at <= now() AND (c.caller = \(caller) OR c.caller IN (
+                          SELECT caller FROM outreach_campaign_callers WHERE campaign_id = \(campaign) AND last_seen_at < now() - interval '30 minutes'))))
+                ORDER BY (c.status = 'claimed' AND c.claimed_by = \(caller)) DESC, (c.status = 'pending' AND c.caller = \(caller)) DESC,
+                         c.next_attempt_at, c.seq
                 LIMIT 1 FOR UPDATE OF c SKIP LOCKED
                 """,
                 logger: logger
-            ).decode((UUID, UUID, String, Int, Date, String?, Date?, String).self).collectAll().first else { return nil }
+            ).decode((UUID, UUID, String, Int, Date, String?, Date?, Date).self).collectAll().first else { return nil }
             var progress = ContactProgress(
                 status: ContactProgress.Status(rawValue: row.2) ?? .pending, attempts: row.3, nextAttemptAt: row.4, claimedBy: row.5, claimedUntil: row.6
             )
             do throws(ContactProgress.Refusal) {
-                try progress.claim(by: caller, now: Date())
+                try progress.claim(by: caller, now: row.7)
             } catch {
                 return nil
             }
             try await connection.query(
                 """
-                UPDATE outreach_contacts SET status = 'claimed', claimed_by = \(caller), claimed_until = \(progress.claimedUntil), updated_at = now()
+                UPDATE outreach_contacts SET status = 'claimed', caller = \(caller), claimed_by = \(caller), claimed_until = \(progress.claimedUntil), updated_at = now()
                 WHERE id = \(row.0)
                 """,
                 logger: logger
@@ -213,7 +233,9 @@ struct CampaignRoutes {
         let outcome: ContactProgress.Outcome? = validator.oneOf(input.outcome, "outcome")
         let note = validator.text(input.note, "note", maxLength: 1000, optional: true)
         let escalateTo: EscalationTarget? = validator.oneOf(input.escalateTo, "escalateTo", optional: outcome != .needsEscalation)
+        if outcome != .needsEscalation && input.escalateTo != nil { validator.fail("escalateTo", "only with the outcome needs-escalation") }
         if outcome == .reachedWithNeeds && input.need == nil { validator.fail("need", "a call that found needs says what they are") }
+        if outcome != .reachedWithNeeds && input.need != nil { validator.fail("need", "only with the outcome reached-with-needs") }
         try validator.check()
         let need = outcome == .reachedWithNeeds ? try input.need?.validated() : nil
         return try await dependencies.writes.perform(request, body: raw) { connection in
@@ -231,8 +253,9 @@ struct CampaignRoutes {
             var progress = ContactProgress(
                 status: ContactProgress.Status(rawValue: row.0) ?? .pending, attempts: row.1, nextAttemptAt: row.2, claimedBy: row.3, claimedUntil: row.4
             )
+            let now = try await connection.query("SELECT now()", logger: logger).decode(Date.self).collectAll().first ?? Date()
             do throws(ContactProgress.Refusal) {
-                try progress.record(outcome!, by: access.subject, now: Date())
+                try progress.record(outcome!, by: access.subject, now: now)
             } catch let refusal {
                 throw ProblemDetails(status: .conflict, title: "Not possible now", detail: refusal.description)
             }
@@ -247,7 +270,11 @@ struct CampaignRoutes {
             let resident = row.5
             try await FollowUpStore(connection: connection, logger: logger).recordCall(
                 resident: resident, contact: id, caller: access.subject, kind: "campaign", outcome: outcome!.rawValue, note: note, area: compound,
-                careLevel: CareLevel(rawValue: row.7) ?? .medium
+                careLevel: CareLevel(rawValue: row.7) ?? .medium, finalAttempt: progress.status == .done
+            )
+            try await connection.query(
+                "UPDATE outreach_campaign_callers SET last_seen_at = now() WHERE caller = \(access.subject) AND campaign_id = (SELECT campaign_id FROM outreach_contacts WHERE id = \(id))",
+                logger: logger
             )
             var needID: UUID?, escalationID: UUID?
             if let need {

@@ -91,13 +91,24 @@ struct EscalationRoutes {
         }
         router.get("/v1/escalations/{id}") { request, context in
             let access = try dependencies.tokens.authenticate(request, allowing: [.operator, .staff])
-            guard let id = context.parameters.get("id", as: UUID.self),
-                let row = try await dependencies.client.query(
+            var validator = FieldValidator()
+            let reason = validator.text(request.uri.queryParameters["reason"].map(String.init), "reason", maxLength: 200)
+            try validator.check()
+            guard let id = context.parameters.get("id", as: UUID.self) else { throw ProblemDetails(status: .notFound, detail: "No such escalation.") }
+            // The case history is the resident's record: read with a reason, and logged.
+            let row = try await dependencies.client.transaction(logger: dependencies.logger) { connection in
+                guard let row = try await connection.query(
                     "SELECT resident_id, escalated_to, reason, case_history::text, escalated_by, at, area FROM outreach_escalations WHERE id = \(id)",
                     logger: dependencies.logger
                 ).decode((UUID, String, String, String, String, Date, String).self).collectAll().first, let area = AreaCode(row.6)
-            else { throw ProblemDetails(status: .notFound, detail: "No such escalation.") }
-            try Scope.requireVisible(access, area, what: "escalation")
+                else { throw ProblemDetails(status: .notFound, detail: "No such escalation.") }
+                try Scope.requireVisible(access, area, what: "escalation")
+                try await connection.query(
+                    "INSERT INTO outreach_record_reads (resident_id, reader, role, reason) VALUES (\(row.0), \(access.subject), \(access.role.rawValue), \(reason!))",
+                    logger: dependencies.logger
+                )
+                return row
+            }
             return try JSONResponse.make(Escalation(
                 id: id, residentId: row.0, to: row.1, reason: row.2, caseHistory: (try? JSONParser.parse(Array(row.3.utf8))) ?? .null,
                 escalatedBy: row.4, at: row.5

@@ -11,9 +11,9 @@ import Store
 struct FollowUpRoutes {
     let dependencies: ServiceDependencies
 
+    /// No name or number here: the caller opens the record (a logged read) when they call.
     struct Due: Codable {
         var residentId: UUID
-        var name: String
         var compound: String
         var careLevel: String
         var dueAt: Date
@@ -44,17 +44,17 @@ struct FollowUpRoutes {
         let access = try dependencies.tokens.authenticate(request, allowing: [.operator, .staff, .caller])
         let now = Date()
         var items: [Due] = []
-        for try await (resident, name, compound, careLevel, dueAt, pendingNeed) in try await dependencies.client.query(
+        for try await (resident, compound, careLevel, dueAt, pendingNeed) in try await dependencies.client.query(
             """
-            SELECT r.id, r.name, r.compound, r.care_level, f.next_due_at, f.pending_need_id IS NOT NULL
+            SELECT r.id, r.compound, r.care_level, f.next_due_at, cardinality(f.pending_need_ids) > 0
             FROM outreach_followups f JOIN outreach_residents r ON r.id = f.resident_id
             WHERE r.compound LIKE \(access.areaPattern) AND r.status = 'active' AND f.next_due_at <= now()
             ORDER BY f.next_due_at LIMIT 500
             """,
             logger: dependencies.logger
-        ).decode((UUID, String, String, String, Date, Bool).self) {
+        ).decode((UUID, String, String, Date, Bool).self) {
             items.append(Due(
-                residentId: resident, name: name, compound: compound, careLevel: careLevel, dueAt: dueAt,
+                residentId: resident, compound: compound, careLevel: careLevel, dueAt: dueAt,
                 overdue: FollowUpCadence.isOverdue(due: dueAt, now: now), afterNeedFulfilled: pendingNeed
             ))
         }

@@ -18,9 +18,12 @@ struct FollowUpStore {
         )
     }
 
-    /// Logs one call; when the resident was reached, it counts as a follow-up done.
+    /// Logs one call; when the resident was reached, it counts as a follow-up done. A
+    /// contact that could not be reached (three unanswered attempts, a wrong number) is due
+    /// for a visit at once.
     func recordCall(
-        resident: UUID, contact: UUID?, caller: String, kind: String, outcome: String, note: String?, area: AreaCode, careLevel: CareLevel
+        resident: UUID, contact: UUID?, caller: String, kind: String, outcome: String, note: String?, area: AreaCode, careLevel: CareLevel,
+        finalAttempt: Bool = false
     ) async throws {
         try await connection.query(
             """
@@ -29,46 +32,57 @@ struct FollowUpStore {
             """,
             logger: logger
         )
-        if outcome.hasPrefix("reached") || kind == "visit" {
+        if Self.reached(outcome) || kind == "visit" {
             try await done(resident, careLevel: careLevel, area: area)
+        } else if finalAttempt {
+            try await connection.query(
+                "UPDATE outreach_followups SET next_due_at = LEAST(next_due_at, now()) WHERE resident_id = \(resident)", logger: logger
+            )
         }
     }
 
-    /// A follow-up was done now: the next one falls due by the cadence, and if it answered
-    /// a fulfilled need, the work order is announced as followed up.
+    /// Outcomes in which someone spoke with the resident.
+    static func reached(_ outcome: String) -> Bool {
+        outcome.hasPrefix("reached") || outcome == "needs-escalation"
+    }
+
+    /// A follow-up was done now: the next one falls due by the cadence, and each fulfilled
+    /// need it answered is announced, so intake marks that work order followed up.
     func done(_ resident: UUID, careLevel: CareLevel, area: AreaCode, now: Date = Date()) async throws {
         let pending = try await connection.query(
-            "SELECT pending_need_id FROM outreach_followups WHERE resident_id = \(resident) FOR UPDATE", logger: logger
-        ).decode(UUID?.self).collectAll().first ?? nil
+            "SELECT pending_need_ids FROM outreach_followups WHERE resident_id = \(resident) FOR UPDATE", logger: logger
+        ).decode([UUID].self).collectAll().first ?? []
         try await connection.query(
             """
             INSERT INTO outreach_followups (resident_id, next_due_at, last_done_at) VALUES (\(resident), \(FollowUpCadence.next(after: now, level: careLevel)), \(now))
-            ON CONFLICT (resident_id) DO UPDATE SET next_due_at = EXCLUDED.next_due_at, last_done_at = EXCLUDED.last_done_at, pending_need_id = NULL
+            ON CONFLICT (resident_id) DO UPDATE SET next_due_at = EXCLUDED.next_due_at, last_done_at = EXCLUDED.last_done_at, pending_need_ids = '{}'
             """,
             logger: logger
         )
-        var data: [String: JSONValue] = ["residentId": .string(resident.uuidString.lowercased()), "compound": .string(area.rawValue)]
-        if let pending,
-            let request = try await connection.query("SELECT request_id FROM outreach_needs WHERE id = \(pending)", logger: logger)
-                .decode(UUID?.self).collectAll().first ?? nil
-        {
-            data["needId"] = .string(pending.uuidString.lowercased())
-            data["requestId"] = .string(request.uuidString.lowercased())
+        let requests = try await connection.query(
+            "SELECT id, request_id FROM outreach_needs WHERE id = ANY(\(pending)) AND request_id IS NOT NULL ORDER BY id", logger: logger
+        ).decode((UUID, UUID).self).collectAll()
+        let base: [String: JSONValue] = ["residentId": .string(resident.uuidString.lowercased()), "compound": .string(area.rawValue)]
+        let events = (requests.isEmpty ? [nil] : requests.map { Optional($0) }).map { link -> OutboxEvent in
+            var data = base
+            if let (need, request) = link {
+                data["needId"] = .string(need.uuidString.lowercased())
+                data["requestId"] = .string(request.uuidString.lowercased())
+            }
+            return OutboxEvent(topic: "outreach.followup.completed", key: resident.uuidString.lowercased(), area: area.rawValue, data: .object(data))
         }
-        try await Outbox.append(
-            OutboxEvent(topic: "outreach.followup.completed", key: resident.uuidString.lowercased(), area: area.rawValue, data: .object(data)),
-            on: connection, logger: logger
-        )
+        try await Outbox.append(events, on: connection, logger: logger)
     }
 
-    /// A need of the resident was fulfilled: call them back the next day (电话后续跟进).
-    func scheduleAfterFulfilment(of need: UUID, resident: UUID, now: Date = Date()) async throws {
-        let due = FollowUpCadence.afterFulfilment(at: now, currentlyDue: nil)
+    /// A need of the resident was fulfilled at `fulfilled`: call them back by the next day
+    /// (电话后续跟进), and announce the need's work order as followed up when that is done.
+    func scheduleAfterFulfilment(of need: UUID, resident: UUID, fulfilled: Date) async throws {
+        let due = FollowUpCadence.afterFulfilment(at: fulfilled, currentlyDue: nil)
         try await connection.query(
             """
-            INSERT INTO outreach_followups (resident_id, next_due_at, pending_need_id) VALUES (\(resident), \(due), \(need))
+            INSERT INTO outreach_followups (resident_id, next_due_at, pending_need_ids) VALUES (\(resident), \(due), ARRAY[\(need)]::uuid[])
             ON CONFLICT (resident_id) DO UPDATE SET next_due_at = LEAST(outreach_followups.next_due_at, EXCLUDED.next_due_at),
-                                                    pending_need_id = EXCLUDED.pending_need_id
+                pending_need_ids = (SELECT array_agg(DISTINCT n) FROM unnest(outreach_followups.pending_need_ids || EXCLUDED.pending_need_ids) AS n)
             """,
             logger: logger
         )

@@ -58,6 +58,11 @@ struct HotlineRoutes {
             try validator.check()
             try Scope.require(access, covers: area!)
             return try await dependencies.writes.perform(request, body: raw) { connection in
+                if let resident = input.residentId {
+                    let visible = try await connection.query("SELECT compound FROM outreach_residents WHERE id = \(resident)", logger: dependencies.logger)
+                        .decode(String.self).collectAll().first.flatMap(AreaCode.init).map(access.covers) == true
+                    guard visible else { throw ProblemDetails.validation([.init(field: "residentId", message: "no such resident in your area")]) }
+                }
                 let id = UUID()
                 try await connection.query(
                     """

@@ -33,21 +33,30 @@ struct NeedProgressConsumer: Service {
     func apply(_ event: EventEnvelope, on connection: PostgresConnection) async throws {
         guard let request = event.data["requestId"]?.stringValue.flatMap(UUID.init(uuidString:)) else { return }
         if let need = event.data["needId"]?.stringValue.flatMap(UUID.init(uuidString:)) {
+            // Intake copied the resident's contact into the work order: that is a read of the
+            // record, logged here with the others.
             try await connection.query(
-                "UPDATE outreach_needs SET request_id = \(request), updated_at = now() WHERE id = \(need) AND request_id IS NULL", logger: logger
+                """
+                WITH linked AS (
+                    UPDATE outreach_needs SET request_id = \(request), updated_at = now() WHERE id = \(need) AND request_id IS NULL RETURNING resident_id
+                )
+                INSERT INTO outreach_record_reads (resident_id, reader, role, reason)
+                SELECT resident_id, 'intake', 'service', \("contact copied into work order " + request.uuidString.lowercased()) FROM linked
+                """,
+                logger: logger
             )
         }
         let needs = try await connection.query(
             "SELECT id, status, request_id FROM outreach_needs WHERE request_id = \(request) ORDER BY id FOR UPDATE", logger: logger
         ).decode((UUID, String, UUID).self).collectAll()
         for (need, status, linked) in needs {
-            try await refresh(need, status: NeedStatus(rawValue: status) ?? .identified, request: linked, on: connection)
+            try await refresh(need, status: NeedStatus(rawValue: status) ?? .identified, request: linked, at: event.occurredAt, on: connection)
         }
     }
 
     /// Follows merges to the surviving request and moves the need to what that request's
     /// status implies, if that is further along.
-    private func refresh(_ need: UUID, status: NeedStatus, request: UUID, on connection: PostgresConnection) async throws {
+    private func refresh(_ need: UUID, status: NeedStatus, request: UUID, at occurred: Date, on connection: PostgresConnection) async throws {
         var current = request
         var requestStatus: String?
         for _ in 0..<8 {
@@ -66,7 +75,7 @@ struct NeedProgressConsumer: Service {
         if target == .fulfilled && status != .fulfilled,
             let resident = try await connection.query("SELECT resident_id FROM outreach_needs WHERE id = \(need)", logger: logger).decode(UUID.self).collectAll().first
         {
-            try await FollowUpStore(connection: connection, logger: logger).scheduleAfterFulfilment(of: need, resident: resident)
+            try await FollowUpStore(connection: connection, logger: logger).scheduleAfterFulfilment(of: need, resident: resident, fulfilled: occurred)
         }
     }
 

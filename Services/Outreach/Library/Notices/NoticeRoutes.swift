@@ -12,6 +12,8 @@ import Store
 /// gateways deliver them; readers' acknowledgements are counted per language.
 struct NoticeRoutes {
     let dependencies: ServiceDependencies
+    /// Acknowledgements are public: limited per client address, like intake's public forms.
+    var readLimiter = RateLimiter(perMinute: 120, burst: 30)
 
     enum Audience: String, CaseIterable, Codable {
         case residents, volunteers
@@ -146,8 +148,9 @@ struct NoticeRoutes {
     }
 
     /// A reader's acknowledgement (public: the gateway or the reader's phone sends an opaque
-    /// reader id, never a number); counted once per reader.
+    /// reader id, never a number); counted once per reader, in the language they were served.
     private func read(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        try readLimiter.admit(request)
         guard let id = context.parameters.get("id", as: UUID.self) else { throw ProblemDetails(status: .notFound, detail: "No such notice.") }
         let (input, _) = try await request.readJSON(as: ReadInput.self, context: context)
         var validator = FieldValidator()
@@ -157,7 +160,8 @@ struct NoticeRoutes {
         let counted = try await dependencies.client.query(
             """
             INSERT INTO outreach_notice_reads (notice_id, reader, language)
-            SELECT id, \(reader!), \(language!.rawValue) FROM outreach_notices WHERE id = \(id) AND published_at IS NOT NULL
+            SELECT id, \(reader!), CASE WHEN variants ? \(language!.rawValue) THEN \(language!.rawValue) ELSE 'mandarin' END
+            FROM outreach_notices WHERE id = \(id) AND published_at IS NOT NULL
             ON CONFLICT (notice_id, reader) DO NOTHING RETURNING 1
             """,
             logger: dependencies.logger

@@ -1,0 +1,100 @@
+import Foundation
+
+/// A resident's request offered to volunteers one at a time, best candidate first.
+///
+/// Each offer lasts a few minutes; the volunteer accepts, declines, or lets it lapse, and
+/// the next candidate gets it. Nobody within the window (15 minutes by default) → the
+/// request is unassigned and escalated to the station's dispatcher. Only the volunteer
+/// holding the current offer can accept it, and only while it lasts, so an offer is never
+/// out with two people at once.
+struct OfferChain: Sendable, Equatable {
+    enum Status: String, Sendable, Codable, CaseIterable {
+        case offering, assigned, unassigned, completed, cancelled
+    }
+
+    /// What a transition means for the outside world.
+    enum Effect: Sendable, Equatable {
+        case offered(volunteer: UUID, until: Date)
+        case assigned(volunteer: UUID)
+        case unassigned(reason: String)
+        case completed(volunteer: UUID, hours: Double)
+        case cancelled
+    }
+
+    struct Refusal: Error, Sendable, CustomStringConvertible {
+        var description: String
+    }
+
+    var candidates: [UUID]
+    var next = 0
+    var status: Status = .offering
+    var holder: UUID?
+    var offerExpiresAt: Date?
+    var deadline: Date
+    var offerLength: TimeInterval
+
+    init(candidates: [UUID], deadline: Date, offerLength: TimeInterval = 180, next: Int = 0, status: Status = .offering, holder: UUID? = nil, offerExpiresAt: Date? = nil) {
+        self.candidates = candidates
+        self.deadline = deadline
+        self.offerLength = offerLength
+        self.next = next
+        self.status = status
+        self.holder = holder
+        self.offerExpiresAt = offerExpiresAt
+    }
+
+    /// Makes the first offer (or gives up at once when nobody fits).
+    mutating func start(now: Date) -> Effect {
+        offerNext(now: now, reason: "no eligible volunteer nearby with the skill this request needs")
+    }
+
+    mutating func accept(by volunteer: UUID, now: Date) throws(Refusal) -> Effect {
+        guard status == .offering, holder == volunteer, let until = offerExpiresAt, now < until else {
+            throw Refusal(description: status == .offering ? "This offer is not yours, or it has lapsed." : "This request is \(status.rawValue).")
+        }
+        status = .assigned
+        offerExpiresAt = nil
+        return .assigned(volunteer: volunteer)
+    }
+
+    mutating func decline(by volunteer: UUID, now: Date) throws(Refusal) -> Effect {
+        guard status == .offering, holder == volunteer else { throw Refusal(description: "This offer is not yours to decline.") }
+        return offerNext(now: now, reason: "every candidate declined or let the offer lapse")
+    }
+
+    /// Moves on when the current offer lapsed; `nil` when nothing is due yet.
+    mutating func lapse(now: Date) -> Effect? {
+        guard status == .offering, let until = offerExpiresAt, until <= now else { return nil }
+        return offerNext(now: now, reason: "every candidate declined or let the offer lapse")
+    }
+
+    mutating func complete(by volunteer: UUID, hours: Double) throws(Refusal) -> Effect {
+        guard status == .assigned, holder == volunteer else { throw Refusal(description: "Only the assigned volunteer completes the task.") }
+        guard hours > 0, hours <= 24 else { throw Refusal(description: "Hours worked are more than 0 and at most 24.") }
+        status = .completed
+        return .completed(volunteer: volunteer, hours: hours)
+    }
+
+    mutating func cancel() -> Effect? {
+        guard status == .offering || status == .assigned || status == .unassigned else { return nil }
+        status = .cancelled
+        holder = nil
+        offerExpiresAt = nil
+        return .cancelled
+    }
+
+    private mutating func offerNext(now: Date, reason: String) -> Effect {
+        guard next < candidates.count, now < deadline else {
+            status = .unassigned
+            holder = nil
+            offerExpiresAt = nil
+            return .unassigned(reason: now >= deadline ? "nobody accepted within the time allowed" : reason)
+        }
+        let volunteer = candidates[next]
+        next += 1
+        holder = volunteer
+        let until = min(deadline, now.addingTimeInterval(offerLength))
+        offerExpiresAt = until
+        return .offered(volunteer: volunteer, until: until)
+    }
+}
