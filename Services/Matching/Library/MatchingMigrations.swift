@@ -58,6 +58,40 @@ enum MatchingMigrations {
                 "CREATE UNIQUE INDEX roster_assignments_once ON roster_assignments (shift_id, volunteer_id) WHERE status <> 'cancelled'",
                 "CREATE INDEX roster_assignments_volunteer ON roster_assignments (volunteer_id)",
             ]
-        )
+        ),
+        Migration(
+            component: "matching", version: 2, name: "dispatch of residents' requests",
+            statements: [
+                """
+                CREATE TABLE dispatches (
+                    request_id uuid PRIMARY KEY,
+                    compound text NOT NULL,
+                    category text NOT NULL,
+                    urgency text NOT NULL,
+                    status text NOT NULL,
+                    candidates uuid[] NOT NULL,
+                    next_candidate integer NOT NULL DEFAULT 0,
+                    holder uuid,
+                    offer_expires_at timestamptz,
+                    deadline_at timestamptz NOT NULL,
+                    hours double precision,
+                    created_at timestamptz NOT NULL DEFAULT now(),
+                    moved_at timestamptz NOT NULL DEFAULT now()
+                )
+                """,
+                "CREATE INDEX dispatches_lapsing ON dispatches (offer_expires_at) WHERE status = 'offering'",
+                "CREATE INDEX dispatches_board ON dispatches (compound text_pattern_ops, created_at) WHERE status IN ('offering', 'assigned', 'unassigned')",
+                """
+                CREATE TABLE dispatch_history (
+                    seq bigserial PRIMARY KEY,
+                    request_id uuid NOT NULL REFERENCES dispatches (request_id),
+                    event text NOT NULL,
+                    volunteer_id uuid,
+                    note text,
+                    at timestamptz NOT NULL DEFAULT now()
+                )
+                """,
+            ]
+        ),
     ]
 }

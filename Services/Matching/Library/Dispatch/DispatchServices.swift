@@ -1,0 +1,85 @@
+import EventBus
+import Foundation
+import Logging
+import Models
+import PostgresNIO
+import ServiceLifecycle
+import Store
+
+/// Opens a dispatch for every new request and releases it when the request is cancelled
+/// or merged; one durable consumer, its effects exactly once through the inbox.
+struct DispatchConsumer: Service {
+    let endpoints: BusEndpoints
+    let client: PostgresClient
+    let logger: Logger
+
+    func run() async throws {
+        let inbox = Inbox(consumer: "matching.dispatch")
+        let positions = try await inbox.positions(client: client, logger: logger)
+        let subscriber = BusSubscriber(
+            configuration: SubscriberConfiguration(endpoints: endpoints, prefix: "intake.request.", start: .after(positions)), logger: logger
+        )
+        try await subscriber.run { batch in
+            try await inbox.process(batch, client: client, logger: logger) { event, connection in
+                try await apply(event, on: connection)
+            }
+        }
+    }
+
+    func apply(_ event: EventEnvelope, on connection: PostgresConnection) async throws {
+        guard let request = event.data["requestId"]?.stringValue.flatMap(UUID.init(uuidString:)) else { return }
+        let store = DispatchStore(connection: connection, logger: logger)
+        switch event.topic.rawValue {
+        case "intake.request.created":
+            guard let compound = event.data["compound"]?.stringValue.flatMap(AreaCode.init), let category = event.data["category"]?.stringValue else { return }
+            // Filed twice? The duplicate is not dispatched; staff merge it into the original.
+            guard event.data["probableDuplicateOf"] == nil else { return }
+            try await store.open(request: request, compound: compound, category: category, urgency: event.data["urgency"]?.stringValue ?? "normal", now: Date())
+        case "intake.request.cancelled", "intake.request.merged":
+            guard let locked = try await store.lock(request) else { return }
+            var chain = locked.chain
+            guard let effect = chain.cancel() else { return }
+            try await store.save(chain, request: request, compound: locked.compound, effect: effect)
+        default:
+            return
+        }
+    }
+}
+
+/// Moves lapsed offers on to the next candidate, and gives up on requests nobody took in
+/// time (`matching.request.unassigned`, for the station's dispatcher). Several replicas
+/// may run it: each lapsed offer is taken by one of them (SKIP LOCKED).
+struct DispatchSweeper: Service {
+    let client: PostgresClient
+    let logger: Logger
+    var interval: Duration = .seconds(2)
+
+    func run() async throws {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            do {
+                try await sweep()
+            } catch {
+                logger.error("dispatch sweep failed; trying again", metadata: ["error": "\(LoggableError.describe(error))"])
+            }
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+        }
+    }
+
+    /// One pass; returns how many offers moved on.
+    @discardableResult
+    func sweep() async throws -> Int {
+        try await client.transaction(logger: logger) { connection in
+            let store = DispatchStore(connection: connection, logger: logger)
+            let now = try await connection.query("SELECT now()", logger: logger).decode(Date.self).collectAll().first ?? Date()
+            var moved = 0
+            for request in try await store.lapsed() {
+                guard let locked = try await store.lock(request) else { continue }
+                var chain = locked.chain
+                guard let effect = chain.lapse(now: now) else { continue }
+                try await store.save(chain, request: request, compound: locked.compound, effect: effect)
+                moved += 1
+            }
+            return moved
+        }
+    }
+}

@@ -1,0 +1,135 @@
+import EventBus
+import Foundation
+import Logging
+import Models
+import PostgresNIO
+import ServiceKit
+import Store
+
+/// The SQL around ``OfferChain``: who the candidates are, each dispatch's row and history,
+/// and the events every step announces.
+struct DispatchStore {
+    let connection: PostgresConnection
+    let logger: Logger
+    var window: TimeInterval = 15 * 60
+    var offerLength: TimeInterval = 3 * 60
+
+    /// The skill a category needs: a driver for medicine runs and escorts, a counsellor for
+    /// psychological support.
+    static func skill(for category: String) -> String? {
+        switch category {
+        case WorkOrderCategory.medicine.rawValue, WorkOrderCategory.medicalEscort.rawValue: "driving"
+        case WorkOrderCategory.psychologicalSupport.rawValue: "counselling"
+        default: nil
+        }
+    }
+
+    /// Eligible volunteers of the district available now or on a shift now, with the skill:
+    /// same community first, then same street, then the lowest current load.
+    func candidates(compound: AreaCode, category: String, limit: Int = 10) async throws -> [UUID] {
+        let community = compound.parent?.rawValue ?? compound.rawValue
+        let street = compound.street?.rawValue ?? community
+        let skill = Self.skill(for: category) ?? ""
+        return try await connection.query(
+            """
+            SELECT v.id FROM volunteers v
+            WHERE v.status = 'verified' AND v.trained AND v.insured AND v.community LIKE \(compound.district.rawValue + "%")
+              AND (\(skill) = '' OR \(skill) = ANY(v.skills))
+              AND (EXISTS (SELECT 1 FROM jsonb_array_elements(v.availability) w
+                           WHERE (w->>'from')::timestamptz <= now() AND (w->>'to')::timestamptz > now())
+                   OR EXISTS (SELECT 1 FROM roster_assignments a JOIN shifts s ON s.id = a.shift_id
+                              WHERE a.volunteer_id = v.id AND a.status <> 'cancelled' AND s.starts_at <= now() AND s.ends_at > now()))
+            ORDER BY (v.community = \(community)) DESC, (v.community LIKE \(street + "%")) DESC,
+                     (SELECT count(*) FROM dispatches d WHERE d.holder = v.id AND d.status = 'assigned'), v.seq
+            LIMIT \(limit)
+            """,
+            logger: logger
+        ).decode(UUID.self).collectAll()
+    }
+
+    /// Opens the dispatch of a new request and makes its first offer; nothing when it exists.
+    func open(request: UUID, compound: AreaCode, category: String, urgency: String, now: Date) async throws {
+        let exists = try await connection.query("SELECT 1 FROM dispatches WHERE request_id = \(request)", logger: logger).collect().count > 0
+        guard !exists else { return }
+        var chain = OfferChain(candidates: try await candidates(compound: compound, category: category), deadline: now.addingTimeInterval(window), offerLength: offerLength)
+        let effect = chain.start(now: now)
+        try await connection.query(
+            """
+            INSERT INTO dispatches (request_id, compound, category, urgency, status, candidates, next_candidate, holder, offer_expires_at, deadline_at)
+            VALUES (\(request), \(compound.rawValue), \(category), \(urgency), \(chain.status.rawValue), \(chain.candidates), \(chain.next),
+                    \(chain.holder), \(chain.offerExpiresAt), \(chain.deadline))
+            """,
+            logger: logger
+        )
+        try await announce(effect, request: request, compound: compound.rawValue)
+    }
+
+    /// The dispatch, locked, as its state machine.
+    func lock(_ request: UUID) async throws -> (chain: OfferChain, compound: String)? {
+        try await connection.query(
+            """
+            SELECT candidates, next_candidate, status, holder, offer_expires_at, deadline_at, compound FROM dispatches WHERE request_id = \(request) FOR UPDATE
+            """,
+            logger: logger
+        ).decode(([UUID], Int, String, UUID?, Date?, Date, String).self).collectAll().first.map { row in
+            (OfferChain(
+                candidates: row.0, deadline: row.5, offerLength: offerLength, next: row.1, status: OfferChain.Status(rawValue: row.2) ?? .offering,
+                holder: row.3, offerExpiresAt: row.4
+            ), row.6)
+        }
+    }
+
+    /// Stores the chain's new state and announces what happened.
+    func save(_ chain: OfferChain, request: UUID, compound: String, effect: OfferChain.Effect) async throws {
+        var hours: Double?
+        if case .completed(_, let worked) = effect { hours = worked }
+        try await connection.query(
+            """
+            UPDATE dispatches SET status = \(chain.status.rawValue), next_candidate = \(chain.next), holder = \(chain.holder),
+                   offer_expires_at = \(chain.offerExpiresAt), hours = coalesce(\(hours), hours), moved_at = now()
+            WHERE request_id = \(request)
+            """,
+            logger: logger
+        )
+        try await announce(effect, request: request, compound: compound)
+    }
+
+    /// Offers that lapsed, oldest and most urgent first, each taken by one replica only.
+    func lapsed(limit: Int = 50) async throws -> [UUID] {
+        try await connection.query(
+            """
+            SELECT request_id FROM dispatches WHERE status = 'offering' AND offer_expires_at <= now()
+            ORDER BY CASE urgency WHEN 'critical' THEN 0 WHEN 'urgent' THEN 1 ELSE 2 END, created_at
+            LIMIT \(limit) FOR UPDATE SKIP LOCKED
+            """,
+            logger: logger
+        ).decode(UUID.self).collectAll()
+    }
+
+    private func announce(_ effect: OfferChain.Effect, request: UUID, compound: String) async throws {
+        let id = request.uuidString.lowercased()
+        var data: [String: JSONValue] = ["requestId": .string(id), "compound": .string(compound)]
+        let topic: Topic, history: String
+        var volunteer: UUID?, note: String?
+        switch effect {
+        case .offered(let who, let until):
+            (topic, history, volunteer) = ("matching.request.offered", "offered", who)
+            data["until"] = .string(Timestamp.format(until))
+        case .assigned(let who):
+            (topic, history, volunteer) = ("matching.request.assigned", "assigned", who)
+        case .unassigned(let reason):
+            (topic, history, note) = ("matching.request.unassigned", "unassigned", reason)
+            data["reason"] = .string(reason)
+        case .completed(let who, let hours):
+            (topic, history, volunteer) = ("matching.task.completed", "completed", who)
+            data["hours"] = .number(hours)
+        case .cancelled:
+            (topic, history) = ("matching.request.released", "cancelled")
+        }
+        if let volunteer { data["volunteerId"] = .string(volunteer.uuidString.lowercased()) }
+        try await connection.query(
+            "INSERT INTO dispatch_history (request_id, event, volunteer_id, note) VALUES (\(request), \(history), \(volunteer), \(note))", logger: logger
+        )
+        try await Outbox.append(OutboxEvent(topic: topic, key: id, area: compound, data: .object(data)), on: connection, logger: logger)
+    }
+}
