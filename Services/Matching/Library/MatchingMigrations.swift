@@ -93,5 +93,29 @@ enum MatchingMigrations {
                 """,
             ]
         ),
+        Migration(
+            component: "matching", version: 3, name: "confirmations, check-in and out, the service-hours ledger",
+            statements: [
+                "ALTER TABLE roster_assignments ADD COLUMN confirmed_at timestamptz, ADD COLUMN checked_in_at timestamptz, ADD COLUMN checked_out_at timestamptz",
+                """
+                CREATE TABLE service_hours (
+                    id uuid PRIMARY KEY,
+                    seq bigserial UNIQUE,
+                    volunteer_id uuid NOT NULL,
+                    team_id uuid,
+                    source text NOT NULL,
+                    source_id uuid NOT NULL,
+                    hours double precision NOT NULL,
+                    corrects uuid REFERENCES service_hours (id),
+                    reason text,
+                    actor text NOT NULL,
+                    recorded_at timestamptz NOT NULL DEFAULT now()
+                )
+                """,
+                "CREATE INDEX service_hours_volunteer ON service_hours (volunteer_id, seq)",
+                "CREATE INDEX service_hours_team ON service_hours (team_id) WHERE team_id IS NOT NULL",
+                "CREATE UNIQUE INDEX service_hours_once ON service_hours (source, source_id) WHERE corrects IS NULL",
+            ]
+        ),
     ]
 }

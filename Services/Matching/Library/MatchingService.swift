@@ -16,6 +16,7 @@ public enum MatchingService {
             PostRoutes(dependencies: dependencies).add(to: router)
             RosterRoutes(dependencies: dependencies).add(to: router)
             DispatchRoutes(dependencies: dependencies).add(to: router)
+            AssignmentRoutes(dependencies: dependencies).add(to: router)
             return [
                 DispatchConsumer(endpoints: dependencies.configuration.bus, client: dependencies.client, logger: dependencies.logger),
                 DispatchSweeper(client: dependencies.client, logger: dependencies.logger),

@@ -64,6 +64,9 @@ struct DispatchRoutes {
                 throw ProblemDetails(status: .conflict, title: "Not possible now", detail: refusal.description)
             }
             try await store.save(chain, request: id, compound: compound, effect: effect)
+            if case .completed(let who, let hours) = effect {
+                try await ServiceHours(connection: connection, logger: dependencies.logger).record(volunteer: who, source: "task", sourceID: id, hours: hours, actor: access.subject)
+            }
             struct Answer: Codable { var requestId: UUID; var status: String; var holder: UUID? }
             return try StoredResponse(json: Answer(requestId: id, status: chain.status.rawValue, holder: chain.holder))
         }

@@ -6,8 +6,9 @@ import PostgresNIO
 import ServiceLifecycle
 import Store
 
-/// Opens a dispatch for every new request and releases it when the request is cancelled
-/// or merged; one durable consumer, its effects exactly once through the inbox.
+/// Follows intake: opens a dispatch for every new request and releases it when the request
+/// is cancelled or merged, and re-fills the future shifts of a volunteer who is suspended,
+/// withdraws or is rejected. One durable consumer, its effects exactly once (the inbox).
 struct DispatchConsumer: Service {
     let endpoints: BusEndpoints
     let client: PostgresClient
@@ -17,7 +18,7 @@ struct DispatchConsumer: Service {
         let inbox = Inbox(consumer: "matching.dispatch")
         let positions = try await inbox.positions(client: client, logger: logger)
         let subscriber = BusSubscriber(
-            configuration: SubscriberConfiguration(endpoints: endpoints, prefix: "intake.request.", start: .after(positions)), logger: logger
+            configuration: SubscriberConfiguration(endpoints: endpoints, prefix: "intake.", start: .after(positions)), logger: logger
         )
         try await subscriber.run { batch in
             try await inbox.process(batch, client: client, logger: logger) { event, connection in
@@ -27,6 +28,13 @@ struct DispatchConsumer: Service {
     }
 
     func apply(_ event: EventEnvelope, on connection: PostgresConnection) async throws {
+        if ["intake.volunteer.suspended", "intake.volunteer.withdrawn", "intake.volunteer.rejected"].contains(event.topic.rawValue),
+            let volunteer = event.data["volunteerId"]?.stringValue.flatMap(UUID.init(uuidString:))
+        {
+            let reason = String(event.topic.rawValue.split(separator: ".").last ?? "unavailable")
+            try await RosterPlanner(connection: connection, logger: logger).refill(after: volunteer, because: "volunteer \(reason)")
+            return
+        }
         guard let request = event.data["requestId"]?.stringValue.flatMap(UUID.init(uuidString:)) else { return }
         let store = DispatchStore(connection: connection, logger: logger)
         switch event.topic.rawValue {

@@ -23,8 +23,8 @@ struct RosterPlanner {
         var shifts: Int
     }
 
-    func plan(area: AreaCode, from: Date, to: Date, by actor: String) async throws -> Outcome {
-        let instance = try await instance(area: area, from: from, to: to)
+    func plan(area: AreaCode, from: Date, to: Date, by actor: String, only shiftIDs: [UUID]? = nil) async throws -> Outcome {
+        let instance = try await instance(area: area, from: from, to: to, only: shiftIDs)
         let solution = try RosterSolver().solve(instance)
         let plan = UUID()
         try await connection.query(
@@ -71,7 +71,7 @@ struct RosterPlanner {
     }
 
     /// The open slots of the area's shifts starting in the window, and who may fill them.
-    func instance(area: AreaCode, from: Date, to: Date) async throws -> RosterInstance {
+    func instance(area: AreaCode, from: Date, to: Date, only shiftIDs: [UUID]? = nil) async throws -> RosterInstance {
         // One plan per area at a time: two planners must not fill the same open slots.
         try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\("roster:" + area.district.rawValue)))", logger: logger)
         var shifts: [Shift] = []
@@ -82,6 +82,7 @@ struct RosterPlanner {
                    s.slots - (SELECT count(*) FROM roster_assignments a WHERE a.shift_id = s.id AND a.status <> 'cancelled')::int
             FROM shifts s JOIN posts p ON p.id = s.post_id
             WHERE p.area LIKE \(area.rawValue + "%") AND s.starts_at >= \(from) AND s.starts_at < \(to)
+              AND (\(shiftIDs == nil) OR s.id = ANY(\(shiftIDs ?? [])))
             ORDER BY s.starts_at, s.id
             """,
             logger: logger
@@ -120,5 +121,38 @@ struct RosterPlanner {
             guard let from = window["from"]?.stringValue.flatMap(Timestamp.parse), let to = window["to"]?.stringValue.flatMap(Timestamp.parse), to > from else { return nil }
             return AvailabilityWindow(start: from, end: to)
         }
+    }
+
+    /// A volunteer can no longer serve (suspended, withdrawn, rejected): their future
+    /// assignments are cancelled and only those shifts are planned again, without moving
+    /// anyone else. Returns the shifts that were affected.
+    @discardableResult
+    func refill(after volunteer: UUID, because reason: String) async throws -> [UUID] {
+        let cancelled = try await connection.query(
+            """
+            UPDATE roster_assignments a SET status = 'cancelled' FROM shifts s, posts p
+            WHERE a.shift_id = s.id AND s.post_id = p.id AND a.volunteer_id = \(volunteer) AND a.status <> 'cancelled' AND s.starts_at > now()
+            RETURNING a.shift_id, p.area, s.starts_at
+            """,
+            logger: logger
+        ).decode((UUID, String, Date).self).collectAll()
+        guard !cancelled.isEmpty else { return [] }
+        try await Outbox.append(
+            cancelled.map { shift, area, _ in
+                OutboxEvent(topic: "matching.shift.unassigned", key: shift.uuidString.lowercased(), area: area, data: .object([
+                    "shiftId": .string(shift.uuidString.lowercased()), "volunteerId": .string(volunteer.uuidString.lowercased()), "reason": .string(reason),
+                ]))
+            },
+            on: connection, logger: logger
+        )
+        let byDistrict = Dictionary(grouping: cancelled) { AreaCode($0.1)?.district.rawValue ?? "" }
+        for (district, shifts) in byDistrict {
+            guard let area = AreaCode(district) else { continue }
+            let starts = shifts.map(\.2)
+            _ = try await plan(
+                area: area, from: starts.min()!, to: starts.max()!.addingTimeInterval(1), by: "matching (refill: \(reason))", only: shifts.map(\.0)
+            )
+        }
+        return cancelled.map(\.0)
     }
 }
