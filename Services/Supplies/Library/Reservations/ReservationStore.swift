@@ -20,7 +20,7 @@ struct ReservationStore {
     /// one conditional statement each, in lot-id order (the order every ledger change uses),
     /// so a lot's row lock is held only for the last statements and the commit. Each round
     /// runs under a savepoint: when a lot was taken meanwhile, the round is rolled back —
-    /// its row locks with it — and planned again from what is left.
+    /// its row locks with it — and planned again; the third round plans on locked lots.
     func reserve(request: UUID?, depot: UUID, item: UUID, quantity: Int, actor: String, now: Date = Date()) async throws -> Reservation {
         if let request {
             try await WorkOrders(connection: connection, logger: logger).lock(request)
@@ -40,8 +40,9 @@ struct ReservationStore {
         let context = StockLedger.Context(
             reason: request.map { "work order \($0.uuidString.lowercased())" } ?? "reservation", actor: actor, reservation: reservation.id
         )
-        for _ in 0..<8 {
-            let lots = try await ledger.availableLots(depot: depot, item: item)
+        for round in 0..<3 {
+            // Two optimistic rounds; then the lots are locked (in id order) and the plan cannot go stale.
+            let lots = round < 2 ? try await ledger.availableLots(depot: depot, item: item) : try await ledger.lockAvailableLots(depot: depot, item: item)
             guard let plan = LotPlan(quantity: quantity, from: lots, now: now) else {
                 let available = lots.filter { $0.expiresAt.map { $0 > now } ?? true }.reduce(0) { $0 + $1.available }
                 throw ProblemDetails(
