@@ -118,7 +118,7 @@ let package = Package(
         .executableTarget(name: "shouwang", dependencies: ["Operator"], path: "Services/CLI/Main", swiftSettings: swiftSettings),
     ]
         + service("Intake", executable: "shouwang-intake", resources: [.copy("openapi.json")])
-        + service("Matching", executable: "shouwang-matching")
+        + service("Matching", executable: "shouwang-matching", resources: [.copy("openapi.json")])
         + service("Supplies", executable: "shouwang-supplies", resources: [.copy("openapi.json")])
         + service("Outreach", executable: "shouwang-outreach", resources: [.copy("openapi.json")])
         + [
