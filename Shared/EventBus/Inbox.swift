@@ -82,3 +82,19 @@ public struct Inbox: Sendable {
         )
     }
 }
+
+extension Inbox {
+    /// Follows the topics under `prefix` from this consumer's saved positions, applying each
+    /// event's `effect` once (across restarts, replays and replicas) until the task ends:
+    /// what every service's consumer of another stream does.
+    public func follow(
+        _ prefix: String, endpoints: BusEndpoints, client: PostgresClient, logger: Logger,
+        effect: @escaping @Sendable (EventEnvelope, PostgresConnection) async throws -> Void
+    ) async throws {
+        let positions = try await positions(client: client, logger: logger)
+        let subscriber = BusSubscriber(configuration: SubscriberConfiguration(endpoints: endpoints, prefix: prefix, start: .after(positions)), logger: logger)
+        try await subscriber.run { batch in
+            try await process(batch, client: client, logger: logger) { event, connection in try await effect(event, connection) }
+        }
+    }
+}

@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import ServiceLifecycle
 import Store
@@ -24,5 +25,16 @@ public struct ServiceDescription: Sendable {
         self.defaultHTTPPort = defaultHTTPPort
         self.migrations = migrations
         self.configure = configure
+    }
+}
+
+extension ServiceDescription {
+    /// The same service, serving the `openapi.json` bundled with its library at `/openapi.json`.
+    public func servingOpenAPI(from bundle: Bundle) -> ServiceDescription {
+        var description = self
+        description.openAPIDocument = {
+            bundle.url(forResource: "openapi", withExtension: "json").flatMap { try? Data(contentsOf: $0) }.map(Array.init)
+        }
+        return description
     }
 }

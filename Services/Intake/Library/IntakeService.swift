@@ -10,13 +10,7 @@ import Store
 /// by design), so operators can run N replicas behind a load balancer during a surge.
 public enum IntakeService {
     /// The service as the kit runs it: stream `intake`, HTTP port 8081 by default.
-    public static let description: ServiceDescription = {
-        var description = routesAndConsumers
-        description.openAPIDocument = {
-            Bundle.module.url(forResource: "openapi", withExtension: "json").flatMap { try? Data(contentsOf: $0) }.map(Array.init)
-        }
-        return description
-    }()
+    public static let description = routesAndConsumers.servingOpenAPI(from: .module)
 
     private static let routesAndConsumers = ServiceDescription(
         name: "intake", defaultHTTPPort: 8081, migrations: IntakeMigrations.all,

@@ -10,13 +10,7 @@ import Store
 /// offered to the nearest suitable volunteer one at a time.
 public enum MatchingService {
     /// The service as the kit runs it: stream `matching`, HTTP port 8082 by default.
-    public static let description: ServiceDescription = {
-        var description = routesAndConsumers
-        description.openAPIDocument = {
-            Bundle.module.url(forResource: "openapi", withExtension: "json").flatMap { try? Data(contentsOf: $0) }.map(Array.init)
-        }
-        return description
-    }()
+    public static let description = routesAndConsumers.servingOpenAPI(from: .module)
 
     private static let routesAndConsumers = ServiceDescription(
         name: "matching", defaultHTTPPort: 8082, migrations: MatchingMigrations.all,

@@ -10,13 +10,7 @@ import Store
 /// in dialect, and the daily ledger.
 public enum OutreachService {
     /// The service as the kit runs it: stream `outreach`, HTTP port 8084 by default.
-    public static let description: ServiceDescription = {
-        var description = routesAndConsumers
-        description.openAPIDocument = {
-            Bundle.module.url(forResource: "openapi", withExtension: "json").flatMap { try? Data(contentsOf: $0) }.map(Array.init)
-        }
-        return description
-    }()
+    public static let description = routesAndConsumers.servingOpenAPI(from: .module)
 
     private static let routesAndConsumers = ServiceDescription(
         name: "outreach", defaultHTTPPort: 8084, migrations: OutreachMigrations.all,

@@ -10,13 +10,7 @@ import Store
 /// runs, and warnings when a depot runs low or a lot nears expiry.
 public enum SuppliesService {
     /// The service as the kit runs it: stream `supplies`, HTTP port 8083 by default.
-    public static let description: ServiceDescription = {
-        var description = routesAndConsumers
-        description.openAPIDocument = {
-            Bundle.module.url(forResource: "openapi", withExtension: "json").flatMap { try? Data(contentsOf: $0) }.map(Array.init)
-        }
-        return description
-    }()
+    public static let description = routesAndConsumers.servingOpenAPI(from: .module)
 
     private static let routesAndConsumers = ServiceDescription(
         name: "supplies", defaultHTTPPort: 8083, migrations: SuppliesMigrations.all,

@@ -16,15 +16,8 @@ struct OutreachNeedConsumer: Service {
     let logger: Logger
 
     func run() async throws {
-        let inbox = Inbox(consumer: "intake.outreach-needs")
-        let positions = try await inbox.positions(client: client, logger: logger)
-        let subscriber = BusSubscriber(
-            configuration: SubscriberConfiguration(endpoints: endpoints, prefix: "outreach.need.identified", start: .after(positions)), logger: logger
-        )
-        try await subscriber.run { batch in
-            try await inbox.process(batch, client: client, logger: logger) { event, connection in
-                try await file(event, on: connection)
-            }
+        try await Inbox(consumer: "intake.outreach-needs").follow("outreach.need.identified", endpoints: endpoints, client: client, logger: logger) { event, connection in
+            try await file(event, on: connection)
         }
     }
 

@@ -17,15 +17,8 @@ struct RequestProgressConsumer: Service {
     let logger: Logger
 
     func run() async throws {
-        let inbox = Inbox(consumer: "intake.request-progress.\(stream)")
-        let positions = try await inbox.positions(client: client, logger: logger)
-        let subscriber = BusSubscriber(
-            configuration: SubscriberConfiguration(endpoints: endpoints, prefix: stream + ".", start: .after(positions)), logger: logger
-        )
-        try await subscriber.run { batch in
-            try await inbox.process(batch, client: client, logger: logger) { event, connection in
-                try await apply(event, on: connection)
-            }
+        try await Inbox(consumer: "intake.request-progress.\(stream)").follow(stream + ".", endpoints: endpoints, client: client, logger: logger) { event, connection in
+            try await apply(event, on: connection)
         }
     }
 

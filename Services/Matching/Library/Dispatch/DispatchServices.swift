@@ -15,15 +15,8 @@ struct DispatchConsumer: Service {
     let logger: Logger
 
     func run() async throws {
-        let inbox = Inbox(consumer: "matching.dispatch")
-        let positions = try await inbox.positions(client: client, logger: logger)
-        let subscriber = BusSubscriber(
-            configuration: SubscriberConfiguration(endpoints: endpoints, prefix: "intake.", start: .after(positions)), logger: logger
-        )
-        try await subscriber.run { batch in
-            try await inbox.process(batch, client: client, logger: logger) { event, connection in
-                try await apply(event, on: connection)
-            }
+        try await Inbox(consumer: "matching.dispatch").follow("intake.", endpoints: endpoints, client: client, logger: logger) { event, connection in
+            try await apply(event, on: connection)
         }
     }
 

@@ -15,15 +15,8 @@ struct NeedProgressConsumer: Service {
     let logger: Logger
 
     func run() async throws {
-        let inbox = Inbox(consumer: "outreach.needs")
-        let positions = try await inbox.positions(client: client, logger: logger)
-        let subscriber = BusSubscriber(
-            configuration: SubscriberConfiguration(endpoints: endpoints, prefix: "intake.request.", start: .after(positions)), logger: logger
-        )
-        try await subscriber.run { batch in
-            try await inbox.process(batch, client: client, logger: logger) { event, connection in
-                try await apply(event, on: connection)
-            }
+        try await Inbox(consumer: "outreach.needs").follow("intake.request.", endpoints: endpoints, client: client, logger: logger) { event, connection in
+            try await apply(event, on: connection)
         }
     }
 

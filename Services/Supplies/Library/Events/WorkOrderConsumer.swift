@@ -16,17 +16,11 @@ struct WorkOrderConsumer: Service {
 
     func run() async throws {
         let inbox = Inbox(consumer: "supplies.work-orders")
-        let positions = try await inbox.positions(client: client, logger: logger)
         try await withThrowingTaskGroup(of: Void.self) { group in
             for prefix in ["intake.request.", "matching.task."] {
                 group.addTask {
-                    let subscriber = BusSubscriber(
-                        configuration: SubscriberConfiguration(endpoints: endpoints, prefix: prefix, start: .after(positions)), logger: logger
-                    )
-                    try await subscriber.run { batch in
-                        try await inbox.process(batch, client: client, logger: logger) { event, connection in
-                            try await apply(event, on: connection)
-                        }
+                    try await inbox.follow(prefix, endpoints: endpoints, client: client, logger: logger) { event, connection in
+                        try await apply(event, on: connection)
                     }
                 }
             }
