@@ -100,7 +100,11 @@ import TestSupport
             #expect(declined.json["holder"]?.stringValue == people[1].uuidString.lowercased())
         }
         try await harness.run { client in
-            let accepted = try await client.send(.post, "/v1/dispatches/\(request)/accept", token: Self.dispatcher, json: Body(["volunteerId": .string(people[1].uuidString)]))
+            // The volunteer answers on their own phone: their token speaks only for them.
+            let phone = ServiceHarness.token(.volunteer, "320505-001-002", subject: people[1].uuidString.lowercased())
+            let impostor = try await client.send(.post, "/v1/dispatches/\(request)/accept", token: phone, json: Body(["volunteerId": .string(people[0].uuidString)]))
+            #expect(impostor.status == .forbidden)
+            let accepted = try await client.send(.post, "/v1/dispatches/\(request)/accept", token: phone, json: Body([:]))
             #expect(accepted.json["status"] == .string("assigned"))
             let done = try await client.send(.post, "/v1/dispatches/\(request)/complete", token: Self.dispatcher, json: Body([
                 "volunteerId": .string(people[1].uuidString), "hours": .number(1.5),

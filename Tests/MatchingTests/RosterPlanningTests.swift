@@ -78,7 +78,11 @@ import TestSupport
             ]))
             #expect(again.json["filled"]?.intValue == 0, "nobody is booked twice; the open slots stay open")
             let roster = try await client.send(.get, "/v1/posts/\(registration)/roster", token: Self.staff)
-            #expect(roster.json.arrayValueOfSelf.count <= 6)
+            #expect(roster.json.arrayValueOfSelf.count <= 6 && !roster.json.arrayValueOfSelf.isEmpty)
+            #expect(try await client.send(.get, "/v1/posts/\(registration)/roster?date=2026-12-01", token: Self.staff).json.arrayValueOfSelf.count
+                    == roster.json.arrayValueOfSelf.count)
+            #expect(try await client.send(.get, "/v1/posts/\(registration)/roster?date=2026-12-02", token: Self.staff).json.arrayValueOfSelf.isEmpty)
+            #expect(try await client.send(.get, "/v1/posts/\(registration)/roster?date=tomorrow", token: Self.staff).status == .unprocessableContent)
             #expect(try await client.send(.post, "/v1/rosters:plan", token: ServiceHarness.token(.staff, "320505-002"), json: Body([
                 "area": .string("320505-001"), "from": .string("2026-12-01T00:00:00Z"), "to": .string("2026-12-02T00:00:00Z"),
             ])).status == .forbidden)

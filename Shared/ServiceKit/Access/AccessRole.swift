@@ -10,4 +10,7 @@ public enum AccessRole: String, Sendable, Codable, CaseIterable {
     case caller
     /// A sampling-point device posting testing check-ins.
     case device
+    /// A volunteer on their phone, answering their own offers and shifts; the token's
+    /// subject is their volunteer id.
+    case volunteer
 }

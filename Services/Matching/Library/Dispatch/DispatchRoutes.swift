@@ -37,11 +37,16 @@ struct DispatchRoutes {
     }
 
     private func answer(_ action: Action, _ request: Request, _ context: BasicRequestContext) async throws -> Response {
-        let access = try dependencies.tokens.authenticate(request, allowing: [.dispatcher, .staff, .operator])
+        let access = try dependencies.tokens.authenticate(request, allowing: [.volunteer, .dispatcher, .staff, .operator])
         guard let id = context.parameters.get("id", as: UUID.self) else { throw ProblemDetails(status: .notFound, detail: "No such dispatch.") }
         let (input, raw) = try await request.readJSON(as: AnswerInput.self, context: context)
         var validator = FieldValidator()
-        let volunteer = validator.required(input.volunteerId, "volunteerId")
+        // A volunteer answers for themself; a dispatcher relays a volunteer's answer by phone.
+        let own = access.role == .volunteer ? UUID(uuidString: access.subject) : nil
+        if access.role == .volunteer && (own == nil || (input.volunteerId != nil && input.volunteerId != own)) {
+            throw ProblemDetails(status: .forbidden, detail: "A volunteer answers only their own offers.")
+        }
+        let volunteer = validator.required(own ?? input.volunteerId, "volunteerId")
         if action == .complete && input.hours == nil { validator.fail("hours", "the hours worked are recorded on completion") }
         try validator.check()
         return try await dependencies.writes.perform(request, body: raw) { connection in
@@ -51,7 +56,7 @@ struct DispatchRoutes {
             }
             var chain = locked.chain
             let compound = locked.compound
-            try Scope.requireVisible(access, area, what: "dispatch")
+            if access.role != .volunteer { try Scope.requireVisible(access, area, what: "dispatch") }
             let now = try await connection.query("SELECT now()", logger: dependencies.logger).decode(Date.self).collectAll().first ?? Date()
             let effect: OfferChain.Effect
             do throws(OfferChain.Refusal) {

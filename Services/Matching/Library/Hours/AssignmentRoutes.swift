@@ -45,7 +45,7 @@ struct AssignmentRoutes {
     }
 
     private func record(_ step: Step, _ request: Request, _ context: BasicRequestContext) async throws -> Response {
-        let access = try dependencies.tokens.authenticate(request, allowing: [.staff, .dispatcher, .operator])
+        let access = try dependencies.tokens.authenticate(request, allowing: [.volunteer, .staff, .dispatcher, .operator])
         guard let id = context.parameters.get("id", as: UUID.self) else { throw ProblemDetails(status: .notFound, detail: "No such assignment.") }
         let (input, raw) = try await request.readJSON(as: TimeInput.self, context: context)
         var validator = FieldValidator()
@@ -62,7 +62,14 @@ struct AssignmentRoutes {
             ).decode((UUID, String, Date?, Date?, Date?, String, Date).self).collectAll().first, let code = AreaCode(area) else {
                 throw ProblemDetails(status: .notFound, detail: "No such assignment.")
             }
-            try Scope.requireVisible(access, code, what: "assignment")
+            if access.role == .volunteer {
+                // A volunteer confirms and checks in and out of their own shifts only.
+                guard access.subject == volunteer.uuidString.lowercased() || UUID(uuidString: access.subject) == volunteer else {
+                    throw ProblemDetails(status: .notFound, detail: "No such assignment.")
+                }
+            } else {
+                try Scope.requireVisible(access, code, what: "assignment")
+            }
             guard status != "cancelled" else { throw ProblemDetails(status: .conflict, title: "Cancelled", detail: "This assignment was cancelled.") }
             switch step {
             case .confirm:

@@ -6,7 +6,7 @@ import ServiceKit
 import Store
 
 /// Planning rosters (`POST /v1/rosters:plan`) and reading them: a volunteer's shifts, and a
-/// post's roster.
+/// post's (a site's) roster, optionally for one day.
 struct RosterRoutes {
     let dependencies: ServiceDependencies
 
@@ -75,9 +75,20 @@ struct RosterRoutes {
     private func roster(_ request: Request, _ context: BasicRequestContext, volunteer: Bool) async throws -> Response {
         let access = try dependencies.tokens.authenticate(request, allowing: [.operator, .staff, .dispatcher])
         guard let id = context.parameters.get("id", as: UUID.self) else { throw ProblemDetails(status: .notFound, detail: "Not found.") }
+        // `?date=YYYY-MM-DD`: one day's roster (China Standard Time days, as stations plan them).
+        var validator = FieldValidator()
+        var from = Date.distantPast, to = Date.distantFuture
+        if let day = request.uri.queryParameters["date"].map(String.init) {
+            if let start = Timestamp.parse(day + "T00:00:00+08:00") {
+                (from, to) = (start, start.addingTimeInterval(86_400))
+            } else {
+                validator.fail("date", "must be a day, YYYY-MM-DD")
+            }
+        }
+        try validator.check()
         let filter: PostgresQuery = volunteer
-            ? "SELECT a.id, s.id, p.id, p.name, p.area, p.role, s.starts_at, s.ends_at, a.status, a.volunteer_id FROM roster_assignments a JOIN shifts s ON s.id = a.shift_id JOIN posts p ON p.id = s.post_id WHERE a.volunteer_id = \(id) AND a.status <> 'cancelled' AND p.area LIKE \(access.areaPattern) ORDER BY s.starts_at"
-            : "SELECT a.id, s.id, p.id, p.name, p.area, p.role, s.starts_at, s.ends_at, a.status, a.volunteer_id FROM roster_assignments a JOIN shifts s ON s.id = a.shift_id JOIN posts p ON p.id = s.post_id WHERE p.id = \(id) AND a.status <> 'cancelled' AND p.area LIKE \(access.areaPattern) ORDER BY s.starts_at"
+            ? "SELECT a.id, s.id, p.id, p.name, p.area, p.role, s.starts_at, s.ends_at, a.status, a.volunteer_id FROM roster_assignments a JOIN shifts s ON s.id = a.shift_id JOIN posts p ON p.id = s.post_id WHERE a.volunteer_id = \(id) AND a.status <> 'cancelled' AND p.area LIKE \(access.areaPattern) AND s.starts_at >= \(from) AND s.starts_at < \(to) ORDER BY s.starts_at"
+            : "SELECT a.id, s.id, p.id, p.name, p.area, p.role, s.starts_at, s.ends_at, a.status, a.volunteer_id FROM roster_assignments a JOIN shifts s ON s.id = a.shift_id JOIN posts p ON p.id = s.post_id WHERE p.id = \(id) AND a.status <> 'cancelled' AND p.area LIKE \(access.areaPattern) AND s.starts_at >= \(from) AND s.starts_at < \(to) ORDER BY s.starts_at"
         var entries: [Entry] = []
         for try await row in try await dependencies.client.query(filter, logger: dependencies.logger)
             .decode((UUID, UUID, UUID, String, String, String, Date, Date, String, UUID).self)
