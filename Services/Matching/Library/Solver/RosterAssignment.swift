@@ -73,11 +73,15 @@ public struct RosterSolution: Sendable, Hashable, Codable {
     public var provenOptimal: Bool
     public var totalSlots: Int
     public var filledSlots: Int
+    /// The tie-breaking preferences (teams together, hours spread, night posts
+    /// rotated) this roster achieves; see `PreferenceScore`.
+    public var preferences: PreferenceScore
 
     public init(
         assignments: [RosterAssignment], unfilled: [UnfilledSlots], objective: Int, lowerBound: Int,
-        provenOptimal: Bool, totalSlots: Int, filledSlots: Int
+        provenOptimal: Bool, totalSlots: Int, filledSlots: Int, preferences: PreferenceScore = PreferenceScore()
     ) {
+        self.preferences = preferences
         self.assignments = assignments
         self.unfilled = unfilled
         self.objective = objective
@@ -90,5 +94,23 @@ public struct RosterSolution: Sendable, Hashable, Codable {
         self.provenOptimal = provenOptimal
         self.totalSlots = totalSlots
         self.filledSlots = filledSlots
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case assignments, unfilled, objective, lowerBound, gap, provenOptimal, totalSlots, filledSlots, preferences
+    }
+
+    /// Accepts solutions written before `preferences` existed.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        assignments = try container.decode([RosterAssignment].self, forKey: .assignments)
+        unfilled = try container.decode([UnfilledSlots].self, forKey: .unfilled)
+        objective = try container.decode(Int.self, forKey: .objective)
+        lowerBound = try container.decode(Int.self, forKey: .lowerBound)
+        gap = try container.decodeIfPresent(Double.self, forKey: .gap)
+        provenOptimal = try container.decode(Bool.self, forKey: .provenOptimal)
+        totalSlots = try container.decode(Int.self, forKey: .totalSlots)
+        filledSlots = try container.decode(Int.self, forKey: .filledSlots)
+        preferences = try container.decodeIfPresent(PreferenceScore.self, forKey: .preferences) ?? PreferenceScore()
     }
 }

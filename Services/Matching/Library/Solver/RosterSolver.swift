@@ -12,7 +12,10 @@
 ///    (`EjectionChainSearch`), never accepting a move that breaks a rule or
 ///    worsens the objective;
 /// 4. on small instances whose bound is not yet met, finishes with an exact
-///    branch-and-bound (`ExactSearch`) so the answer is provably optimal.
+///    branch-and-bound (`ExactSearch`) so the answer is provably optimal;
+/// 5. with the objective final, breaks ties by the preferences (teams
+///    together, hours spread, night posts rotated) with `PreferencePass`,
+///    whose moves never change the objective or break a rule.
 /// Every step iterates in input order, so equal instances give equal rosters.
 public struct RosterSolver: Sendable {
     /// Knobs that trade time for quality; the defaults fit interactive use.
@@ -32,12 +35,20 @@ public struct RosterSolver: Sendable {
         /// bound leaves a gap; 0 keeps the flow bound. In measurements the
         /// subgradient steps rarely improved on the first evaluation.
         public var lagrangianIterations: Int
+        /// Sweeps of the preference pass (tie-breaking after the objective is
+        /// final); 0 disables it. The score is reported either way.
+        public var preferenceRounds: Int
+        /// Weights of the preferences in the secondary score.
+        public var preferenceWeights: PreferenceWeights
 
         public init(
             exactSearchNodeLimit: Int = 300_000, exactSearchMaxSlots: Int = 40,
             chainDepth: Int = 4, chainExpansions: Int = 48, improvementRounds: Int = 4,
-            lagrangianIterations: Int = 1
+            lagrangianIterations: Int = 1, preferenceRounds: Int = 8,
+            preferenceWeights: PreferenceWeights = PreferenceWeights()
         ) {
+            self.preferenceRounds = preferenceRounds
+            self.preferenceWeights = preferenceWeights
             self.lagrangianIterations = lagrangianIterations
             self.exactSearchNodeLimit = exactSearchNodeLimit
             self.exactSearchMaxSlots = exactSearchMaxSlots
@@ -97,8 +108,26 @@ public struct RosterSolver: Sendable {
                 lowerBound = objective
             }
         }
+
+        // Tie-breaking: every move keeps the price, so objective, bound and
+        // proof stay valid. The recount is a cheap guard against a bug there.
+        var preferences = PreferencePass(
+            instance: instance, model: model, schedules: schedules, weights: options.preferenceWeights
+        )
+        if options.preferenceRounds > 0 {
+            preferences.run(rounds: options.preferenceRounds)
+            if Self.objective(preferences.schedules, model: model) == objective {
+                schedules = preferences.schedules
+            } else {
+                assertionFailure("the preference pass changed the objective")
+                preferences = PreferencePass(
+                    instance: instance, model: model, schedules: schedules, weights: options.preferenceWeights
+                )
+            }
+        }
         return Self.solution(instance: instance, model: model, schedules: schedules,
-                             objective: objective, lowerBound: lowerBound, proven: proven)
+                             objective: objective, lowerBound: lowerBound, proven: proven,
+                             preferences: preferences.score())
     }
 
     static func objective(_ schedules: VolunteerSchedules, model: RosterModel) -> Int {
@@ -185,7 +214,7 @@ public struct RosterSolver: Sendable {
 
     static func solution(
         instance: RosterInstance, model: RosterModel, schedules: VolunteerSchedules,
-        objective: Int, lowerBound: Int, proven: Bool
+        objective: Int, lowerBound: Int, proven: Bool, preferences: PreferenceScore
     ) -> RosterSolution {
         var assignments: [RosterAssignment] = []
         var unfilled: [UnfilledSlots] = []
@@ -209,7 +238,7 @@ public struct RosterSolver: Sendable {
         }
         return RosterSolution(
             assignments: assignments, unfilled: unfilled, objective: objective, lowerBound: lowerBound,
-            provenOptimal: proven, totalSlots: model.totalSlots, filledSlots: filled
+            provenOptimal: proven, totalSlots: model.totalSlots, filledSlots: filled, preferences: preferences
         )
     }
 }
