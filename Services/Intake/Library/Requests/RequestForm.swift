@@ -4,14 +4,8 @@ import ServiceKit
 
 /// A resident's request as submitted (by the resident, an operator, a volunteer or outreach).
 struct RequestForm: Decodable {
-    struct Details: Codable, Sendable {
-        var drugName: String?
-        var dose: String?
-        var note: String?
-    }
-
     var category: String?
-    var details: Details?
+    var details: WorkOrderDetails?
     var urgency: String?
     var compound: String?
     var address: String?
@@ -42,15 +36,7 @@ extension RequestForm {
     func validated() throws(ProblemDetails) -> NewRequest {
         var validator = FieldValidator()
         let category: WorkOrderCategory? = validator.oneOf(category, "category")
-        var details: [String: JSONValue] = [:]
-        if let drug = validator.text(self.details?.drugName, "details/drugName", maxLength: 100, optional: true) { details["drugName"] = .string(drug) }
-        if let dose = validator.text(self.details?.dose, "details/dose", maxLength: 100, optional: true) { details["dose"] = .string(dose) }
-        if let note = validator.text(self.details?.note, "details/note", maxLength: 1000, optional: true) { details["note"] = .string(note) }
-        // A medicine run needs the drug and dose confirmed before anyone buys anything.
-        if category == .medicine {
-            if details["drugName"] == nil { validator.fail("details/drugName", "is required for medicine") }
-            if details["dose"] == nil { validator.fail("details/dose", "is required for medicine") }
-        }
+        let details = validator.workOrderDetails(self.details, category: category)
         let urgency: Urgency? = validator.oneOf(urgency, "urgency")
         let compound = validator.area(compound, "compound", level: .compound)
         let address = validator.text(address, "address", maxLength: 200)

@@ -21,17 +21,11 @@ public enum NeedStatus: String, Sendable, Codable, CaseIterable {
 
 /// A need found on a call, visit or hotline, as the caller submitted it.
 struct NeedForm: Decodable {
-    struct Details: Codable, Sendable {
-        var drugName: String?
-        var dose: String?
-        var note: String?
-    }
-
     var category: String?
     var urgency: String?
     var zone: String?
     var source: String?
-    var details: Details?
+    var details: WorkOrderDetails?
 }
 
 /// A need that passed every check that needs no database.
@@ -50,15 +44,7 @@ extension NeedForm {
         let urgency: Urgency? = validator.oneOf(urgency, "urgency")
         let zone: ZoneStatus? = validator.oneOf(zone, "zone")
         let source: NeedSource? = validator.oneOf(source, "source")
-        var details: [String: JSONValue] = [:]
-        if let drug = validator.text(self.details?.drugName, "details/drugName", maxLength: 100, optional: true) { details["drugName"] = .string(drug) }
-        if let dose = validator.text(self.details?.dose, "details/dose", maxLength: 100, optional: true) { details["dose"] = .string(dose) }
-        if let note = validator.text(self.details?.note, "details/note", maxLength: 1000, optional: true) { details["note"] = .string(note) }
-        // The request intake files from this need must pass intake's own rule.
-        if category == .medicine {
-            if details["drugName"] == nil { validator.fail("details/drugName", "is required for medicine") }
-            if details["dose"] == nil { validator.fail("details/dose", "is required for medicine") }
-        }
+        let details = validator.workOrderDetails(self.details, category: category)
         try validator.check()
         return IdentifiedNeed(category: category!, urgency: urgency!, zone: zone!, source: source!, details: details)
     }
