@@ -35,12 +35,19 @@ public struct ListQuery: Sendable {
     }
 
     /// The page's query: `columns` of `table` whose `areaColumn` is in scope, filtered by
-    /// status, after the cursor, in `seq` order.
-    public func sql(columns: String, from table: String, areaColumn: String) -> PostgresQuery {
-        """
-        SELECT \(unescaped: columns) FROM \(unescaped: table)
-        WHERE \(unescaped: areaColumn) LIKE \(areaPattern) AND seq > \(after) AND (\(status ?? "") = '' OR status = \(status ?? ""))
-        ORDER BY seq LIMIT \(limit)
-        """
+    /// status (when the table has a `statusColumn`), after the cursor, in `seq` order.
+    public func sql(columns: String, from table: String, areaColumn: String, statusColumn: String? = "status") -> PostgresQuery {
+        guard let statusColumn else {
+            return """
+                SELECT \(unescaped: columns) FROM \(unescaped: table)
+                WHERE \(unescaped: areaColumn) LIKE \(areaPattern) AND seq > \(after)
+                ORDER BY seq LIMIT \(limit)
+                """
+        }
+        return """
+            SELECT \(unescaped: columns) FROM \(unescaped: table)
+            WHERE \(unescaped: areaColumn) LIKE \(areaPattern) AND seq > \(after) AND (\(status ?? "") = '' OR \(unescaped: statusColumn) = \(status ?? ""))
+            ORDER BY seq LIMIT \(limit)
+            """
     }
 }

@@ -80,10 +80,10 @@ struct HotlineRoutes {
             let query = try ListQuery(request, access: access, statuses: NoStatus.self)
             var entries: [Entry] = []
             for try await row in try await dependencies.client.query(
-                """
-                SELECT id, seq, line, topic, duration_seconds, referral, anonymous, resident_id, area, taken_by, at FROM outreach_hotline_calls
-                WHERE area LIKE \(query.areaPattern) AND seq > \(query.after) ORDER BY seq LIMIT \(query.limit)
-                """,
+                query.sql(
+                    columns: "id, seq, line, topic, duration_seconds, referral, anonymous, resident_id, area, taken_by, at",
+                    from: "outreach_hotline_calls", areaColumn: "area", statusColumn: nil
+                ),
                 logger: dependencies.logger
             ).decode((UUID, Int64, String, String, Int, String?, Bool, UUID?, String, String, Date).self) {
                 entries.append(Entry(
