@@ -54,12 +54,12 @@ struct ReservationRoutes {
         let quantity = validator.range(input.quantity, "quantity", 1...100_000)
         try validator.check()
         return try await dependencies.writes.perform(request, body: raw) { connection in
-            _ = try await DepotAccess(connection: connection, logger: dependencies.logger).require(depot!, access, field: "depotId")
+            let area = try await DepotAccess(connection: connection, logger: dependencies.logger).require(depot!, access, field: "depotId")
             if let request = input.requestId {
                 try await WorkOrders(connection: connection, logger: dependencies.logger).requireVisible(request, access, field: "requestId")
             }
             let reservation = try await ReservationStore(connection: connection, logger: dependencies.logger)
-                .reserve(request: input.requestId, depot: depot!, item: item!, quantity: quantity!, actor: access.subject)
+                .reserve(request: input.requestId, depot: depot!, area: area, item: item!, quantity: quantity!, actor: access.subject)
             return try StoredResponse(status: .created, json: Answer(reservation))
         }
     }

@@ -21,7 +21,7 @@ struct ReservationStore {
     /// so a lot's row lock is held only for the last statements and the commit. Each round
     /// runs under a savepoint: when a lot was taken meanwhile, the round is rolled back —
     /// its row locks with it — and planned again; the third round plans on locked lots.
-    func reserve(request: UUID?, depot: UUID, item: UUID, quantity: Int, actor: String, now: Date = Date()) async throws -> Reservation {
+    func reserve(request: UUID?, depot: UUID, area: AreaCode, item: UUID, quantity: Int, actor: String, now: Date = Date()) async throws -> Reservation {
         if let request {
             try await WorkOrders(connection: connection, logger: logger).lock(request)
             guard try await WorkOrders(connection: connection, logger: logger).ended(request) == nil else {
@@ -36,7 +36,7 @@ struct ReservationStore {
             """,
             logger: logger
         )
-        try await Outbox.append(SuppliesEvents.reservation("supplies.reservation.created", reservation, area: try await area(of: depot)), on: connection, logger: logger)
+        try await Outbox.append(SuppliesEvents.reservation("supplies.reservation.created", reservation, area: area.rawValue), on: connection, logger: logger)
         let context = StockLedger.Context(
             reason: request.map { "work order \($0.uuidString.lowercased())" } ?? "reservation", actor: actor, reservation: reservation.id
         )
