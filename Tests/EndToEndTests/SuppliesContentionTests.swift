@@ -17,15 +17,11 @@ import TestSupport
         let suite = try await Deployment.create(migrated: false)
         let migrate = try suite.start("shouwang", ["migrate"])
         #expect(await migrate.waitForExit(timeout: .seconds(60)) == 0, "\(migrate.errorOutput)")
-        _ = try await suite.database.withClient { client in
-            try await client.query(
-                """
-                INSERT INTO areas (code, parent, level, name) VALUES ('320505', NULL, 'district', '虎丘区'),
-                  ('320505-001', '320505', 'street', '狮山'), ('320505-001-001', '320505-001', 'community', '和平社区')
-                """,
-                logger: .test
-            )
-        }
+        try await suite.database.insertAreas([
+            "320505": "虎丘区",
+            "320505-001": "狮山",
+            "320505-001-001": "和平社区",
+        ])
         let bus = try await suite.startBus()
         var processes = [bus], urls: [String] = []
         for _ in 0..<2 {

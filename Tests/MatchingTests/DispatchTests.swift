@@ -92,7 +92,7 @@ import TestSupport
         #expect(candidates?.prefix(2) == [people[0], people[1]][...])
         #expect(candidates?.contains(people[2]) == false && candidates?.contains(people[3]) == false)
         try await harness.run { client in
-            let board = try await client.send(.get, "/v1/dispatch-board", token: Self.dispatcher).json.arrayValueOfSelf
+            let board = try await client.send(.get, "/v1/dispatch-board", token: Self.dispatcher).json.arrayValue
             #expect(board.first?["holder"]?.stringValue == people[0].uuidString.lowercased())
             let wrong = try await client.send(.post, "/v1/dispatches/\(request)/accept", token: Self.dispatcher, json: Body(["volunteerId": .string(people[1].uuidString)]))
             #expect(wrong.status == .conflict, "only the volunteer holding the offer accepts it")
@@ -110,7 +110,7 @@ import TestSupport
                 "volunteerId": .string(people[1].uuidString), "hours": .number(1.5),
             ]))
             #expect(done.json["status"] == .string("completed"))
-            #expect(try await client.send(.get, "/v1/dispatch-board", token: Self.dispatcher).json.arrayValueOfSelf.isEmpty)
+            #expect(try await client.send(.get, "/v1/dispatch-board", token: Self.dispatcher).json.arrayValue.isEmpty)
         }
         // A second run nobody answers: each lapse moves it on once, even with two sweepers at once, then it is unassigned.
         let unanswered = UUID()
@@ -163,7 +163,7 @@ import TestSupport
         #expect(Set(unassigned.compactMap { $0["requestId"]?.stringValue }) == [lonely.uuidString.lowercased(), cancelled.uuidString.lowercased()])
         #expect(try await harness.database.scalar("SELECT status FROM dispatches WHERE request_id = \(cancelled)", as: String.self) == "cancelled")
         try await harness.run { client in
-            let board = try await client.send(.get, "/v1/dispatch-board", token: Self.dispatcher).json.arrayValueOfSelf
+            let board = try await client.send(.get, "/v1/dispatch-board", token: Self.dispatcher).json.arrayValue
             #expect(board.map { $0["requestId"]?.stringValue } == [lonely.uuidString.lowercased()], "a cancelled request leaves the board")
             #expect(board.first?["status"] == .string("unassigned"))
         }

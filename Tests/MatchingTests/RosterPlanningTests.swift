@@ -15,15 +15,14 @@ import TestSupport
 
     static func create() async throws -> ServiceHarness {
         let harness = try await ServiceHarness.create(MatchingService.description, alsoMigrating: IntakeService.description.migrations)
+        try await harness.database.insertAreas([
+            "320505": "虎丘区",
+            "320505-001": "狮山",
+            "320505-001-001": "和平社区",
+            "320505-001-002": "幸福社区",
+            "320505-001-001-01": "和平苑",
+        ])
         _ = try await harness.database.withClient { client in
-            try await client.query(
-                """
-                INSERT INTO areas (code, parent, level, name) VALUES ('320505', NULL, 'district', '虎丘区'),
-                  ('320505-001', '320505', 'street', '狮山'), ('320505-001-001', '320505-001', 'community', '和平社区'),
-                  ('320505-001-002', '320505-001', 'community', '幸福社区'), ('320505-001-001-01', '320505-001-001', 'compound', '和平苑')
-                """,
-                logger: .test
-            )
             // Six eligible volunteers free all day, one suspended, one untrained; two are drivers.
             for n in 0..<8 {
                 let status = n == 6 ? "suspended" : "verified"
@@ -78,10 +77,10 @@ import TestSupport
             ]))
             #expect(again.json["filled"]?.intValue == 0, "nobody is booked twice; the open slots stay open")
             let roster = try await client.send(.get, "/v1/posts/\(registration)/roster", token: Self.staff)
-            #expect(roster.json.arrayValueOfSelf.count <= 6 && !roster.json.arrayValueOfSelf.isEmpty)
-            #expect(try await client.send(.get, "/v1/posts/\(registration)/roster?date=2026-12-01", token: Self.staff).json.arrayValueOfSelf.count
-                    == roster.json.arrayValueOfSelf.count)
-            #expect(try await client.send(.get, "/v1/posts/\(registration)/roster?date=2026-12-02", token: Self.staff).json.arrayValueOfSelf.isEmpty)
+            #expect(roster.json.arrayValue.count <= 6 && !roster.json.arrayValue.isEmpty)
+            #expect(try await client.send(.get, "/v1/posts/\(registration)/roster?date=2026-12-01", token: Self.staff).json.arrayValue.count
+                    == roster.json.arrayValue.count)
+            #expect(try await client.send(.get, "/v1/posts/\(registration)/roster?date=2026-12-02", token: Self.staff).json.arrayValue.isEmpty)
             #expect(try await client.send(.get, "/v1/posts/\(registration)/roster?date=tomorrow", token: Self.staff).status == .unprocessableContent)
             #expect(try await client.send(.post, "/v1/rosters:plan", token: ServiceHarness.token(.staff, "320505-002"), json: Body([
                 "area": .string("320505-001"), "from": .string("2026-12-01T00:00:00Z"), "to": .string("2026-12-02T00:00:00Z"),
@@ -96,12 +95,5 @@ import TestSupport
         #expect(shortages.contains { $0["cause"] == .string("missingSkill") && $0["role"] == .string("sampling") })
         #expect(try await harness.events("matching.shift.assigned").count == 6)
         #expect(!"\(try await harness.events("matching.shift.assigned"))".contains("志愿者"))
-    }
-}
-
-extension JSONValue {
-    var arrayValueOfSelf: [JSONValue] {
-        if case .array(let elements) = self { return elements }
-        return []
     }
 }

@@ -150,8 +150,8 @@ import TestSupport
         try await harness.run { client in
             resident.append(contentsOf: try await Self.register(client, count: 1))
             let due = try await client.send(.get, "/v1/followups/due", token: Self.caller1)
-            #expect(due.json.arrayValueOfSelf.count == 1, "a new resident's first follow-up is due at once")
-            #expect(due.json.arrayValueOfSelf.first?["name"] == nil, "the due list carries no names")
+            #expect(due.json.arrayValue.count == 1, "a new resident's first follow-up is due at once")
+            #expect(due.json.arrayValue.first?["name"] == nil, "the due list carries no names")
         }
         let id = try #require(resident.all.first)
         _ = try await harness.count("WITH x AS (UPDATE outreach_followups SET next_due_at = now() - interval '1 day' RETURNING 1) SELECT count(*) FROM x")
@@ -162,10 +162,10 @@ import TestSupport
         }
         #expect(try await harness.events("outreach.followup.overdue").count == 1)
         try await harness.run { client in
-            #expect(try await client.send(.get, "/v1/followups/due", token: Self.caller1).json.arrayValueOfSelf.first?["overdue"] == .bool(true))
+            #expect(try await client.send(.get, "/v1/followups/due", token: Self.caller1).json.arrayValue.first?["overdue"] == .bool(true))
             let done = try await client.send(.post, "/v1/residents/\(id)/followups", token: Self.caller1, json: Body(["outcome": .string("reached-well")]))
             #expect(done.status == .created)
-            #expect(try await client.send(.get, "/v1/followups/due", token: Self.caller1).json.arrayValueOfSelf.isEmpty)
+            #expect(try await client.send(.get, "/v1/followups/due", token: Self.caller1).json.arrayValue.isEmpty)
             let visit = try await client.send(.post, "/v1/residents/\(id)/visits", token: Self.caller1, json: Body([
                 "assessment": .object(["living": .string("alone"), "risk": .string("medium")]),
             ]))

@@ -13,18 +13,15 @@ import TestSupport
 enum OutreachHarness {
     static func create() async throws -> ServiceHarness {
         let harness = try await ServiceHarness.create(OutreachService.description, alsoMigrating: IntakeService.description.migrations)
-        _ = try await harness.database.withClient { client in
-            try await client.query(
-                """
-                INSERT INTO areas (code, parent, level, name) VALUES
-                  ('320505', NULL, 'district', '虎丘区'),
-                  ('320505-001', '320505', 'street', '狮山'), ('320505-002', '320505', 'street', '横塘街道'),
-                  ('320505-001-001', '320505-001', 'community', '和平社区'), ('320505-002-001', '320505-002', 'community', '阳光社区'),
-                  ('320505-001-001-01', '320505-001-001', 'compound', '和平苑'), ('320505-002-001-01', '320505-002-001', 'compound', '阳光花园')
-                """,
-                logger: .test
-            )
-        }
+        try await harness.database.insertAreas([
+            "320505": "虎丘区",
+            "320505-001": "狮山",
+            "320505-002": "横塘街道",
+            "320505-001-001": "和平社区",
+            "320505-002-001": "阳光社区",
+            "320505-001-001-01": "和平苑",
+            "320505-002-001-01": "阳光花园",
+        ])
         return harness
     }
 

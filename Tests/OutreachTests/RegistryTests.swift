@@ -65,19 +65,12 @@ import TestSupport
             #expect(record.json["address"] == .string("5幢 302室"))
             let log = try await client.send(.get, "/v1/residents/\(id)/reads", token: OutreachHarness.staff)
             #expect(log.status == .ok)
-            let reads = log.json.arrayValueOfSelf
+            let reads = log.json.arrayValue
             #expect(reads.count == 1)
             #expect(reads.first?["reader"] == .string("caller-7"))
             #expect(reads.first?["role"] == .string("caller"))
             #expect(reads.first?["reason"] == .string("daily follow-up call"))
             #expect(try await client.send(.get, "/v1/residents/\(id)/reads", token: caller).status == .forbidden)
         }
-    }
-}
-
-extension JSONValue {
-    var arrayValueOfSelf: [JSONValue] {
-        if case .array(let elements) = self { return elements }
-        return []
     }
 }

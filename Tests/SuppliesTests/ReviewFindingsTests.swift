@@ -46,8 +46,8 @@ import TestSupport
                 "outcome": .string("delivered"), "proof": .string("photo"),
             ]))
             #expect(late.status == .conflict)
-            let depot = try #require(try await client.send(.get, "/v1/depots", token: staff).json.arrayValueOfSelf.first?["id"]?.stringValue)
-            let stock = try await client.send(.get, "/v1/stock?depotId=\(depot)", token: staff).json.arrayValueOfSelf
+            let depot = try #require(try await client.send(.get, "/v1/depots", token: staff).json.arrayValue.first?["id"]?.stringValue)
+            let stock = try await client.send(.get, "/v1/stock?depotId=\(depot)", token: staff).json.arrayValue
             #expect(stock.first?["onHand"]?.intValue == 10 && stock.first?["available"]?.intValue == 10)
             let refused = try await client.send(.post, "/v1/reservations", token: staff, json: Body([
                 "requestId": .string(request), "depotId": .string(depot), "itemId": .string(stock.first!["itemId"]!.stringValue!), "quantity": .number(1),
@@ -122,7 +122,7 @@ import TestSupport
             #expect(try await client.send(.put, "/v1/stock/thresholds", token: staff, json: Body([
                 "depotId": .string(depot), "itemId": .string(item), "minimum": .number(10),
             ])).status == .ok)
-            let stock = try await client.send(.get, "/v1/stock?depotId=\(depot)", token: staff).json.arrayValueOfSelf
+            let stock = try await client.send(.get, "/v1/stock?depotId=\(depot)", token: staff).json.arrayValue
             #expect(stock.first?["expired"] == .bool(true) && stock.first?["available"]?.intValue == 0)
         }
         try await harness.database.withClient { client in try await StockWatch(client: client, logger: .test).check() }

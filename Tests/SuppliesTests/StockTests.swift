@@ -21,7 +21,7 @@ import TestSupport
                 "requestId": .string(request), "depotId": .string(depot), "itemId": .string(item), "quantity": .number(40),
             ]))
             #expect(first.status == .created)
-            let stock = try await client.send(.get, "/v1/stock?depotId=\(depot)", token: staff).json.arrayValueOfSelf
+            let stock = try await client.send(.get, "/v1/stock?depotId=\(depot)", token: staff).json.arrayValue
             let reservedByLot = Dictionary(uniqueKeysWithValues: stock.compactMap { lot in lot["lotId"]?.stringValue.map { ($0, lot["reserved"]?.intValue ?? -1) } })
             #expect(reservedByLot == [lots[1]: 30, lots[0]: 10, lots[2]: 0], "the lot expiring in 2 days goes first")
             let tooMuch = try await client.send(.post, "/v1/reservations", token: staff, json: Body([
@@ -69,7 +69,7 @@ import TestSupport
                 "outcome": .string("delivered"), "proof": .string("late"),
             ]))
             #expect(repeated.status == .conflict)
-            let stock = try await client.send(.get, "/v1/stock?depotId=\(depot)", token: staff).json.arrayValueOfSelf
+            let stock = try await client.send(.get, "/v1/stock?depotId=\(depot)", token: staff).json.arrayValue
             #expect(stock.first?["onHand"]?.intValue == 180 && stock.first?["reserved"]?.intValue == 0)
         }
         try await Self.expectLedgerMatchesBalances(harness)
@@ -96,7 +96,7 @@ import TestSupport
                 "fromDepotId": .string(depot), "toDepotId": .string(other), "itemId": .string(item), "quantity": .number(120), "reason": .string("rebalance"),
             ]))
             #expect(moved.status == .created)
-            let there = try await client.send(.get, "/v1/stock?depotId=\(other)", token: staff).json.arrayValueOfSelf
+            let there = try await client.send(.get, "/v1/stock?depotId=\(other)", token: staff).json.arrayValue
             #expect(there.map { $0["onHand"]?.intValue } == [90, 30], "the first-expiring lot moves first, with its expiry")
             let outside = ServiceHarness.token(.staff, "320505-002")
             #expect(try await client.send(.get, "/v1/stock?depotId=\(depot)", token: outside).status == .notFound)
@@ -192,12 +192,5 @@ import TestSupport
             """
         )
         #expect(mismatches == 0)
-    }
-}
-
-extension JSONValue {
-    var arrayValueOfSelf: [JSONValue] {
-        if case .array(let elements) = self { return elements }
-        return []
     }
 }

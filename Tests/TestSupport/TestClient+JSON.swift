@@ -44,6 +44,12 @@ extension Optional where Wrapped == JSONValue {
 }
 
 extension JSONValue {
+    /// The elements when this is an array, else none.
+    public var arrayValue: [JSONValue] {
+        if case .array(let elements) = self { return elements }
+        return []
+    }
+
     /// The members when this is an object, else none.
     public var objectValue: [String: JSONValue] {
         if case .object(let members) = self { return members }

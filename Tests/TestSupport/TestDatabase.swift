@@ -70,3 +70,26 @@ extension Logger {
         return logger
     }
 }
+
+extension TestDatabase {
+    /// Puts `areas` (code → name) into intake's geography, each code's parent and level
+    /// following from its dashes, parents first: what a test needs before it writes anything
+    /// that names an area.
+    public func insertAreas(_ areas: KeyValuePairs<String, String>) async throws {
+        let sorted = areas.sorted { ($0.key.count, $0.key) < ($1.key.count, $1.key) }
+        let levels = ["district", "street", "community", "compound"]
+        let codes = sorted.map(\.key), names = sorted.map(\.value)
+        let parents = codes.map { code in code.lastIndex(of: "-").map { String(code[..<$0]) } ?? "" }
+        let kinds = codes.map { levels[min(3, $0.split(separator: "-").count - 1)] }
+        _ = try await withClient { client in
+            try await client.query(
+                """
+                INSERT INTO areas (code, parent, level, name)
+                SELECT c, NULLIF(p, ''), l, n FROM UNNEST(\(codes)::text[], \(parents)::text[], \(kinds)::text[], \(names)::text[]) WITH ORDINALITY AS a(c, p, l, n, o)
+                ORDER BY o
+                """,
+                logger: .test
+            )
+        }
+    }
+}
