@@ -143,7 +143,8 @@ import ZeroMQ
         context.shutdown()
         #expect(try await outcome)
         context.terminate()  // would hang if a socket were left open
-        #expect(ContinuousClock.now - started < .seconds(10))
+        // A guard against a hang, not a timing: a loaded CI machine once needed 11.8 s here.
+        #expect(ContinuousClock.now - started < .seconds(60))
     }
 
     @Test func proxyForwardsFromExtendedSubscriberToExtendedPublisher() async throws {
