@@ -75,7 +75,7 @@ let package = Package(
         .target(
             name: "ServiceKit",
             dependencies: [
-                "Models", "Store", "EventBus",
+                "Models", "Store", "EventBus", "ZeroMQ",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -95,6 +95,8 @@ let package = Package(
             dependencies: [
                 "EventBus", "ServiceKit", "Store", "ZeroMQ", "Models",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Services/Bus/Library",
@@ -126,7 +128,7 @@ let package = Package(
             .target(
                 name: "TestSupport",
                 dependencies: [
-                    "Store", "Models", "ServiceKit", "EventBus",
+                    "Store", "Models", "ServiceKit", "EventBus", "Bus", "ZeroMQ",
                     .product(name: "PostgresNIO", package: "postgres-nio"),
                     .product(name: "HummingbirdTesting", package: "hummingbird"),
                     .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

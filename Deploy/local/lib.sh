@@ -92,3 +92,6 @@ create_database() {
     psql -h 127.0.0.1 -p "$SHOUWANG_PG_PORT" -U shouwang -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$name'" | grep -q 1 ||
         psql -h 127.0.0.1 -p "$SHOUWANG_PG_PORT" -U shouwang -d postgres -qc "CREATE DATABASE \"$name\"" >/dev/null
 }
+
+# The bus's CURVE keys for this machine's processes: see Deploy/keys/provision.sh.
+provision_bus_keys() { "$ROOT/Deploy/keys/provision.sh" "$@"; }

@@ -15,17 +15,25 @@ say "building (the first build takes several minutes)"
 swift build
 BIN="$(swift build --show-bin-path)"
 
+# Secrets are readable by their owner only.
+umask 077
 # One token secret for every local process, kept across restarts so issued tokens stay valid.
 [ -f "$LOCAL/token-secret" ] || head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$LOCAL/token-secret"
 export SHOUWANG_TOKEN_SECRET="$(cat "$LOCAL/token-secret")"
 
+"$BIN/shouwang" migrate
+# The bus requires CURVE: its key pair and one key per process, registered in the database.
+provision_bus_keys "$LOCAL/keys" "$BIN"
+export SHOUWANG_BUS_SERVER_KEY="$(cat "$LOCAL/keys/bus.pub")"
+
 cat >"$LOCAL/env" <<ENV
 export SHOUWANG_DATABASE_URL=$SHOUWANG_DATABASE_URL
 export SHOUWANG_TOKEN_SECRET=$SHOUWANG_TOKEN_SECRET
+export SHOUWANG_BUS_SERVER_KEY='$SHOUWANG_BUS_SERVER_KEY'
+export SHOUWANG_BUS_SECRET_KEY_FILE=$LOCAL/keys/operator.key
 export PATH="$BIN:\$PATH"
 ENV
-
-"$BIN/shouwang" migrate
+export SHOUWANG_BUS_SECRET_KEY_FILE="$LOCAL/keys/operator.key"
 mkdir -p "$LOCAL/run" "$LOCAL/logs"
 for name in "${SERVICES[@]}"; do
     pidfile="$LOCAL/run/$name.pid"
@@ -33,7 +41,11 @@ for name in "${SERVICES[@]}"; do
         say "$name already running (pid $(cat "$pidfile"))"
         continue
     fi
-    nohup "$BIN/shouwang-$name" >>"$LOCAL/logs/$name.log" 2>&1 &
+    if [ "$name" = bus ]; then
+        SHOUWANG_BUS_SERVER_SECRET_KEY_FILE="$LOCAL/keys/bus.key" nohup "$BIN/shouwang-bus" >>"$LOCAL/logs/bus.log" 2>&1 &
+    else
+        SHOUWANG_BUS_SECRET_KEY_FILE="$LOCAL/keys/$name.key" nohup "$BIN/shouwang-$name" >>"$LOCAL/logs/$name.log" 2>&1 &
+    fi
     echo $! >"$pidfile"
     say "started $name (pid $!)"
 done
@@ -53,6 +65,7 @@ for _ in $(seq 1 60); do
 Shouwang is running.
   database   $SHOUWANG_DATABASE_URL   (cluster in $LOCAL/postgres)
   bus        publish tcp://127.0.0.1:5550  subscribe tcp://127.0.0.1:5551  replay tcp://127.0.0.1:5552
+             CURVE on: keys in $LOCAL/keys/ (shouwang keys list|create|revoke); health on :8080
   services   intake :8081  matching :8082  supplies :8083  outreach :8084  (/healthz /readyz /metrics)
   logs       $LOCAL/logs/      pids  $LOCAL/run/
   CLI        source .local/env && shouwang tail '' --from 0

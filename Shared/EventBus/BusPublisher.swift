@@ -25,10 +25,12 @@ final class BusPublisher: Sendable {
     private let state = Mutex(State())
     private let wakeup = DispatchSemaphore(value: 0)
     private let endpoint: String
+    private let credentials: BusCredentials?
     private let logger: Logger
 
-    init(endpoint: String, logger: Logger) {
+    init(endpoint: String, credentials: BusCredentials?, logger: Logger) {
         self.endpoint = endpoint
+        self.credentials = credentials
         self.logger = logger
     }
 
@@ -67,6 +69,7 @@ final class BusPublisher: Sendable {
         try socket.setSendHighWaterMark(1_000_000)
         try socket.setHeartbeat(intervalMilliseconds: 1000, timeoutMilliseconds: 5000)
         try socket.setReconnect(initialMilliseconds: 100, maximumMilliseconds: 2000)
+        try socket.authenticate(with: credentials)
         try socket.connect(endpoint)
         var finished = false
         while !finished {

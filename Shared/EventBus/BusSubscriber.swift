@@ -43,8 +43,13 @@ public struct BusSubscriber: Sendable {
                 pageLimit: configuration.pageLimit, replayTimeoutMilliseconds: configuration.replayTimeoutMilliseconds
             )
             sockets.request(machine.start(atMilliseconds: MonotonicClock.milliseconds()).replay!)
+            let alarms = Counter(label: "shouwang_subscriber_integrity_alarms_total")
             for await input in inputs.cancelOnGracefulShutdown() {
                 let output = Self.apply(input, to: &machine, logger: logger)
+                for alarm in output.alarms {
+                    alarms.increment()
+                    logger.error("bus integrity alarm: the live stream contradicts the event store; trusting replay", metadata: ["alarm": "\(alarm)"])
+                }
                 if let request = output.replay {
                     replays.increment()
                     sockets.request(request)
@@ -65,6 +70,7 @@ public struct BusSubscriber: Sendable {
                 let output = machine.receive(message, atMilliseconds: now)
                 merged.deliver += output.deliver
                 merged.replay = output.replay ?? merged.replay
+                merged.alarms += output.alarms
             }
             return merged
         case .replay(let page):

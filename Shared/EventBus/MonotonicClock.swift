@@ -3,8 +3,8 @@ import Glibc
 #endif
 
 /// Milliseconds on a clock that never jumps, for the state machines' timers.
-enum MonotonicClock {
-    static func milliseconds() -> Int64 {
+public enum MonotonicClock {
+    public static func milliseconds() -> Int64 {
         var now = timespec()
         clock_gettime(CLOCK_MONOTONIC, &now)
         return Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000

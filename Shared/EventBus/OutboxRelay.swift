@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import Metrics
 import Models
@@ -14,10 +15,19 @@ import ZeroMQ
 /// outside the pool, so its lock ends exactly when its session does, and sequencing on
 /// that same connection fails the moment leadership is lost. On graceful shutdown it
 /// finishes the batch in hand, flushes the PUB socket and releases the lock.
+///
+/// No silent stall: a watchdog beside each connection (``RelayWatchdog``) closes it when no
+/// database round trip has completed for ``RelayConfiguration/stallTimeout`` — a leader does
+/// one at least every heartbeat, a standby every retry — so the lock goes with the session
+/// and a standby, or this relay on a new connection, takes over. Should the work still not
+/// end after the close, the process exits so its supervisor restarts it: a relay that
+/// holds its stream silently is worse than a restart.
 public struct OutboxRelay: Service {
     public let configuration: RelayConfiguration
     private let logger: Logger
     private let published: Counter
+    private let leading: Gauge
+    private let stalls: Counter
 
     public init(configuration: RelayConfiguration, logger: Logger) {
         self.configuration = configuration
@@ -25,11 +35,13 @@ public struct OutboxRelay: Service {
         logger[metadataKey: "stream"] = "\(configuration.stream)"
         self.logger = logger
         self.published = Counter(label: "shouwang_relay_events_published_total", dimensions: [("stream", configuration.stream)])
+        self.leading = Gauge(label: "shouwang_relay_leader", dimensions: [("stream", configuration.stream)])
+        self.stalls = Counter(label: "shouwang_relay_stalls_total", dimensions: [("stream", configuration.stream)])
     }
 
     public func run() async throws {
         try await ZMQContext.withContext { context in
-            let publisher = BusPublisher(endpoint: configuration.publishEndpoint, logger: logger)
+            let publisher = BusPublisher(endpoint: configuration.publishEndpoint, credentials: configuration.credentials, logger: logger)
             // If the publisher fails (a bad endpoint), the first error cancels the campaign, whose
             // connection closes and releases the lock for a healthy replica: never lead without a PUB.
             try await withThrowingTaskGroup(of: Void.self) { group in
@@ -54,13 +66,19 @@ public struct OutboxRelay: Service {
             do {
                 let connection = try await PostgresConnection.connect(
                     on: MultiThreadedEventLoopGroup.singleton.next(),
-                    configuration: configuration.database.connectionConfiguration(),
+                    configuration: connectionConfiguration(),
                     id: 1, logger: logger
                 )
                 do {
-                    try await standBy(connection, machine: &machine)
-                    if machine.role == .leader {
-                        try await lead(connection, publisher: publisher, machine: &machine)
+                    machine = try await watched(connection) { [machine] progress in
+                        var machine = machine
+                        try await standBy(connection, machine: &machine, progress: progress)
+                        if machine.role == .leader {
+                            leading.record(1)
+                            defer { leading.record(0) }
+                            try await lead(connection, publisher: publisher, machine: &machine, progress: progress)
+                        }
+                        return machine
                     }
                 } catch {
                     try? await connection.close()
@@ -78,8 +96,65 @@ public struct OutboxRelay: Service {
         }
     }
 
+    /// The relay's session, named so `pg_stat_activity` (and `shouwang status`) shows who leads.
+    private func connectionConfiguration() -> PostgresConnection.Configuration {
+        var configuration = configuration.database.connectionConfiguration()
+        let host = ProcessInfo.processInfo.hostName.prefix(40)
+        configuration.options.additionalStartupParameters = [
+            ("application_name", "shouwang-relay \(self.configuration.stream) \(host):\(ProcessInfo.processInfo.processIdentifier)")
+        ]
+        return configuration
+    }
+
+    /// Runs `work` on `connection` beside a watchdog that closes the connection when `work`
+    /// completes no database round trip for the stall timeout.
+    private func watched(
+        _ connection: PostgresConnection, _ work: @escaping @Sendable (RelayProgress) async throws -> RelayStateMachine
+    ) async throws -> RelayStateMachine {
+        let progress = RelayProgress()
+        return try await withThrowingTaskGroup(of: RelayStateMachine?.self) { group in
+            group.addTask {
+                defer { progress.ended() }
+                return try await work(progress)
+            }
+            group.addTask {
+                try await watch(connection, progress: progress)
+                return nil
+            }
+            defer { group.cancelAll() }
+            while let result = try await group.next() {
+                if let machine = result { return machine }
+            }
+            throw CancellationError()
+        }
+    }
+
+    /// Waits (until cancelled) for the work to stall; then closes its connection, and exits
+    /// the process if even that does not end the work.
+    private func watch(_ connection: PostgresConnection, progress: RelayProgress) async throws {
+        var watchdog = RelayWatchdog(stallTimeoutMilliseconds: configuration.stallTimeout.milliseconds)
+        while true {
+            try await Task.sleep(for: .milliseconds(500))
+            let now = MonotonicClock.milliseconds()
+            switch watchdog.check(lastProgressAtMilliseconds: progress.lastRoundTrip, workEnded: progress.hasEnded, atMilliseconds: now) {
+            case .healthy:
+                continue
+            case .stalled(let idle):
+                stalls.increment()
+                logger.error(
+                    "relay made no database progress; closing its connection so leadership can move",
+                    metadata: ["idle_ms": "\(idle)", "timeout_ms": "\(configuration.stallTimeout.milliseconds)"]
+                )
+                try? await connection.close()
+            case .stuckAfterClose:
+                logger.critical("relay work did not end after its connection was closed; exiting so the process is restarted")
+                exit(75)
+            }
+        }
+    }
+
     /// Asks for the leader lock until it is granted or the service shuts down.
-    private func standBy(_ connection: PostgresConnection, machine: inout RelayStateMachine) async throws {
+    private func standBy(_ connection: PostgresConnection, machine: inout RelayStateMachine, progress: RelayProgress) async throws {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             let rows = try await connection.query(
                 "SELECT pg_try_advisory_lock(\(Migrator.relayLockNamespace), hashtext(\(configuration.stream)))",
@@ -87,6 +162,7 @@ public struct OutboxRelay: Service {
             )
             var acquired = false
             for try await granted in rows.decode(Bool.self) { acquired = granted }
+            progress.roundTripCompleted()
             switch machine.lockAnswered(acquired: acquired) {
             case .tryLock(let wait): try? await gracefulSleep(milliseconds: wait)
             default:
@@ -97,7 +173,9 @@ public struct OutboxRelay: Service {
     }
 
     /// Sequences and publishes until shutdown; throws when the connection fails.
-    private func lead(_ connection: PostgresConnection, publisher: BusPublisher, machine: inout RelayStateMachine) async throws {
+    private func lead(
+        _ connection: PostgresConnection, publisher: BusPublisher, machine: inout RelayStateMachine, progress: RelayProgress
+    ) async throws {
         let stream = configuration.stream
         let poll = configuration.pollInterval
         try await connection.listen(on: "outbox") { notifications in
@@ -122,12 +200,14 @@ public struct OutboxRelay: Service {
                         let batch = try await connection.withTransaction(logger: logger) { transaction in
                             try await RelaySequencer.sequenceBatch(stream: stream, limit: configuration.batchSize, on: transaction, logger: logger)
                         }
+                        progress.roundTripCompleted()
                         publisher.publish(batch)
                         published.increment(by: batch.count)
                         action = machine.sequenced(count: batch.count, atMilliseconds: MonotonicClock.milliseconds())
                     case .heartbeat:
                         let now = Timestamp.nowMilliseconds()
                         let heads = try await RelaySequencer.heads(stream: stream, on: connection, logger: logger)
+                        progress.roundTripCompleted()
                         publisher.publish(heads.map { topic, head in
                             [Array(topic.utf8), EnvelopeWriter.heartbeat(topic: topic, stream: stream, head: head, atMilliseconds: now)]
                         })

@@ -45,6 +45,7 @@ final class SubscriberSockets: Sendable {
         try live.setReceiveHighWaterMark(1_000_000)
         try live.setHeartbeat(intervalMilliseconds: 1000, timeoutMilliseconds: 5000)
         try live.setReconnect(initialMilliseconds: 100, maximumMilliseconds: 2000)
+        try live.authenticate(with: configuration.endpoints.credentials)
         try live.connect(configuration.endpoints.subscribe)
         try live.subscribe(configuration.prefix)
 
@@ -53,6 +54,7 @@ final class SubscriberSockets: Sendable {
         try replay.setImmediate(true)
         try replay.setHeartbeat(intervalMilliseconds: 1000, timeoutMilliseconds: 5000)
         try replay.setReconnect(initialMilliseconds: 100, maximumMilliseconds: 2000)
+        try replay.authenticate(with: configuration.endpoints.credentials)
         try replay.connect(configuration.endpoints.replay)
 
         var lastTick = MonotonicClock.milliseconds()
@@ -79,9 +81,15 @@ final class SubscriberSockets: Sendable {
         while messages.count < 2000, let frames = try socket.receive(wait: false) {
             guard frames.count == 2 else { continue }
             do {
-                messages.append(try BusMessage.decode(frames[1]))
+                let message = try BusMessage.decode(frames[1])
+                // The bus checks the topic frame against the sender's key; the envelope must agree with it.
+                guard frames[0].elementsEqual(message.topic.rawValue.utf8) else {
+                    logger.error("dropped a bus message whose envelope names another topic than its frame", metadata: ["topic": "\(String(decoding: frames[0].prefix(120), as: UTF8.self))"])
+                    continue
+                }
+                messages.append(message)
             } catch {
-                logger.warning("dropped an unreadable bus message", metadata: ["topic": "\(String(decoding: frames[0], as: UTF8.self))"])
+                logger.warning("dropped an unreadable bus message", metadata: ["topic": "\(String(decoding: frames[0].prefix(120), as: UTF8.self))"])
             }
         }
         return messages

@@ -21,7 +21,7 @@ public enum ServiceApplication {
         router.add(middleware: ProblemDetailsMiddleware())
         router.addOperationsRoutes(
             service: description.name,
-            readiness: ReadinessProbe(client: dependencies.client, replayEndpoint: dependencies.configuration.bus.replay, logger: dependencies.logger),
+            readiness: ReadinessProbe(client: dependencies.client, bus: dependencies.configuration.bus, logger: dependencies.logger),
             registry: registry
         )
         if let document = description.openAPIDocument() {
@@ -40,20 +40,24 @@ public enum ServiceApplication {
         let client = PostgresClient(configuration: configuration.database.clientConfiguration(), backgroundLogger: logger)
         let dependencies = ServiceDependencies(service: description.name, client: client, configuration: configuration, logger: logger)
         let relay = OutboxRelay(
-            configuration: RelayConfiguration(stream: description.name, database: configuration.database, publishEndpoint: configuration.bus.publish),
+            configuration: RelayConfiguration(stream: description.name, database: configuration.database, bus: configuration.bus),
             logger: logger
         )
         let (router, services) = buildRouter(description, dependencies: dependencies, registry: registry)
         return Application(
             router: router,
             configuration: .init(address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: "shouwang-\(description.name)"),
-            services: [client, relay, IdempotencyKeyExpiry(service: description.name, client: client, logger: logger)] + services,
+            services: [
+                client, relay, RelayLagProbe(stream: description.name, client: client, logger: logger),
+                IdempotencyKeyExpiry(service: description.name, client: client, logger: logger),
+            ] + services,
             logger: logger
         )
     }
 
     /// Migrates, then serves until SIGTERM or SIGINT.
     public static func run(_ description: ServiceDescription, configuration: ServiceConfiguration) async throws {
+        try configuration.requireBusCredentials()
         let registry = Observability.bootstrap(logLevel: configuration.logLevel)
         var logger = Logger(label: "shouwang.\(description.name)")
         logger.logLevel = configuration.logLevel

@@ -15,6 +15,10 @@ public struct ServiceConfiguration: Sendable {
     public var logLevel: Logger.Level
     /// Signs and checks bearer tokens; every replica of every service must share it.
     public var tokenSecret: String?
+    /// The bus's own key pair (only `shouwang-bus` has one).
+    public var busServer: BusServerSecurity?
+    /// `SHOUWANG_BUS_INSECURE=1`: the bus runs without CURVE. Never the default.
+    public var busInsecure = false
 
     public init(
         database: DatabaseURL, bus: BusEndpoints, httpHost: String = "127.0.0.1", httpPort: Int,
@@ -47,18 +51,50 @@ public struct ServiceConfiguration: Sendable {
             }
             return level
         }
-        return ServiceConfiguration(
+        var configuration = ServiceConfiguration(
             database: try DatabaseURL(environment["SHOUWANG_DATABASE_URL"] ?? defaultDatabaseURL),
             bus: BusEndpoints(
                 publish: environment["SHOUWANG_BUS_PUBLISH"] ?? defaults.publish,
                 subscribe: environment["SHOUWANG_BUS_SUBSCRIBE"] ?? defaults.subscribe,
-                replay: environment["SHOUWANG_BUS_REPLAY"] ?? defaults.replay
+                replay: environment["SHOUWANG_BUS_REPLAY"] ?? defaults.replay,
+                credentials: try BusSecurityEnvironment.credentials(environment)
             ),
             httpHost: environment["SHOUWANG_HTTP_HOST"] ?? "127.0.0.1",
             httpPort: port ?? defaultHTTPPort,
             logLevel: level ?? .info,
             tokenSecret: environment["SHOUWANG_TOKEN_SECRET"].flatMap { $0.isEmpty ? nil : $0 }
         )
+        configuration.busServer = try BusSecurityEnvironment.server(environment)
+        configuration.busInsecure = BusSecurityEnvironment.insecure(environment)
+        return configuration
+    }
+
+    /// Refuses to go on as a bus client without a key, unless the bus was explicitly
+    /// declared insecure: the default is closed, not open.
+    public func requireBusCredentials() throws {
+        guard bus.credentials == nil, !busInsecure else { return }
+        throw ConfigurationError(
+            """
+            this process has no bus key: set SHOUWANG_BUS_SECRET_KEY_FILE (or SHOUWANG_BUS_SECRET_KEY) to a secret key \
+            registered with `shouwang keys create`, and SHOUWANG_BUS_SERVER_KEY to the bus's public key. \
+            Deploy/local/up.sh writes both to .local/ and .local/env.
+            """
+        )
+    }
+
+    /// The bus's own key pair; throws when it is missing and the bus was not declared insecure.
+    public func requireBusServerSecurity() throws -> BusServerSecurity? {
+        if let busServer { return busServer }
+        guard busInsecure else {
+            throw ConfigurationError(
+                """
+                shouwang-bus has no server key: set SHOUWANG_BUS_SERVER_SECRET_KEY_FILE (or SHOUWANG_BUS_SERVER_SECRET_KEY) \
+                to the file `shouwang keys generate --secret-file FILE` wrote; clients need its public key as SHOUWANG_BUS_SERVER_KEY. \
+                SHOUWANG_BUS_INSECURE=1 runs the bus without CURVE, open to anyone who reaches it.
+                """
+            )
+        }
+        return nil
     }
 }
 

@@ -89,5 +89,23 @@ public enum CoreMigrations {
                 "CREATE INDEX idempotency_keys_age ON idempotency_keys (created_at)",
             ]
         ),
+        Migration(
+            component: "core", version: 3, name: "bus keys",
+            statements: [
+                // The bus's allow-list: public keys only; secrets stay with their holders.
+                """
+                CREATE TABLE bus_keys (
+                    name text PRIMARY KEY,
+                    public_key text NOT NULL UNIQUE,
+                    role text NOT NULL CHECK (role IN ('publisher', 'service', 'integrator')),
+                    stream text,
+                    prefixes text[] NOT NULL DEFAULT '{}',
+                    created_at timestamptz NOT NULL DEFAULT now(),
+                    revoked_at timestamptz,
+                    CHECK ((role = 'integrator') = (stream IS NULL))
+                )
+                """
+            ]
+        ),
     ]
 }

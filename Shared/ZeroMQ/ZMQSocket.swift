@@ -6,6 +6,14 @@ import Glibc
 /// A multipart message: one `[UInt8]` per frame.
 public typealias ZMQFrames = [[UInt8]]
 
+/// A received message and who sent it.
+public struct ZMQMessage: Sendable {
+    public var frames: ZMQFrames
+    /// The user id the ZAP handler answered for the sender's key; `nil` on sockets without
+    /// authentication.
+    public var userId: String?
+}
+
 /// A libzmq socket with one owner thread.
 ///
 /// Ownership rule: libzmq sockets are not thread-safe. A `ZMQSocket` is created on the
@@ -111,8 +119,16 @@ public final class ZMQSocket {
     /// - Parameter wait: when `false`, returns `nil` at once if nothing is queued.
     /// - Returns: the frames, or `nil` when nothing arrived (non-blocking, or `ZMQ_RCVTIMEO`).
     public func receive(wait: Bool = true) throws(ZMQError) -> ZMQFrames? {
+        try receiveMessage(wait: wait)?.frames
+    }
+
+    /// Receives one whole message with the user id the ZAP handler gave its sender.
+    ///
+    /// - Parameter wait: when `false`, returns `nil` at once if nothing is queued.
+    public func receiveMessage(wait: Bool = true) throws(ZMQError) -> ZMQMessage? {
         let socket = try open("receive")
         var frames: ZMQFrames = []
+        var userId: String?
         var more = false
         repeat {
             zmq_msg_init(frame)
@@ -123,12 +139,18 @@ public final class ZMQSocket {
                 if error.isTimeout && frames.isEmpty { return nil }
                 throw error
             }
+            // Read before the part is closed. Not every part carries it: a ROUTER that
+            // prefetched a message while polling (libzmq 4.3.4) hands out the routing-id
+            // part without the sender's properties, so look further.
+            if userId == nil, let property = zmq_msg_gets(frame, "User-Id") {
+                userId = String(cString: property)
+            }
             let size = zmq_msg_size(frame)
             let bytes = zmq_msg_data(frame)
             frames.append(size == 0 ? [] : [UInt8](UnsafeRawBufferPointer(start: bytes, count: size)))
             more = zmq_msg_more(frame) == 1  // read before the part is closed
         } while more
-        return frames
+        return ZMQMessage(frames: frames, userId: userId)
     }
 
     // MARK: Internals shared with options and polling
@@ -151,6 +173,14 @@ public final class ZMQSocket {
         let socket = try open("set \(name)")
         var value = value
         guard zmq_setsockopt(socket, option, &value, MemoryLayout<Int32>.size) == 0 else {
+            throw ZMQError.last("set \(name)")
+        }
+    }
+
+    func setOption(_ option: Int32, int64 value: Int64, name: String) throws(ZMQError) {
+        let socket = try open("set \(name)")
+        var value = value
+        guard zmq_setsockopt(socket, option, &value, MemoryLayout<Int64>.size) == 0 else {
             throw ZMQError.last("set \(name)")
         }
     }

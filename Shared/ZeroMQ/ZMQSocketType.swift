@@ -3,7 +3,7 @@ import CZeroMQ
 /// The socket types the bus uses.
 public enum ZMQSocketType: Sendable, CustomStringConvertible {
     case publisher, subscriber, extendedPublisher, extendedSubscriber
-    case router, dealer, request, pair
+    case router, dealer, request, reply, pair
 
     var rawValue: Int32 {
         switch self {
@@ -14,6 +14,7 @@ public enum ZMQSocketType: Sendable, CustomStringConvertible {
         case .router: ZMQ_ROUTER
         case .dealer: ZMQ_DEALER
         case .request: ZMQ_REQ
+        case .reply: ZMQ_REP
         case .pair: ZMQ_PAIR
         }
     }
@@ -27,6 +28,7 @@ public enum ZMQSocketType: Sendable, CustomStringConvertible {
         case .router: "ROUTER"
         case .dealer: "DEALER"
         case .request: "REQ"
+        case .reply: "REP"
         case .pair: "PAIR"
         }
     }

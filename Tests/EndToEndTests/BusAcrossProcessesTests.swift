@@ -10,9 +10,10 @@ import Testing
     @Test func twoPublishersAndARestartedDurableSubscriberLoseNothingAndRepeatNothing() async throws {
         let suite = try await Deployment.create()
         let bus = try await suite.startBus()
-        let firstTail = try suite.start("shouwang", ["tail", "", "--consumer", "e2e"])
-        let publishers = try ["loada", "loadb"].map { stream in
-            try suite.start("shouwang", ["publish-test", "--count", "5000", "--stream", stream, "--topics", "3", "--batch", "100"])
+        let firstTail = try await suite.start("shouwang", ["tail", "", "--consumer", "e2e"])
+        var publishers: [ChildProcess] = []
+        for stream in ["loada", "loadb"] {
+            publishers.append(try await suite.start("shouwang", ["publish-test", "--count", "5000", "--stream", stream, "--topics", "3", "--batch", "100"], stream: stream))
         }
         // Stop the subscriber half-way, while events are still being written.
         let halfway = await eventually(timeout: .seconds(60)) { lineCount(firstTail.output) >= 3000 }
@@ -22,7 +23,7 @@ import Testing
         for publisher in publishers {
             #expect(await publisher.waitForExit(timeout: .seconds(120)) == 0, "\(publisher.errorOutput)")
         }
-        let secondTail = try suite.start("shouwang", ["tail", "", "--consumer", "e2e"])
+        let secondTail = try await suite.start("shouwang", ["tail", "", "--consumer", "e2e"])
         let caughtUp = await eventually(timeout: .seconds(60)) { lineCount(firstTail.output) + lineCount(secondTail.output) >= 10_000 }
         #expect(caughtUp)
         try await Task.sleep(for: .milliseconds(500))  // anything extra would show up as a duplicate
@@ -43,18 +44,18 @@ import Testing
     @Test func aStandbyRelayTakesOverWhenTheLeaderIsKilled() async throws {
         let suite = try await Deployment.create()
         let bus = try await suite.startBus()
-        let tail = try suite.start("shouwang", ["tail", "fail.", "--from", "0"])
-        let leader = try suite.start("shouwang", ["relay", "--stream", "fail"])
+        let tail = try await suite.start("shouwang", ["tail", "fail.", "--from", "0"])
+        let leader = try await suite.start("shouwang", ["relay", "--stream", "fail"], stream: "fail")
         #expect(await eventually { leader.errorOutput.contains("relay became leader") })
-        let standby = try suite.start("shouwang", ["relay", "--stream", "fail"])
+        let standby = try await suite.start("shouwang", ["relay", "--stream", "fail"], stream: "fail")
         try await Task.sleep(for: .milliseconds(700))
         #expect(!standby.errorOutput.contains("relay became leader"))
 
-        let before = try suite.start("shouwang", ["publish-test", "--no-relay", "--stream", "fail", "--count", "2000"])
+        let before = try await suite.start("shouwang", ["publish-test", "--no-relay", "--stream", "fail", "--count", "2000"], stream: "fail")
         #expect(await before.waitForExit(timeout: .seconds(60)) == 0)
         leader.kill()
         let killedAt = ContinuousClock.now
-        let after = try suite.start("shouwang", ["publish-test", "--no-relay", "--stream", "fail", "--count", "2000"])
+        let after = try await suite.start("shouwang", ["publish-test", "--no-relay", "--stream", "fail", "--count", "2000"], stream: "fail")
         #expect(await after.waitForExit(timeout: .seconds(60)) == 0, "nobody sequenced the events written after the kill")
         #expect(await eventually { standby.errorOutput.contains("relay became leader") })
         #expect(ContinuousClock.now - killedAt < .seconds(30))
@@ -70,15 +71,15 @@ import Testing
     @Test func subscribersRecoverWhatPassedWhileTheBusWasDown() async throws {
         let suite = try await Deployment.create()
         var bus = try await suite.startBus()
-        let relay = try suite.start("shouwang", ["relay", "--stream", "restart"])
-        let tail = try suite.start("shouwang", ["tail", "restart.", "--from", "0"])
-        let first = try suite.start("shouwang", ["publish-test", "--no-relay", "--stream", "restart", "--count", "1000"])
+        let relay = try await suite.start("shouwang", ["relay", "--stream", "restart"], stream: "restart")
+        let tail = try await suite.start("shouwang", ["tail", "restart.", "--from", "0"])
+        let first = try await suite.start("shouwang", ["publish-test", "--no-relay", "--stream", "restart", "--count", "1000"], stream: "restart")
         #expect(await first.waitForExit(timeout: .seconds(60)) == 0)
         #expect(await eventually { lineCount(tail.output) >= 1000 })
 
         bus.terminate()
         #expect(await bus.waitForExit(timeout: .seconds(15)) == 0, "the bus did not shut down gracefully")
-        let whileDown = try suite.start("shouwang", ["publish-test", "--no-relay", "--stream", "restart", "--count", "1000"])
+        let whileDown = try await suite.start("shouwang", ["publish-test", "--no-relay", "--stream", "restart", "--count", "1000"], stream: "restart")
         #expect(await whileDown.waitForExit(timeout: .seconds(60)) == 0)
         bus = try await suite.startBus()
 
@@ -93,9 +94,9 @@ import Testing
     @Test func aLostTailIsFetchedOnceTheHeartbeatAnnouncesIt() async throws {
         let suite = try await Deployment.create()
         let bus = try await suite.startBus()
-        let relay = try suite.start("shouwang", ["relay", "--stream", "tail"])
-        let tail = try suite.start("shouwang", ["tail", "tail.", "--from", "0"])
-        let publisher = try suite.start("shouwang", ["publish-test", "--no-relay", "--stream", "tail", "--topics", "1", "--count", "100"])
+        let relay = try await suite.start("shouwang", ["relay", "--stream", "tail"], stream: "tail")
+        let tail = try await suite.start("shouwang", ["tail", "tail.", "--from", "0"])
+        let publisher = try await suite.start("shouwang", ["publish-test", "--no-relay", "--stream", "tail", "--topics", "1", "--count", "100"], stream: "tail")
         #expect(await publisher.waitForExit(timeout: .seconds(60)) == 0)
         #expect(await eventually { lineCount(tail.output) >= 100 })
 

@@ -33,7 +33,7 @@ import TestSupport
         var processes = [bus], urls: [String] = []
         for _ in 0..<3 {
             let port = FreePort.next()
-            processes.append(try suite.start("shouwang-intake", ["--port", "\(port)"], environment: ["SHOUWANG_TOKEN_SECRET": secret]))
+            processes.append(try await suite.start("shouwang-intake", ["--port", "\(port)"], environment: ["SHOUWANG_TOKEN_SECRET": secret]))
             urls.append("http://127.0.0.1:\(port)")
         }
         for url in urls {

@@ -7,7 +7,8 @@ import Testing
 @Suite(.serialized) struct StartupTests {
     @Test func fiveProcessesMigratingAtOnceCreateTheSchemaOnce() async throws {
         let suite = try await Deployment.create(migrated: false)
-        let migrators = try (0..<5).map { _ in try suite.start("shouwang", ["migrate"]) }
+        var migrators: [ChildProcess] = []
+        for _ in 0..<5 { migrators.append(try await suite.start("shouwang", ["migrate"], keyless: true)) }
         var outputs: [String] = []
         for migrator in migrators {
             #expect(await migrator.waitForExit(timeout: .seconds(60)) == 0, "\(migrator.errorOutput)")
@@ -23,9 +24,9 @@ import Testing
         let suite = try await Deployment.create()
         let bus = try await suite.startBus()
         let port = FreePort.next()
-        let service = try suite.start(executable, ["--port", "\(port)"])
+        let service = try await suite.start(executable, ["--port", "\(port)"])
         let ready = await eventually(timeout: .seconds(30), every: .milliseconds(200)) {
-            let status = try? suite.start("shouwang", ["status", "--service", "svc=http://127.0.0.1:\(port)"])
+            let status = try? await suite.start("shouwang", ["status", "--service", "svc=http://127.0.0.1:\(port)"])
             return await status?.waitForExit() == 0
         }
         #expect(ready, "\(service.errorOutput)")
@@ -37,7 +38,7 @@ import Testing
 
     @Test func statusSaysWhatIsNotReadyAndFails() async throws {
         let suite = try await Deployment.create()
-        let status = try suite.start("shouwang", ["status", "--service", "intake=http://127.0.0.1:\(FreePort.next())", "--timeout", "0.5"])
+        let status = try await suite.start("shouwang", ["status", "--service", "intake=http://127.0.0.1:\(FreePort.next())", "--timeout", "0.5"])
         #expect(await status.waitForExit() == 1)
         #expect(status.output.contains("bus       NOT READY"))
         #expect(status.output.contains("intake    NOT READY"))

@@ -4,18 +4,18 @@ import Models
 import Store
 import TestSupport
 
-/// A private suite for one test: its own database and bus ports, and the processes it
-/// starts with the matching environment.
+/// A private suite for one test: its own database and secured bus, and the processes it
+/// starts with the matching environment — each with a bus key of its own.
 struct Deployment {
     let database: TestDatabase
-    let bus: BusEndpoints
+    let testBus: TestBus
+
+    /// The bus's endpoints (without credentials).
+    var bus: BusEndpoints { testBus.anonymous }
 
     static func create(migrated: Bool = true) async throws -> Deployment {
-        let (publish, subscribe, replay) = FreePort.busEndpoints()
-        return Deployment(
-            database: try await TestDatabase.create(migrated: migrated),
-            bus: BusEndpoints(publish: publish, subscribe: subscribe, replay: replay)
-        )
+        let database = try await TestDatabase.create(migrated: migrated)
+        return Deployment(database: database, testBus: try TestBus.create(database))
     }
 
     var environment: [String: String] {
@@ -26,16 +26,34 @@ struct Deployment {
         ]
     }
 
-    /// Starts one of the project's executables in this deployment.
-    func start(_ executable: String, _ arguments: [String] = [], environment extra: [String: String] = [:]) throws -> ChildProcess {
-        try ChildProcess(executable, arguments, environment: environment.merging(extra) { $1 })
+    /// A service key for `stream`, registered in this deployment's database (whose core
+    /// tables are created first if the test started from an empty database).
+    func key(stream: String) async throws -> BusEndpoints {
+        try await Migrator(CoreMigrations.all).migrate(database.url, logger: .test)
+        return try await testBus.client("\(stream)-\(UUID().uuidString.prefix(8).lowercased())", role: .service, stream: stream)
     }
 
-    /// Starts `shouwang-bus` and waits until its replay endpoint answers.
+    /// Starts one of the project's executables in this deployment, with a bus key that may
+    /// publish `stream` (by default the service's own: `shouwang-intake` → `intake`; `tool`
+    /// for the CLI) and read everything. `keyless` starts it with no key at all.
+    func start(
+        _ executable: String, _ arguments: [String] = [], stream: String? = nil, keyless: Bool = false,
+        environment extra: [String: String] = [:]
+    ) async throws -> ChildProcess {
+        var environment = environment
+        if !keyless {
+            let stream = stream ?? (executable.hasPrefix("shouwang-") ? String(executable.dropFirst("shouwang-".count)) : "tool")
+            environment.merge(try TestBus.clientEnvironment(try await key(stream: stream))) { $1 }
+        }
+        return try ChildProcess(executable, arguments, environment: environment.merging(extra) { $1 })
+    }
+
+    /// Starts `shouwang-bus` and waits until it answers a ping from a registered key.
     func startBus() async throws -> ChildProcess {
-        let bus = try start("shouwang-bus")
+        let bus = try ChildProcess("shouwang-bus", ["--port", "\(FreePort.next())"], environment: environment.merging(try testBus.serverEnvironment()) { $1 })
+        let probe = try await key(stream: "probe")
         let ready = await eventually(timeout: .seconds(30)) {
-            (try? await ReplayClient.heads(prefix: "", endpoint: self.bus.replay, timeoutMilliseconds: 300)) != nil
+            (try? await ReplayClient.ping(bus: probe, timeoutMilliseconds: 300)) != nil
         }
         guard ready else { throw TestSetupError("shouwang-bus did not become ready:\n\(bus.errorOutput)") }
         return bus

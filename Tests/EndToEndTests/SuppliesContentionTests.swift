@@ -15,7 +15,7 @@ import TestSupport
 
     @Test func aThousandConcurrentReservationsForTwoHundredMasksOverTwoProcessesReserveExactlyTwoHundred() async throws {
         let suite = try await Deployment.create(migrated: false)
-        let migrate = try suite.start("shouwang", ["migrate"])
+        let migrate = try await suite.start("shouwang", ["migrate"], keyless: true)
         #expect(await migrate.waitForExit(timeout: .seconds(60)) == 0, "\(migrate.errorOutput)")
         try await suite.database.insertAreas([
             "320505": "虎丘区",
@@ -26,7 +26,7 @@ import TestSupport
         var processes = [bus], urls: [String] = []
         for _ in 0..<2 {
             let port = FreePort.next()
-            processes.append(try suite.start("shouwang-supplies", ["--port", "\(port)"], environment: ["SHOUWANG_TOKEN_SECRET": Self.secret]))
+            processes.append(try await suite.start("shouwang-supplies", ["--port", "\(port)"], environment: ["SHOUWANG_TOKEN_SECRET": Self.secret]))
             urls.append("http://127.0.0.1:\(port)")
         }
         defer { processes.forEach { $0.terminate() } }

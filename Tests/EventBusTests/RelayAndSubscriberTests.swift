@@ -23,7 +23,7 @@ import Testing
     }
 
     static func relay(_ stream: String, _ database: TestDatabase, _ endpoints: BusEndpoints) -> OutboxRelay {
-        var configuration = RelayConfiguration(stream: stream, database: database.url, publishEndpoint: endpoints.publish)
+        var configuration = RelayConfiguration(stream: stream, database: database.url, bus: endpoints)
         configuration.batchSize = 200
         return OutboxRelay(configuration: configuration, logger: .test)
     }
@@ -66,11 +66,11 @@ import Testing
 
     @Test func aSubscriberGetsEarlierEventsByReplayAndLaterOnesLiveEachOnceInOrder() async throws {
         let database = try await TestDatabase.create()
-        let endpoints = Self.endpoints()
+        let bus = try TestBus.create(database)
+        let endpoints = try await bus.client("live")
         let received = Recorder<EventEnvelope>()
         try await database.withClient { client in
-            let bus = BusServer(endpoints: endpoints, client: client, logger: .test)
-            try await withRunningServices([bus, Self.relay("live", database, endpoints)]) {
+            try await withRunningServices(bus.services(client: client).services + [Self.relay("live", database, endpoints)]) {
                 try await client.withTransaction(logger: .test) { connection in
                     try await Outbox.append(Self.events(1500, stream: "live", topics: 3), on: connection, logger: .test)
                 }

@@ -104,6 +104,95 @@ import Testing
         #expect(output == .init())
     }
 
+    // MARK: The database is the source of truth
+
+    static func event(_ topic: String, _ seq: Int64, id: UUID) -> EventEnvelope {
+        EventEnvelope(id: id, topic: try! Topic(topic), seq: seq, stream: "intake", occurredAt: Date(timeIntervalSince1970: 0), key: "k\(seq)", data: .object([:]))
+    }
+
+    @Test func aSecondEventForADeliveredPlaceRaisesAnAlarmAndIsNotDelivered() {
+        var machine = SubscriberStateMachine(prefix: "intake.", start: .after([Self.created: 0]))
+        _ = machine.receive(ReplayPage(events: [], heads: [:]), atMilliseconds: 0)
+        let real = Self.event(Self.created, 1)
+        #expect(machine.receive(.event(real), atMilliseconds: 1).deliver == [real])
+        #expect(machine.receive(.event(real), atMilliseconds: 2).alarms.isEmpty, "a plain repeat is no alarm")
+        let forged = Self.event(Self.created, 1)
+        let output = machine.receive(.event(forged), atMilliseconds: 3)
+        #expect(output.deliver.isEmpty)
+        #expect(output.alarms == [.init(topic: Self.created, seq: 1, first: real.id, second: forged.id, wasDelivered: true)])
+    }
+
+    @Test func twoEventsClaimingOneHeldPlaceAreBothDroppedAndReplaySettlesIt() {
+        var machine = SubscriberStateMachine(prefix: "intake.", start: .after([Self.created: 1]))
+        _ = machine.receive(ReplayPage(events: [], heads: [:]), atMilliseconds: 0)
+        let forged = Self.event(Self.created, 3), real = Self.event(Self.created, 3)
+        let held = machine.receive(.event(forged), atMilliseconds: 1)
+        #expect(held.replay != nil)
+        let contradicted = machine.receive(.event(real), atMilliseconds: 2)
+        #expect(contradicted.alarms.count == 1)
+        #expect(!contradicted.alarms[0].wasDelivered)
+        let two = Self.event(Self.created, 2)
+        let settled = machine.receive(ReplayPage(events: [two, real], heads: [Self.created: 3]), atMilliseconds: 3)
+        #expect(settled.deliver.map(\.id) == [two.id, real.id], "the database's event 3, not the forged one")
+    }
+
+    @Test func aReplayPageThatContradictsADeliveredEventRaisesAnAlarm() {
+        var machine = SubscriberStateMachine(prefix: "intake.", start: .after([Self.created: 0]))
+        _ = machine.receive(ReplayPage(events: [], heads: [:]), atMilliseconds: 0)
+        let forged = Self.event(Self.created, 1)
+        _ = machine.receive(.event(forged), atMilliseconds: 1)
+        let stored = Self.event(Self.created, 1)
+        let output = machine.receive(ReplayPage(events: [stored], heads: [Self.created: 1]), atMilliseconds: 2)
+        #expect(output.alarms.map(\.second) == [stored.id])
+    }
+
+    @Test func aHeldEventBeyondTheHeadIsDroppedAndNoReplayLoopFollows() {
+        var machine = SubscriberStateMachine(prefix: "intake.", start: .after([Self.created: 41]))
+        _ = machine.receive(ReplayPage(events: [], heads: [:]), atMilliseconds: 0)
+        // One forged event far ahead: a gap, so a replay…
+        let first = machine.receive(.event(Self.event(Self.created, 50)), atMilliseconds: 1)
+        #expect(first.replay != nil)
+        // …whose answer shows that nothing beyond 41 exists.
+        let answer = machine.receive(ReplayPage(events: [], heads: [Self.created: 41]), atMilliseconds: 2)
+        #expect(answer.replay == nil)
+        #expect(machine.tick(atMilliseconds: 10_000).replay == nil, "nothing is held or behind any more")
+    }
+
+    @Test func aReplayThatBringsNothingNewBacksOffInsteadOfLooping() {
+        var machine = SubscriberStateMachine(prefix: "intake.", start: .after([Self.created: 5]))
+        _ = machine.start(atMilliseconds: 0)
+        // The heads say 9, yet the page is empty (an event store that cannot serve the gap).
+        var sent: [Int64] = []
+        var now: Int64 = 0
+        _ = machine.receive(ReplayPage(events: [], heads: [Self.created: 9]), atMilliseconds: now)
+        while now < 2_000 {
+            now += 10
+            if machine.tick(atMilliseconds: now).replay != nil {
+                sent.append(now)
+                _ = machine.receive(ReplayPage(events: [], heads: [Self.created: 9]), atMilliseconds: now)
+            }
+        }
+        #expect(sent.count <= 5, "backoff 100, 200, 400, 800 ms…: \(sent)")
+        #expect(sent.first == 100)
+        // Once a page brings events again, the next request goes at once.
+        _ = machine.tick(atMilliseconds: 10_000)
+        let recovered = machine.receive(ReplayPage(events: [Self.event(Self.created, 6)], heads: [Self.created: 9]), atMilliseconds: 10_001)
+        #expect(recovered.replay != nil)
+    }
+
+    @Test func eventsAreHeldForABoundedNumberOfTopics() {
+        var machine = SubscriberStateMachine(prefix: "intake.", start: .beginning, maximumHeldTopics: 2)
+        _ = machine.start(atMilliseconds: 0)
+        for n in 0..<10 { _ = machine.receive(.event(Self.event("intake.t\(n).x", 5)), atMilliseconds: 1) }
+        // Only two topics' events were kept: the page releases them, the others come by replay.
+        let output = machine.receive(
+            ReplayPage(events: (0..<10).flatMap { n in (1...4).map { Self.event("intake.t\(n).x", $0) } }, heads: Dictionary(uniqueKeysWithValues: (0..<10).map { ("intake.t\($0).x", 5) })),
+            atMilliseconds: 2
+        )
+        #expect(output.deliver.count == 4 * 10 + 2)
+        #expect(output.replay != nil, "the eight topics whose fifth event was not held are still behind")
+    }
+
     /// Property: whatever the network loses, repeats or reorders, each topic's events reach
     /// the application exactly once and in order, given a replay endpoint that answers with
     /// what has been published so far.
@@ -158,13 +247,23 @@ import Testing
             }
             // The replay endpoint answers sometimes at once, sometimes later.
             if random.next() % 3 == 0 { answerReplay() }
+            // Time passes: a replay put off by backoff falls due.
+            clock += 10
+            pending = machine.tick(atMilliseconds: clock).replay ?? pending
         }
         delayed.forEach(arrive)
         // Only the relay's heartbeats reveal a lost tail.
         for topic in topics where log[topic] != nil {
             arrive(.heartbeat(topic: try! Topic(topic), head: Int64(log[topic]!.count)))
         }
-        while pending != nil { answerReplay() }
+        for _ in 0..<10_000 where pending != nil || machine.isReplaying {
+            if pending == nil {
+                clock += 100
+                pending = machine.tick(atMilliseconds: clock).replay
+            } else {
+                answerReplay()
+            }
+        }
         for topic in topics {
             #expect(delivered.filter { $0.topic.rawValue == topic }.map(\.seq) == log[topic, default: []].map(\.seq))
         }

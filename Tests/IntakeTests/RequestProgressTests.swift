@@ -14,8 +14,8 @@ import TestSupport
 @Suite struct RequestProgressTests {
     @Test func matchingAndSuppliesEventsMoveARequestForwardOnceEach() async throws {
         let harness = try await IntakeHarness.create()
-        let (publish, subscribe, replay) = FreePort.busEndpoints()
-        let endpoints = BusEndpoints(publish: publish, subscribe: subscribe, replay: replay)
+        let bus = try TestBus.create(harness.database)
+        let keys = ["matching": try await bus.client("matching"), "supplies": try await bus.client("supplies"), "intake": try await bus.client("intake")]
         let filed = Recorder<String>()
         try await harness.run { client in
             filed.append(contentsOf: [try await client.send(.post, "/v1/requests", json: Fixtures.request()).json["id"]!.stringValue!])
@@ -34,12 +34,12 @@ import TestSupport
                 try await harness.count("SELECT count(*)::int FROM outbox WHERE topic = 'intake.request.status-changed'")
             }
             let relays = ["matching", "supplies"].map { stream in
-                OutboxRelay(configuration: RelayConfiguration(stream: stream, database: harness.database.url, publishEndpoint: endpoints.publish), logger: .test)
+                OutboxRelay(configuration: RelayConfiguration(stream: stream, database: harness.database.url, bus: keys[stream]!), logger: .test)
             }
             let consumers = ["matching", "supplies"].map { stream in
-                RequestProgressConsumer(stream: stream, endpoints: endpoints, client: client, logger: .test)
+                RequestProgressConsumer(stream: stream, endpoints: keys["intake"]!, client: client, logger: .test)
             }
-            try await withRunningServices([BusServer(endpoints: endpoints, client: client, logger: .test)] + relays + consumers) {
+            try await withRunningServices(bus.services(client: client).services + relays + consumers) {
                 try await announce("matching.request.assigned")
                 #expect(try await eventually { try await changes() == 1 })
                 try await announce("supplies.dispatch.delivered")

@@ -17,18 +17,18 @@ import TestSupport
 @Suite struct NeedFlowTests {
     @Test func aNeedBecomesARequestAndItsDeliveryFulfilsTheNeed() async throws {
         let harness = try await OutreachHarness.create()
-        let (publish, subscribe, replay) = FreePort.busEndpoints()
-        let bus = BusEndpoints(publish: publish, subscribe: subscribe, replay: replay)
+        let testBus = try TestBus.create(harness.database)
+        let keys = ["outreach": try await testBus.client("outreach"), "intake": try await testBus.client("intake"), "supplies": try await testBus.client("supplies")]
         let url = harness.database.url
-        try await harness.run(bus: bus, extraServices: { client in
+        try await harness.run(bus: keys["outreach"]!, extraServices: { client in
             let relays: [any Service] = ["outreach", "intake", "supplies"].map { stream in
-                OutboxRelay(configuration: RelayConfiguration(stream: stream, database: url, publishEndpoint: bus.publish), logger: .test)
+                OutboxRelay(configuration: RelayConfiguration(stream: stream, database: url, bus: keys[stream]!), logger: .test)
             }
             let intakeConsumers: [any Service] = [
-                OutreachNeedConsumer(endpoints: bus, client: client, duplicateWindow: .seconds(3600), logger: .test),
-                RequestProgressConsumer(stream: "supplies", endpoints: bus, client: client, logger: .test),
+                OutreachNeedConsumer(endpoints: keys["intake"]!, client: client, duplicateWindow: .seconds(3600), logger: .test),
+                RequestProgressConsumer(stream: "supplies", endpoints: keys["intake"]!, client: client, logger: .test),
             ]
-            return [BusServer(endpoints: bus, client: client, logger: .test)] + relays + intakeConsumers
+            return testBus.services(client: client).services + relays + intakeConsumers
         }) { client in
             let caller = ServiceHarness.token(.caller, "320505-001", subject: "caller-7")
             let resident = try #require(try await client.send(.post, "/v1/residents", token: OutreachHarness.staff, json: OutreachHarness.elder()).json["id"]?.stringValue)

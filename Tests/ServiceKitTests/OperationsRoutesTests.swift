@@ -49,11 +49,11 @@ import Testing
     }
 
     @Test func readyzIsReadyWhenDatabaseAndBusAnswer() async throws {
-        let (publish, subscribe, replay) = FreePort.busEndpoints()
-        let endpoints = BusEndpoints(publish: publish, subscribe: subscribe, replay: replay)
         let database = try await TestDatabase.create()
+        let bus = try TestBus.create(database)
+        let endpoints = try await bus.client("intake")
         try await database.withClient { client in
-            try await withRunningServices([BusServer(endpoints: endpoints, client: client, logger: .test)]) {
+            try await withRunningServices(bus.services(client: client).services) {
                 try await withApplication(bus: endpoints) { client in
                     // The bus server binds in the background: ready once it answers, on a loaded
                     // machine perhaps a few seconds after start.

@@ -1,22 +1,48 @@
+import EventBus
+import Hummingbird
 import Logging
 import PostgresNIO
 import ServiceKit
 import ServiceLifecycle
 import Store
 
-/// Runs `shouwang-bus`: migrations, the database client and ``BusServer`` in one
-/// `ServiceGroup` that stops gracefully on SIGTERM and SIGINT.
+/// Runs `shouwang-bus`: migrations, the database client, the key watch, ``BusServer`` and
+/// its operations endpoints (`/healthz`, `/readyz`, `/metrics`) in one `ServiceGroup` that
+/// stops gracefully on SIGTERM and SIGINT.
 public enum BusApplication {
+    /// How often every bus process reloads the key list: the bound on revocation time.
+    public static let keyRefreshInterval: Duration = .seconds(2)
+
     public static func run(configuration: ServiceConfiguration) async throws {
-        Observability.bootstrap(logLevel: configuration.logLevel)
+        let security = try configuration.requireBusServerSecurity()
+        let registry = Observability.bootstrap(logLevel: configuration.logLevel)
         var logger = Logger(label: "shouwang.bus")
         logger.logLevel = configuration.logLevel
         try await Migrator(CoreMigrations.all).migrate(configuration.database, logger: logger)
         let client = PostgresClient(configuration: configuration.database.clientConfiguration(), backgroundLogger: logger)
-        let server = BusServer(endpoints: configuration.bus, client: client, logger: logger)
-        let group = ServiceGroup(
-            configuration: .init(services: [client, server], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        let access = BusAccess(security: security, logger: logger)
+        let server = BusServer(endpoints: configuration.bus, client: client, access: access, logger: logger)
+        var services: [any Service] = [client]
+        if security != nil {
+            services.append(BusKeyWatch(store: BusKeyStore(client: client, logger: logger), access: access, interval: keyRefreshInterval, logger: logger))
+        }
+        services.append(server)
+        let router = Router()
+        router.add(middleware: MetricsMiddleware())
+        router.addOperationsRoutes(
+            service: "bus",
+            readiness: ReadinessProbe(client: client, logger: logger) {
+                guard access.isLoaded else { return "the key list has not loaded from the database yet" }
+                return server.isListening ? "ok" : "not listening"
+            },
+            registry: registry
         )
-        try await group.run()
+        let application = Application(
+            router: router,
+            configuration: .init(address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: "shouwang-bus"),
+            services: services,
+            logger: logger
+        )
+        try await application.runService()
     }
 }

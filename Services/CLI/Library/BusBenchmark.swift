@@ -7,12 +7,15 @@ import PostgresNIO
 import ServiceLifecycle
 import Store
 import Synchronization
+import ZeroMQ
 
 /// The bus measured end to end, in-process: a private `BusServer`, one relay and one
 /// subscriber, on a stream of its own per phase so sequences start at 1.
 struct BusBenchmark {
     let database: DatabaseURL
     let endpoints: BusEndpoints
+    /// Whether the bus runs with CURVE and per-message key checks, as in production.
+    let curve: Bool
     let logger: Logger
 
     struct Throughput {
@@ -39,7 +42,7 @@ struct BusBenchmark {
             }
             let started = ContinuousClock.now
             var elapsed = Duration.zero
-            try await withServices([relay(stream)]) {
+            try await withServices([relay(stream, endpoints)]) {
                 while try await unsequenced(stream: stream, client: client) > 0 { try await Task.sleep(for: .milliseconds(5)) }
                 elapsed = ContinuousClock.now - started
             }
@@ -64,10 +67,11 @@ struct BusBenchmark {
             let received = Counter()
             var insertRate = 0.0
             var deliveryRate = 0.0
-            try await withServices([BusServer(endpoints: endpoints, client: client, logger: logger), relay(stream)]) {
+            let (server, endpoints) = try bus(for: stream, client: client)
+            try await withServices([server, relay(stream, endpoints)]) {
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask {
-                        try await subscribe(prefix: stream + ".", until: { received.value >= events + 1 }) { batch in
+                        try await subscribe(prefix: stream + ".", endpoints: endpoints, until: { received.value >= events + 1 }) { batch in
                             received.add(batch.count)
                         }
                     }
@@ -95,10 +99,11 @@ struct BusBenchmark {
         let total = rate * seconds
         return try await withPool { client in
             let samples = Samples()
-            try await withServices([BusServer(endpoints: endpoints, client: client, logger: logger), relay(stream)]) {
+            let (server, endpoints) = try bus(for: stream, client: client)
+            try await withServices([server, relay(stream, endpoints)]) {
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask {
-                        try await subscribe(prefix: stream + ".", until: { samples.count >= total + 1 }) { batch in
+                        try await subscribe(prefix: stream + ".", endpoints: endpoints, until: { samples.count >= total + 1 }) { batch in
                             let now = Double(Timestamp.nowMilliseconds())
                             samples.add(batch.map { now - $0.occurredAt.timeIntervalSince1970 * 1000 })
                         }
@@ -125,8 +130,24 @@ struct BusBenchmark {
 
     // MARK: Parts
 
-    private func relay(_ stream: String) -> OutboxRelay {
-        OutboxRelay(configuration: RelayConfiguration(stream: stream, database: database, publishEndpoint: endpoints.publish), logger: logger)
+    private func relay(_ stream: String, _ endpoints: BusEndpoints) -> OutboxRelay {
+        OutboxRelay(configuration: RelayConfiguration(stream: stream, database: database, bus: endpoints), logger: logger)
+    }
+
+    /// A bus server for this phase and the endpoints its relay and subscriber use: with
+    /// CURVE, a fresh server key and one client key allowed to publish `stream` and read
+    /// everything (installed directly: the benchmark measures the checks, not the reload).
+    private func bus(for stream: String, client: PostgresClient) throws -> (BusServer, BusEndpoints) {
+        guard curve else {
+            return (BusServer(endpoints: endpoints, client: client, access: BusAccess(security: nil, logger: logger), logger: logger), endpoints)
+        }
+        let server = BusServerSecurity(keys: try ZMQCurveKeyPair.generate())
+        let keys = try ZMQCurveKeyPair.generate()
+        let access = BusAccess(security: server, logger: logger)
+        access.install(BusKeyRing([BusKeyGrant(name: "bench", publicKey: keys.publicKey, role: .service, stream: stream, prefixes: [""])]))
+        var secured = endpoints
+        secured.credentials = BusCredentials(serverKey: server.keys.publicKey, keys: keys)
+        return (BusServer(endpoints: endpoints, client: client, access: access, logger: logger), secured)
     }
 
     private func insert(_ count: Int, stream: String, client: PostgresClient) async throws {
@@ -145,7 +166,7 @@ struct BusBenchmark {
     }
 
     private func subscribe(
-        prefix: String, until done: @escaping @Sendable () -> Bool, _ handle: @escaping @Sendable ([EventEnvelope]) -> Void
+        prefix: String, endpoints: BusEndpoints, until done: @escaping @Sendable () -> Bool, _ handle: @escaping @Sendable ([EventEnvelope]) -> Void
     ) async throws {
         let subscriber = BusSubscriber(configuration: SubscriberConfiguration(endpoints: endpoints, prefix: prefix, start: .beginning), logger: logger)
         try await withThrowingTaskGroup(of: Void.self) { group in

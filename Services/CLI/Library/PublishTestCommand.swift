@@ -45,6 +45,7 @@ struct PublishTestCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try options.resolve(defaultHTTPPort: 0)
+        try configuration.requireBusCredentials()
         Observability.bootstrap(logLevel: configuration.logLevel)
         let logger = Logger(label: "shouwang.publish-test")
         let client = PostgresClient(configuration: configuration.database.clientConfiguration(maximumConnections: 4), backgroundLogger: logger)
@@ -52,7 +53,7 @@ struct PublishTestCommand: AsyncParsableCommand {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: client)]
         if !noRelay {
             let relay = OutboxRelay(
-                configuration: RelayConfiguration(stream: stream, database: configuration.database, publishEndpoint: configuration.bus.publish),
+                configuration: RelayConfiguration(stream: stream, database: configuration.database, bus: configuration.bus),
                 logger: logger
             )
             services.append(.init(service: relay))

@@ -21,10 +21,11 @@ struct RelayCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try options.resolve(defaultHTTPPort: 0)
+        try configuration.requireBusCredentials()
         Observability.bootstrap(logLevel: configuration.logLevel)
         let logger = Logger(label: "shouwang.relay")
         let relay = OutboxRelay(
-            configuration: RelayConfiguration(stream: stream, database: configuration.database, publishEndpoint: configuration.bus.publish),
+            configuration: RelayConfiguration(stream: stream, database: configuration.database, bus: configuration.bus),
             logger: logger
         )
         try await ServiceGroup(

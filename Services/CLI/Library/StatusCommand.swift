@@ -4,13 +4,18 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
+import Logging
 import ServiceKit
+import Store
 
 struct StatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
-        abstract: "Show whether the bus and every service are ready; exits 1 if any is not.",
-        discussion: "Services are asked at http://HOST:PORT/readyz; the bus through its replay endpoint."
+        abstract: "Show whether the bus and every service are ready, and each stream's relay leader and lag; exits 1 if any is not ready.",
+        discussion: """
+            Services are asked at http://HOST:PORT/readyz; the bus with a ping from this process's key \
+            (SHOUWANG_BUS_SECRET_KEY_FILE); the relays' leaders and lag are read from the database.
+            """
     )
 
     @OptionGroup var options: ServiceOptions
@@ -41,8 +46,8 @@ struct StatusCommand: AsyncParsableCommand {
         }
         var allReady = true
         do {
-            let heads = try await ReplayClient.heads(prefix: "", endpoint: configuration.bus.replay, timeoutMilliseconds: Int32(timeout * 1000))
-            print(pad("bus") + "ready     \(configuration.bus.replay) (\(heads.count) topics)")
+            try await ReplayClient.ping(bus: configuration.bus, timeoutMilliseconds: Int32(timeout * 1000))
+            print(pad("bus") + "ready     \(configuration.bus.replay)")
         } catch {
             allReady = false
             print(pad("bus") + "NOT READY \(configuration.bus.replay): \(error)")
@@ -52,7 +57,41 @@ struct StatusCommand: AsyncParsableCommand {
             allReady = allReady && ready
             print(pad(name) + (ready ? "ready     " : "NOT READY ") + "\(base) \(detail)")
         }
+        if !busOnly { await printStreams(configuration) }
         if !allReady { throw ExitCode(1) }
+    }
+
+    /// Each stream's relay leader and lag, read from the database (the truth even when a
+    /// leader has stopped answering).
+    private func printStreams(_ configuration: ServiceConfiguration) async {
+        let logger = Logger(label: "shouwang.status")
+        do {
+            let statuses = try await withThrowingTaskGroup(of: [RelayStatus]?.self) { group in
+                group.addTask {
+                    try await configuration.database.withClient(maximumConnections: 1, logger: logger) { client in
+                        try await RelayStatus.all(client: client, logger: logger)
+                    }
+                }
+                group.addTask {
+                    try await Task.sleep(for: .seconds(timeout))
+                    return nil
+                }
+                defer { group.cancelAll() }
+                return try await group.next() ?? nil
+            }
+            guard let statuses else {
+                print("\nstreams: the database did not answer within \(timeout) s")
+                return
+            }
+            print("\nstream     relay leader                                   unsequenced  oldest waiting")
+            for status in statuses {
+                let leader = status.leader ?? "NONE (no relay holds the lock)"
+                let lag = status.unsequenced == 0 ? "-" : String(format: "%.1f s", status.lagSeconds)
+                print(pad(status.stream) + " " + leader.padding(toLength: 46, withPad: " ", startingAt: 0) + " " + "\(status.unsequenced)".padding(toLength: 12, withPad: " ", startingAt: 0) + " " + lag)
+            }
+        } catch {
+            print("\nstreams: could not read the database: \(error)")
+        }
     }
 
     private func readiness(of base: String) async -> (Bool, String) {

@@ -42,6 +42,7 @@ struct TailCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try options.resolve(defaultHTTPPort: 0)
+        try configuration.requireBusCredentials()
         Observability.bootstrap(logLevel: configuration.logLevel)
         let logger = Logger(label: "shouwang.tail")
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
@@ -110,7 +111,7 @@ struct TailService: Service {
         }
         guard let from else { return .now }
         if from == 0 { return .beginning }
-        let heads = try await ReplayClient.heads(prefix: prefix, endpoint: endpoints.replay)
+        let heads = try await ReplayClient.heads(prefix: prefix, bus: endpoints)
         return .after(heads.mapValues { min($0, from) })
     }
 

@@ -4,7 +4,7 @@ import PostgresNIO
 import Store
 
 /// Answers "can this process do its work now?": the database answers a query and the bus
-/// answers a replay request.
+/// answers a ping with this process's key.
 public struct ReadinessProbe: Sendable {
     public struct Report: Sendable, Codable, Equatable {
         public var ready: Bool
@@ -13,13 +13,30 @@ public struct ReadinessProbe: Sendable {
     }
 
     let client: PostgresClient
-    let replayEndpoint: String
     let logger: Logger
+    private let checkBus: @Sendable () async -> String
 
-    public init(client: PostgresClient, replayEndpoint: String, logger: Logger) {
+    /// A service's probe: the bus must answer a ping with this process's key.
+    public init(client: PostgresClient, bus: BusEndpoints, logger: Logger) {
         self.client = client
-        self.replayEndpoint = replayEndpoint
         self.logger = logger
+        self.checkBus = {
+            do {
+                // A ping is answered outside the replay queue, so clients filling that queue
+                // cannot take this service out of rotation.
+                try await ReplayClient.ping(bus: bus, timeoutMilliseconds: 1000)
+                return "ok"
+            } catch {
+                return "unreachable: \(error)"
+            }
+        }
+    }
+
+    /// A probe whose bus half is `checkBus` ("ok", or what is wrong): the bus process's own.
+    public init(client: PostgresClient, logger: Logger, checkBus: @escaping @Sendable () async -> String) {
+        self.client = client
+        self.logger = logger
+        self.checkBus = checkBus
     }
 
     public func check() async -> Report {
@@ -35,15 +52,6 @@ public struct ReadinessProbe: Sendable {
             return "ok"
         } catch {
             return "unreachable: \(LoggableError.describe(error).prefix(200))"
-        }
-    }
-
-    private func checkBus() async -> String {
-        do {
-            _ = try await ReplayClient.fetch(ReplayRequest(.topic("shouwang.readiness.probe", after: 0), limit: 0), endpoint: replayEndpoint, timeoutMilliseconds: 1000)
-            return "ok"
-        } catch {
-            return "unreachable: \(error)"
         }
     }
 }

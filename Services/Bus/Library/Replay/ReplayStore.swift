@@ -23,6 +23,8 @@ struct ReplayStore: Sendable {
                 events += try await self.events(topic: topic, after: after[topic, default: 0], limit: room)
             }
             return (events, heads)
+        case .ping:
+            return ([], [:])
         }
     }
 

@@ -1,0 +1,98 @@
+import EventBus
+import Logging
+import Metrics
+import Synchronization
+import ZeroMQ
+
+/// Who may use this bus process right now: the snapshot of active keys that the ZAP
+/// handler, the forwarder and the replay endpoint all consult.
+///
+/// Shared state between the key watch (which swaps in a new ring every few seconds) and
+/// three socket threads (which read it), so it sits behind a `Mutex`. The socket threads
+/// keep their own copy and refresh it when ``generation`` moves, so the per-message path
+/// costs one atomic load, not a lock.
+///
+/// Until the first ring is loaded, every handshake is refused: the bus fails closed.
+public final class BusAccess: Sendable {
+    private struct State {
+        var ring: BusKeyRing?
+        /// Names withdrawn (revoked, deleted or changed) since the forwarder last looked.
+        var withdrawn: Set<String> = []
+    }
+
+    private let state = Mutex(State())
+    /// When a refusal was last logged, per key; cleared when it grows past 10,000 keys.
+    private let refusalsLogged = Mutex<[String: Int64]>([:])
+    private let generationCounter = Atomic<Int>(0)
+    /// `nil`: the bus runs without CURVE and grants everything (`SHOUWANG_BUS_INSECURE=1`).
+    public let security: BusServerSecurity?
+    private let logger: Logger
+    private let refusedHandshakes = Counter(label: "shouwang_bus_handshakes_refused_total")
+
+    public init(security: BusServerSecurity?, logger: Logger) {
+        self.security = security
+        self.logger = logger
+    }
+
+    /// Bumped whenever the ring changes.
+    public var generation: Int { generationCounter.load(ordering: .acquiring) }
+
+    /// Whether a ring has been loaded (readiness).
+    public var isLoaded: Bool { security == nil || state.withLock { $0.ring != nil } }
+
+    /// The current ring; `nil` before the first load.
+    public var ring: BusKeyRing? { state.withLock { $0.ring } }
+
+    /// Swaps in `next`, remembering which keys it withdraws.
+    public func install(_ next: BusKeyRing) {
+        let changed = state.withLock { state -> Bool in
+            guard state.ring != next else { return false }
+            if let previous = state.ring { state.withdrawn.formUnion(previous.withdrawn(in: next)) }
+            state.ring = next
+            return true
+        }
+        if changed { generationCounter.add(1, ordering: .releasing) }
+    }
+
+    /// Names withdrawn since the last call (the forwarder cuts their live connections).
+    public func takeWithdrawn() -> Set<String> {
+        state.withLock { state in
+            defer { state.withdrawn = [] }
+            return state.withdrawn
+        }
+    }
+
+    private func shouldLogRefusal(of client: String) -> Bool {
+        let now = MonotonicClock.milliseconds()
+        return refusalsLogged.withLock { logged in
+            if let last = logged[client], now - last < 60_000 { return false }
+            if logged.count >= 10_000 { logged.removeAll() }
+            logged[client] = now
+            return true
+        }
+    }
+
+    /// The ZAP handler's answer for a handshake: known, active keys get their name as the
+    /// connection's user id; everything else is refused, and counted.
+    public func decide(_ request: ZAPRequest) -> ZAPDecision {
+        let decision: ZAPDecision
+        if request.mechanism != "CURVE" {
+            decision = .refuse(reason: "this bus accepts CURVE only")
+        } else if let grant = ring?[publicKey: request.publicKey] {
+            decision = .allow(userId: grant.name)
+        } else {
+            decision = .refuse(reason: ring == nil ? "the bus has not loaded its key list yet" : "unknown or revoked key")
+        }
+        if case .refuse(let reason) = decision {
+            refusedHandshakes.increment()
+            // Refused clients retry every few seconds: say so once a minute per key, not every time.
+            if shouldLogRefusal(of: request.publicKey ?? request.address) {
+                // The public key is not personal data; the address helps find a misconfigured client.
+                logger.warning("bus refused a connection", metadata: ["address": "\(request.address)", "key": "\(request.publicKey ?? "-")", "reason": "\(reason)"])
+            }
+        } else {
+            Counter(label: "shouwang_bus_handshakes_accepted_total", dimensions: [("key", request.publicKey.flatMap { ring?[publicKey: $0]?.name } ?? "-")]).increment()
+        }
+        return decision
+    }
+}
