@@ -156,6 +156,7 @@ public struct OutboxRelay: Service {
     /// Asks for the leader lock until it is granted or the service shuts down.
     private func standBy(_ connection: PostgresConnection, machine: inout RelayStateMachine, progress: RelayProgress) async throws {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            try Self.checkOpen(connection)
             let rows = try await connection.query(
                 "SELECT pg_try_advisory_lock(\(Migrator.relayLockNamespace), hashtext(\(configuration.stream)))",
                 logger: logger
@@ -196,6 +197,7 @@ public struct OutboxRelay: Service {
                     switch action {
                     case .sequence:
                         if Task.isShuttingDownGracefully || Task.isCancelled { break loop }
+                        try Self.checkOpen(connection)
                         // Committed before it is published: a number on the wire always exists in the database.
                         let batch = try await connection.withTransaction(logger: logger) { transaction in
                             try await RelaySequencer.sequenceBatch(stream: stream, limit: configuration.batchSize, on: transaction, logger: logger)
@@ -205,6 +207,7 @@ public struct OutboxRelay: Service {
                         published.increment(by: batch.count)
                         action = machine.sequenced(count: batch.count, atMilliseconds: MonotonicClock.milliseconds())
                     case .heartbeat:
+                        try Self.checkOpen(connection)
                         let now = Timestamp.nowMilliseconds()
                         let heads = try await RelaySequencer.heads(stream: stream, on: connection, logger: logger)
                         progress.roundTripCompleted()
@@ -224,6 +227,21 @@ public struct OutboxRelay: Service {
             "SELECT pg_advisory_unlock(\(Migrator.relayLockNamespace), hashtext(\(stream)))", logger: logger
         )
     }
+}
+
+extension OutboxRelay {
+    /// PostgresNIO 1.33 drops a query written to a connection whose server has gone: it
+    /// never answers, ignores cancellation, and `close()` does not free it. So every query
+    /// of the relay is preceded by this check (the poll tick wakes the loop at least every
+    /// 250 ms to make it), and the watchdog covers the instant between check and write.
+    static func checkOpen(_ connection: PostgresConnection) throws {
+        guard !connection.isClosed else { throw RelayConnectionClosed() }
+    }
+}
+
+/// The relay's database session ended (the server restarted, the network broke).
+struct RelayConnectionClosed: Error, CustomStringConvertible {
+    var description: String { "the relay's database connection is closed" }
 }
 
 extension Duration {

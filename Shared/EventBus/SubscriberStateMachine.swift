@@ -22,7 +22,7 @@ import Models
 ///   replay page that contradicts what was delivered raises the alarm too;
 /// - held events that a reply shows cannot exist (beyond the topic's head, or of a topic
 ///   the database does not know) are dropped;
-/// - a reply that brings nothing new while more is wanted backs the next request off
+/// - a reply with no events while more is wanted backs the next request off
 ///   (100 ms doubling to 5 s) instead of asking again at once;
 /// - events are held for at most ``maximumHeldTopics`` topics; the rest come by replay.
 public struct SubscriberStateMachine: Sendable {
@@ -163,8 +163,10 @@ public struct SubscriberStateMachine: Sendable {
         dropImpossibleHeld(heads: page.heads)
         let behind = page.heads.contains { topic, head in topic.hasPrefix(prefix) && delivered[topic, default: 0] < head }
         if behind || !held.isEmpty || replayWanted {
-            if output.deliver.isEmpty {
-                // Nothing new came back: ask again later, not in a tight loop.
+            if !page.events.contains(where: { $0.topic.rawValue.hasPrefix(prefix) }) {
+                // The event store had nothing for us, yet we still want more: ask again
+                // later, not in a tight loop. (A page of events the live stream delivered
+                // meanwhile is progress: the store is answering.)
                 backoff = min(Self.maximumBackoffMilliseconds, max(Self.initialBackoffMilliseconds, backoff * 2))
                 replayDueAt = now + backoff
                 replayWanted = false

@@ -13,6 +13,10 @@ extension ZMQSocket {
         try setOption(ZMQ_CURVE_SERVER, 1, name: "curve server")
         try setOption(ZMQ_CURVE_SECRETKEY, bytes: Array(secretKey.utf8), name: "curve secret key")
         try setOption(ZMQ_ZAP_DOMAIN, bytes: Array(zapDomain.utf8), name: "zap domain")
+        // ZMQ_ZAP_ENFORCE_DOMAIN (93) is a draft option, but Debian's 4.3.4 accepts it: with it,
+        // a handler that is missing refuses the client instead of letting it in. Older
+        // builds refuse the option; the handler-first start order still protects them.
+        try? setOption(93, 1, name: "zap enforce domain")
     }
 
     /// Makes this socket a CURVE client of the server whose public key is `serverKey`,

@@ -42,13 +42,17 @@ import ZeroMQ
         }
     }
 
-    /// Subscribes with `endpoints` for as long as `body` runs; returns what arrived.
-    static func collecting(_ endpoints: BusEndpoints, prefix: String, _ body: () async throws -> Void) async throws -> [EventEnvelope] {
+    /// Subscribes with `endpoints` for as long as `body` runs — and, when `expecting` is
+    /// given, until that many events arrived (or 30 s passed); returns what arrived.
+    static func collecting(
+        _ endpoints: BusEndpoints, prefix: String, expecting: Int? = nil, _ body: () async throws -> Void
+    ) async throws -> [EventEnvelope] {
         let received = Recorder<EventEnvelope>()
         let subscriber = BusSubscriber(configuration: SubscriberConfiguration(endpoints: endpoints, prefix: prefix, start: .beginning), logger: .test)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await subscriber.run { batch in received.append(contentsOf: batch) } }
             try await body()
+            if let expecting { _ = await eventually { received.count >= expecting } }
             group.cancelAll()
         }
         return received.all
@@ -81,7 +85,7 @@ import ZeroMQ
                 await #expect(throws: (any Error).self, "no CURVE at all") { try await ReplayClient.ping(bus: bus.anonymous, timeoutMilliseconds: 1000) }
 
                 let strangerSaw = Recorder<EventEnvelope>()
-                let readerSaw = try await Self.collecting(reader, prefix: "sealed.") {
+                let readerSaw = try await Self.collecting(reader, prefix: "sealed.", expecting: 52) {
                     strangerSaw.append(contentsOf: try await Self.collecting(stranger, prefix: "sealed.") {
                         try await Self.write(Self.events(50, stream: "sealed"), client)
                         // A stranger's forged event with the topic's next number.
@@ -107,7 +111,7 @@ import ZeroMQ
             let supplies = try await bus.client("supplies", role: .publisher)
             let matching = try await bus.client("matching", prefixes: ["intake."])
             try await withRunningServices([Self.relay("intake", database, intake)]) {
-                let seen = try await Self.collecting(matching, prefix: "intake.") {
+                let seen = try await Self.collecting(matching, prefix: "intake.", expecting: 12) {
                     try await Self.write(Self.events(10, stream: "intake"), client)
                     #expect(try await eventually { try await database.scalar("SELECT count(*)::int FROM outbox WHERE seq IS NULL", as: Int.self) == 0 })
                     // supplies' key is valid, but not for intake's topics: the bus drops it.
@@ -141,9 +145,8 @@ import ZeroMQ
                 }
                 let granted = try await ReplayClient.fetch(ReplayRequest(.topic("outreach.probe.p1", after: 0)), bus: board)
                 #expect(granted.events.count == 10)
-                let live = try await Self.collecting(board, prefix: "outreach.probe.p1") {
+                let live = try await Self.collecting(board, prefix: "outreach.probe.p1", expecting: 12) {
                     try await Self.write(Self.events(4, stream: "outreach", from: 20), client)
-                    try await Task.sleep(for: .seconds(2))
                 }
                 #expect(live.map(\.seq) == Array(1...12))
             }
