@@ -25,8 +25,9 @@ import Testing
         let bus = try await suite.startBus()
         let port = FreePort.next()
         let service = try await suite.start(executable, ["--port", "\(port)"])
+        let statusKey = try await suite.key(stream: "tool")
         let ready = await eventually(timeout: .seconds(30), every: .milliseconds(200)) {
-            let status = try? await suite.start("shouwang", ["status", "--service", "svc=http://127.0.0.1:\(port)"])
+            let status = try? await suite.start("shouwang", ["status", "--service", "svc=http://127.0.0.1:\(port)"], key: statusKey)
             return await status?.waitForExit() == 0
         }
         #expect(ready, "\(service.errorOutput)")

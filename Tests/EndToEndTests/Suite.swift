@@ -36,21 +36,26 @@ struct Deployment {
     /// Starts one of the project's executables in this deployment, with a bus key that may
     /// publish `stream` (by default the service's own: `shouwang-intake` → `intake`; `tool`
     /// for the CLI) and read everything. `keyless` starts it with no key at all.
+    /// A key registered moments ago reaches a bus process within its 2 s reload: a test
+    /// that starts many short processes passes one `key` to all of them.
     func start(
-        _ executable: String, _ arguments: [String] = [], stream: String? = nil, keyless: Bool = false,
+        _ executable: String, _ arguments: [String] = [], stream: String? = nil, keyless: Bool = false, key given: BusEndpoints? = nil,
         environment extra: [String: String] = [:]
     ) async throws -> ChildProcess {
         var environment = environment
         if !keyless {
             let stream = stream ?? (executable.hasPrefix("shouwang-") ? String(executable.dropFirst("shouwang-".count)) : "tool")
-            environment.merge(try TestBus.clientEnvironment(try await key(stream: stream))) { $1 }
+            var endpoints = given
+            if endpoints == nil { endpoints = try await key(stream: stream) }
+            environment.merge(try TestBus.clientEnvironment(endpoints!)) { $1 }
         }
         return try ChildProcess(executable, arguments, environment: environment.merging(extra) { $1 })
     }
 
-    /// Starts `shouwang-bus` and waits until it answers a ping from a registered key.
-    func startBus() async throws -> ChildProcess {
-        let bus = try ChildProcess("shouwang-bus", ["--port", "\(FreePort.next())"], environment: environment.merging(try testBus.serverEnvironment()) { $1 })
+    /// Starts `shouwang-bus` (its health endpoints on `httpPort`) and waits until it answers
+    /// a ping from a registered key.
+    func startBus(httpPort: Int = FreePort.next()) async throws -> ChildProcess {
+        let bus = try ChildProcess("shouwang-bus", ["--port", "\(httpPort)"], environment: environment.merging(try testBus.serverEnvironment()) { $1 })
         let probe = try await key(stream: "probe")
         let ready = await eventually(timeout: .seconds(30)) {
             (try? await ReplayClient.ping(bus: probe, timeoutMilliseconds: 300)) != nil
@@ -76,3 +81,4 @@ func isGapFreePerTopic(_ events: [EventEnvelope]) -> Bool {
 func lineCount(_ text: String) -> Int {
     text.utf8.reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
 }
+

@@ -158,6 +158,8 @@ import ZeroMQ
         try await Self.withBus(database) { bus, client in
             let relayKey = try await bus.client("revoke")
             let lab = try await bus.client("lab", role: .integrator, prefixes: ["revoke."])
+            let oldRelay = try await bus.client("old-relay", role: .publisher, stream: "revoke")
+            let auditor = try await bus.client("auditor", role: .integrator, prefixes: ["revoke."])
             try await withRunningServices([Self.relay("revoke", database, relayKey)]) {
                 let seen = Recorder<EventEnvelope>()
                 let subscriber = BusSubscriber(configuration: SubscriberConfiguration(endpoints: lab, prefix: "revoke.", start: .beginning), logger: .test)
@@ -166,14 +168,22 @@ import ZeroMQ
                     try await Self.write(Self.events(10, stream: "revoke"), client)
                     #expect(await eventually { seen.count == 10 })
                     try await BusKeyStore(client: client, logger: .test).revoke(name: "lab")
+                    try await BusKeyStore(client: client, logger: .test).revoke(name: "old-relay")
                     let refused = await eventually(timeout: .seconds(5), every: .milliseconds(200)) {
                         (try? await ReplayClient.ping(bus: lab, timeoutMilliseconds: 300)) == nil
                     }
                     #expect(refused, "revocation takes effect within seconds")
                     try await Task.sleep(for: .seconds(1))
-                    try await Self.write(Self.events(10, stream: "revoke", from: 10), client)
-                    try await Task.sleep(for: .seconds(3))
+                    let audited = try await Self.collecting(auditor, prefix: "revoke.", expecting: 20) {
+                        // The revoked publisher key tries to slip an event in: refused at the handshake.
+                        let forged = StoredEvent((UUID(), "revoke.probe.p0", 6, "revoke", 1, 0, "forged", nil, nil, "{}"))
+                        try await Self.sendRaw([forged.frames], type: .publisher, to: bus.anonymous.publish, as: oldRelay)
+                        try await Self.write(Self.events(10, stream: "revoke", from: 10), client)
+                    }
+                    try await Task.sleep(for: .seconds(1))
                     #expect(seen.count == 10, "nothing published after the revocation reaches the revoked key")
+                    #expect(audited.count == 20)
+                    #expect(!audited.contains { $0.key == "forged" })
                     group.cancelAll()
                 }
             }
