@@ -24,11 +24,8 @@ public struct RelayLagProbe: Service {
 
     public func run() async throws {
         let lag = Gauge(label: "shouwang_relay_lag_seconds", dimensions: [("stream", stream)])
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            if let seconds = try? await RelayStatus.lagSeconds(stream: stream, client: client, logger: logger) {
-                lag.record(seconds)
-            }
-            try? await gracefulSleep(milliseconds: interval.milliseconds)
-        }
+        try await PeriodicWork("measuring the \(stream) relay's lag", every: interval, logger: logger) { [stream, client, logger] in
+            lag.record(try await RelayStatus.lagSeconds(stream: stream, client: client, logger: logger))
+        }.run()
     }
 }

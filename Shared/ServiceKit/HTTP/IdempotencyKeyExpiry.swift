@@ -1,6 +1,7 @@
 import Logging
 import PostgresNIO
 import ServiceLifecycle
+import EventBus
 import Store
 
 /// Forgets idempotency keys older than `retention` (default 24 h), so the table stays the
@@ -21,14 +22,7 @@ public struct IdempotencyKeyExpiry: Service {
     }
 
     public func run() async throws {
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            do {
-                try await expire()
-            } catch {
-                logger.warning("could not expire idempotency keys", metadata: ["error": "\(LoggableError.describe(error))"])
-            }
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
-        }
+        try await PeriodicWork("expiring idempotency keys", every: interval, logger: logger) { try await expire() }.run()
     }
 
     /// Deletes this service's keys older than the retention; returns how many.

@@ -24,18 +24,9 @@ public struct BusKeyWatch: Service {
     }
 
     public func run() async throws {
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            do {
-                access.install(try await store.activeRing())
-            } catch {
-                logger.error("could not reload the bus keys; keeping the last list", metadata: ["error": "\(LoggableError.describe(error))"])
-            }
-            try? await gracefulSleep(interval)
-        }
+        // A failed reload keeps the last ring: PeriodicWork logs it and tries again.
+        try await PeriodicWork("reloading the bus keys", every: interval, logger: logger) { [store, access] in
+            access.install(try await store.activeRing())
+        }.run()
     }
-}
-
-/// Sleeps, ending early when the service group shuts down.
-func gracefulSleep(_ duration: Duration) async throws {
-    try await cancelWhenGracefulShutdown { try await Task.sleep(for: duration) }
 }
