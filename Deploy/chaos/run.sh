@@ -129,6 +129,7 @@ RUN_ID=$(date +%Y%m%d%H%M%S)_$$
 # --- processes: the one place that starts them and the one place that sets their environment
 declare -A PIDS=()
 ROUND_DIR="" DATABASE="" T0=0 LOAD_PID=""
+HUNG=()   # processes of the current round that ignored SIGTERM for 10 s
 
 # The environment of every Shouwang process, for service NAME. Bus keys (CURVE) go here.
 service_environment() {
@@ -186,6 +187,7 @@ stop_service() {
         for _ in $(seq 1 100); do alive "$name" || break; sleep 0.1; done
         if alive "$name"; then
             mark "$name did not stop within 10 s of SIG$signal; SIGKILL"
+            HUNG+=("$name")
             kill -KILL "$pid" 2>/dev/null || true
         fi
     fi
@@ -264,6 +266,7 @@ chaos_schedule() {
 run_round() {
     local round=$1
     ROUND_DIR="$KEEP_LOGS/round-$round"
+    HUNG=()
     mkdir -p "$ROUND_DIR"
     DATABASE="chaos_${RUN_ID}_$round"
     T0=$(date +%s.%N)
@@ -344,11 +347,24 @@ alive_or_restart_postgres() {
     as_owner "$PG_BIN/pg_ctl" -D "$PG_DIR/data" status >/dev/null 2>&1 || postgres_start
 }
 
-# What the relays of a stalled round said about themselves.
+# What the relays of a stalled round said about themselves, and which database sessions
+# each replica still has.
 show_stall() {
+    echo "  database sessions of the round's database:" | tee -a "$ROUND_DIR/timeline.log"
+    local pid port state since query owner
+    while IFS='|' read -r pid port state since query; do
+        owner=$(ss -tnpH state established "( sport = :$port )" 2>/dev/null | grep -oE 'pid=[0-9]+' | head -n 1 | cut -d= -f2)
+        for name in "${!PIDS[@]}"; do [ "${PIDS[$name]}" = "$owner" ] && owner=$name; done
+        echo "    backend $pid from ${owner:-?} (port $port): $state since $since, last query: $query" | tee -a "$ROUND_DIR/timeline.log"
+    done < <(psql_round psql -X -At -F '|' -c "
+        SELECT pid, coalesce(client_port, 0), coalesce(state, '?'), coalesce(to_char(state_change, 'HH24:MI:SS'), '?'),
+               left(regexp_replace(query, '\s+', ' ', 'g'), 70)
+        FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() ORDER BY client_port" 2>/dev/null)
     echo "  relay log lines (leadership and failures) of each replica:" | tee -a "$ROUND_DIR/timeline.log"
     for name in intake-a intake-b; do
-        grep -nE 'relay|---- ' "$ROUND_DIR/$name.log" | tail -n 12 | sed "s/^/    $name: /" | cut -c1-260 | tee -a "$ROUND_DIR/timeline.log"
+        # The relay's own lines, and (at --log-level debug) its connection's, tagged stream=intake.
+        grep -nE '\[EventBus\]|stream=intake|^---- ' "$ROUND_DIR/$name.log" | grep -v 'Starting service' | tail -n 12 |
+            sed -e "s/^/    $name: /" -e 's/ – Generic description[^.]*\.[^.]*\.//' | cut -c1-220 | tee -a "$ROUND_DIR/timeline.log"
     done
 }
 
@@ -365,6 +381,7 @@ PASSED=0 FAILED=0 STALLED=0
 declare -a VERDICTS=()
 round_verdict() {
     local round=$1 failed=$2 detail=$3 line
+    stop_round_processes
     local took; took=$(awk -v t0="$ROUND_START" -v now="$(date +%s.%N)" 'BEGIN { printf "%.0f", now - t0 }')
     if [ "$failed" -eq 0 ]; then
         PASSED=$((PASSED + 1)); line="round $round: PASS  ($detail; ${took} s)"
@@ -372,9 +389,11 @@ round_verdict() {
         FAILED=$((FAILED + 1)); line="round $round: FAIL  ($detail; ${took} s; database $DATABASE kept)"
         grep -q '"stalled": true' "$ROUND_DIR/check.json" 2>/dev/null && { STALLED=$((STALLED + 1)); line+=" [relay stall]"; }
     fi
+    # Not a failure of the contract, but the relay's hang shows here first: a replica whose
+    # relay is stuck does not finish a graceful shutdown.
+    [ ${#HUNG[@]} -eq 0 ] || line+=" [ignored SIGTERM: ${HUNG[*]}]"
     VERDICTS+=("$line")
     printf '\033[1m%s\033[0m\n' "$line"
-    stop_round_processes
 }
 
 say "chaos: $ROUNDS round(s) of $SURGE s; kills: bus@${BUS_AT}s(${BUS_DOWN}s) intake@${INTAKE_AT}s+${INTAKE_GAP}s(${INTAKE_DOWN}s) postgres@${POSTGRES_AT}s(${POSTGRES_DOWN}s); PostgreSQL on port $PG_PORT; logs in $KEEP_LOGS"
