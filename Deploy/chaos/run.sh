@@ -41,12 +41,12 @@ Options:
   --batch N             check-ins per batch (default 100)
   --log-level L         the services' log level (default info)
   --keep-logs DIR       keep each round's logs in DIR/round-N (default: a new temp dir)
-  --keep-going          after a failed round, keep its database (name printed) and go on
+                        (a failed round also keeps its database; its name is printed)
   --no-build            use the binaries already built (swift build --show-bin-path)
   -h, --help            this text
 
-Short (CI):  Deploy/chaos/run.sh --rounds 1 --seconds 30
-Long (docs): Deploy/chaos/run.sh --rounds 10 --seconds 60 --keep-logs /tmp/chaos
+Short (CI, ~1 min; ~1.5 min when the relay stalls):  Deploy/chaos/run.sh --rounds 1 --seconds 30 --settle 30
+Long (docs/RELIABILITY.md):  Deploy/chaos/run.sh --rounds 10 --keep-logs /tmp/chaos
 Exit status: 0 when every round passed, 1 otherwise.
 USAGE
 }
@@ -73,7 +73,6 @@ while [ $# -gt 0 ]; do
         --batch) BATCH=$2; shift ;;
         --log-level) LOG_LEVEL=$2; shift ;;
         --keep-logs) KEEP_LOGS=$2; shift ;;
-        --keep-going) ;;  # rounds always go on; kept for symmetry with CI scripts
         --no-build) BUILD=0 ;;
         -h|--help) usage; exit 0 ;;
         *) usage >&2; die "unknown option $1" ;;
@@ -178,19 +177,11 @@ start_service() {
 
 alive() { local pid=${PIDS[$1]:-}; [ -n "$pid" ] && [ -e "/proc/$pid" ] && ! grep -q '^[0-9]* (.*) Z' "/proc/$pid/stat" 2>/dev/null; }
 
-# stop_service NAME SIGNAL: signals it and reaps it (SIGKILL after 10 s for a graceful stop).
+# stop_service NAME SIGNAL: signals it (unless it is gone already) and reaps it.
 stop_service() {
     local name=$1 signal=$2 pid=${PIDS[$1]:-}
     [ -n "$pid" ] || return 0
-    kill "-$signal" "$pid" 2>/dev/null || true
-    if [ "$signal" != KILL ]; then
-        for _ in $(seq 1 100); do alive "$name" || break; sleep 0.1; done
-        if alive "$name"; then
-            mark "$name did not stop within 10 s of SIG$signal; SIGKILL"
-            HUNG+=("$name")
-            kill -KILL "$pid" 2>/dev/null || true
-        fi
-    fi
+    alive "$name" && { kill "-$signal" "$pid" 2>/dev/null || true; }
     wait "$pid" 2>/dev/null || true
     echo "---- $(date -u +%H:%M:%S.%3N) stopped by SIG$signal" >>"$ROUND_DIR/$name.log"
     unset "PIDS[$name]"
@@ -213,9 +204,30 @@ postgres_start() {
 
 psql_round() { PGHOST=127.0.0.1 PGPORT=$PG_PORT PGUSER=shouwang PGDATABASE=$DATABASE "$@"; }
 
+# Stops what is left of the round: SIGTERM to all at once, SIGKILL to whatever still runs
+# 10 s later (recorded in HUNG: a clean service finishes a graceful stop well within that).
 stop_round_processes() {
+    local name pending=()
     for name in subscriber intake-a intake-b bus; do
-        [ -n "${PIDS[$name]:-}" ] && stop_service "$name" TERM
+        [ -n "${PIDS[$name]:-}" ] || continue
+        kill -TERM "${PIDS[$name]}" 2>/dev/null || true
+        pending+=("$name")
+    done
+    [ ${#pending[@]} -gt 0 ] || return 0
+    for _ in $(seq 1 100); do
+        local running=0
+        for name in "${pending[@]}"; do alive "$name" && running=1; done
+        [ $running -eq 0 ] && break
+        sleep 0.1
+    done
+    for name in "${pending[@]}"; do
+        if alive "$name"; then
+            mark "$name did not stop within 10 s of SIGTERM; SIGKILL"
+            HUNG+=("$name")
+            stop_service "$name" KILL
+        else
+            stop_service "$name" TERM
+        fi
     done
     return 0
 }
