@@ -80,8 +80,10 @@ while [ $# -gt 0 ]; do
     [ $# -gt 0 ] && shift
 done
 number() { [[ $2 =~ ^[0-9]+([.][0-9]+)?$ ]] || die "$1 must be a number of seconds, got '$2'"; }
-for pair in "--rounds:$ROUNDS" "--seconds:$SURGE" "--settle:$SETTLE" "--clients:$CLIENTS" "--batch:$BATCH" \
-            "--bus-down:$BUS_DOWN" "--intake-down:$INTAKE_DOWN" "--postgres-down:$POSTGRES_DOWN"; do
+count() { [[ $2 =~ ^[1-9][0-9]*$ ]] || die "$1 must be a whole number from 1, got '$2'"; }
+count --rounds "$ROUNDS"; count --clients "$CLIENTS"; count --batch "$BATCH"
+[ "$BATCH" -le 500 ] || die "--batch must be at most 500 (intake's batch limit)"
+for pair in "--seconds:$SURGE" "--settle:$SETTLE" "--bus-down:$BUS_DOWN" "--intake-down:$INTAKE_DOWN" "--postgres-down:$POSTGRES_DOWN"; do
     number "${pair%%:*}" "${pair#*:}"
 done
 fraction() { awk -v s="$SURGE" -v f="$1" 'BEGIN { printf "%.1f", s * f }'; }
@@ -234,7 +236,7 @@ stop_round_processes() {
 
 cleanup() {
     local status=$?
-    [ -n "$LOAD_PID" ] && kill "$LOAD_PID" 2>/dev/null
+    [ -n "$LOAD_PID" ] && { kill "$LOAD_PID" 2>/dev/null || true; }
     [ -n "$ROUND_DIR" ] && stop_round_processes
     stop_postgres "$PG_DIR"
     exit $status
