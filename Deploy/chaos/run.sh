@@ -95,7 +95,7 @@ for pair in "--kill-bus-at:$BUS_AT" "--kill-intake-at:$INTAKE_AT" "--intake-gap:
     number "${pair%%:*}" "${pair#*:}"
 done
 
-ensure_packages
+ensure_packages curl
 command -v python3 >/dev/null || die "python3 is needed for the load clients and checks (standard library only)"
 KEEP_LOGS=${KEEP_LOGS:-$(mktemp -d -t shouwang-chaos.XXXXXX)}
 mkdir -p "$KEEP_LOGS"
@@ -147,7 +147,8 @@ service_environment() {
     export SHOUWANG_HTTP_HOST=127.0.0.1
     unset SHOUWANG_BUS_SERVER_SECRET_KEY_FILE
     [ -f "$KEYS_DIR/bus.pub" ] && export SHOUWANG_BUS_SERVER_KEY="$(cat "$KEYS_DIR/bus.pub")"
-    export SHOUWANG_BUS_SECRET_KEY_FILE="$KEYS_DIR/operator.key"
+    # Until provision.sh has made the keys (the first migrate), the CLI runs without one.
+    if [ -f "$KEYS_DIR/operator.key" ]; then export SHOUWANG_BUS_SECRET_KEY_FILE="$KEYS_DIR/operator.key"; else unset SHOUWANG_BUS_SECRET_KEY_FILE; fi
     case $name in
         intake-a) export SHOUWANG_HTTP_PORT=$INTAKE_A_PORT SHOUWANG_BUS_SECRET_KEY_FILE="$KEYS_DIR/intake.key" ;;
         intake-b) export SHOUWANG_HTTP_PORT=$INTAKE_B_PORT SHOUWANG_BUS_SECRET_KEY_FILE="$KEYS_DIR/intake.key" ;;

@@ -5,7 +5,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 
-ensure_packages docker-compose
+ensure_packages docker-compose curl   # curl: the chaos round's health checks
 # The test cluster trades durability for speed: it is thrown away after every run.
 start_postgres "$LOCAL/test-postgres" -c fsync=off -c synchronous_commit=off -c full_page_writes=off
 trap 'stop_postgres "$LOCAL/test-postgres"' EXIT
@@ -14,6 +14,14 @@ export SHOUWANG_TEST_DATABASE_URL="$SHOUWANG_PG_ADMIN_URL"
 say "building (debug, with tests)"
 swift build --build-tests
 export SHOUWANG_BIN_DIR="$(swift build --show-bin-path)"
+
+# The short chaos round (a surge while the bus, each intake replica and PostgreSQL die)
+# before the unit and integration tests, so their summary stays the last line. Skipped
+# when tests are filtered; SHOUWANG_CHAOS_ROUNDS=0 skips it too.
+if [ $# -eq 0 ] && [ "${SHOUWANG_CHAOS_ROUNDS:-1}" -gt 0 ]; then
+    say "chaos: ${SHOUWANG_CHAOS_ROUNDS:-1} short round(s) (Deploy/chaos/run.sh)"
+    Deploy/chaos/run.sh --no-build --rounds "${SHOUWANG_CHAOS_ROUNDS:-1}" --seconds 30 --settle 45
+fi
 
 say "running tests (PostgreSQL on port $SHOUWANG_PG_PORT)"
 swift test --skip-build "$@"
