@@ -2,10 +2,12 @@
 # provision.sh DIR [BIN]: the event bus's CURVE keys for one deployment.
 #
 # Makes, once, the bus's key pair (DIR/bus.key, public half in DIR/bus.pub) and one key per
-# process (intake, matching, supplies, outreach as service keys of their own stream; operator
-# for the CLI, reading everything and publishing the `test` stream), secret files of mode 0600.
-# Registers each public key in the database of SHOUWANG_DATABASE_URL unless it is there
-# already — so it is safe to run on every start, and a new database gets the same keys again.
+# process, as secret files of mode 0600: each service a service key publishing its own
+# stream and reading only the prefixes its consumers follow; `operator` (the CLI, up.sh's
+# .local/env) reading everything and publishing the `test` stream. Registers each public key
+# in the database of SHOUWANG_DATABASE_URL unless an active registration exists — so it is
+# safe on every start, a new database gets the same keys again, and a key that was revoked
+# is replaced by a new one (its old file is kept as NAME.key.revoked-DATE).
 # BIN is where the `shouwang` CLI is (default: on PATH). OWNER, if set (uid[:gid]), gets the
 # files (containers whose services run as another user).
 set -euo pipefail
@@ -16,12 +18,27 @@ shouwang=${2:+$2/}shouwang
 [ -f "$dir/bus.key" ] || "$shouwang" keys generate --secret-file "$dir/bus.key" >/dev/null
 "$shouwang" keys public --secret-file "$dir/bus.key" >"$dir/bus.pub"
 listing=$("$shouwang" keys list)
-for entry in intake:intake matching:matching supplies:supplies outreach:outreach operator:test; do
-    name=${entry%%:*} stream=${entry##*:}
+# name  stream  prefixes it may read (what its consumers follow)
+while read -r name stream prefixes; do
+    if [ -f "$dir/$name.key" ]; then
+        public=$("$shouwang" keys public --secret-file "$dir/$name.key")
+        if grep -F -- "$public" <<<"$listing" | grep -q ' revoked '; then
+            mv "$dir/$name.key" "$dir/$name.key.revoked-$(date +%Y%m%d%H%M%S)"
+        fi
+    fi
     [ -f "$dir/$name.key" ] || "$shouwang" keys generate --secret-file "$dir/$name.key" >/dev/null
     public=$("$shouwang" keys public --secret-file "$dir/$name.key")
-    grep -qF -- "$public" <<<"$listing" ||
+    if ! grep -F -- "$public" <<<"$listing" | grep -q ' active '; then
+        grants=()
+        for prefix in $prefixes; do grants+=(--prefix "${prefix/#all/}"); done
         "$shouwang" keys create --name "$name-$(printf %s "$public" | sha256sum | cut -c1-8)" \
-            --role service --stream "$stream" --public-key "$public" >/dev/null
-done
+            --role service --stream "$stream" "${grants[@]}" --public-key "$public" >/dev/null
+    fi
+done <<'KEYS'
+intake   intake   matching. supplies. outreach.
+matching matching intake.
+supplies supplies intake.request. matching.task.
+outreach outreach intake.request.
+operator test     all
+KEYS
 [ -z "${OWNER:-}" ] || chown -R "$OWNER" "$dir"

@@ -48,7 +48,9 @@ public struct BusSubscriber: Sendable {
                 let output = Self.apply(input, to: &machine, logger: logger)
                 for alarm in output.alarms {
                     alarms.increment()
-                    logger.error("bus integrity alarm: the live stream contradicts the event store; trusting replay", metadata: ["alarm": "\(alarm)"])
+                    // A contradiction still held is settled by replay; one already delivered cannot be
+                    // taken back: whoever could publish it holds a key of that stream.
+                    logger.error("bus integrity alarm: two different events claimed one topic and seq", metadata: ["alarm": "\(alarm)"])
                 }
                 if let request = output.replay {
                     replays.increment()

@@ -22,8 +22,9 @@ public struct ReplayRequest: Sendable, Equatable {
 
     /// The most events one reply carries; bigger requests are served in pages.
     public static let maximumLimit = 5000
-    /// The most topics one prefix request may list in `after`.
-    public static let maximumPositions = 10_000
+    /// The most topics one prefix request may list in `after` (what fits in the bus's
+    /// 128 KiB request limit with topics of ~60 bytes).
+    public static let maximumPositions = 2_000
     /// The longest topic or prefix, in bytes.
     public static let maximumTopicBytes = 200
 

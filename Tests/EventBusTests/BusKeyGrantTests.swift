@@ -56,6 +56,8 @@ import Testing
         BusKeyGrant(name: "publishes", publicKey: key, role: .integrator, stream: "intake", prefixes: ["intake."]),
         BusKeyGrant(name: "reads-nothing", publicKey: key, role: .integrator, stream: nil, prefixes: []),
         BusKeyGrant(name: "spaces", publicKey: key, role: .integrator, stream: nil, prefixes: ["intake. x"]),
+        BusKeyGrant(name: "no-dot", publicKey: key, role: .integrator, stream: nil, prefixes: ["intake"]),
+        BusKeyGrant(name: "service-reads-nothing", publicKey: key, role: .service, stream: "intake", prefixes: []),
     ])
     func grantsThatMakeNoSenseAreRefusedBeforeTheyAreStored(grant: BusKeyGrant) {
         #expect(throws: BusKeyError.self) { try BusKeyStore.check(grant) }

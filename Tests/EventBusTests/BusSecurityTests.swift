@@ -91,6 +91,8 @@ import ZeroMQ
                         // A stranger's forged event with the topic's next number.
                         let forged = StoredEvent((UUID(), "sealed.probe.p0", 26, "sealed", 1, 0, "forged", nil, nil, "{}"))
                         try await Self.sendRaw([forged.frames], type: .publisher, to: bus.anonymous.publish, as: stranger)
+                        // …and the same with no CURVE at all.
+                        try await Self.sendRaw([forged.frames], type: .publisher, to: bus.anonymous.publish, as: bus.anonymous)
                         try await Self.write(Self.events(2, stream: "sealed", from: 50), client)
                         _ = try await eventually { try await database.scalar("SELECT count(*)::int FROM outbox WHERE seq IS NULL", as: Int.self) == 0 }
                         try await Task.sleep(for: .seconds(2))

@@ -57,7 +57,8 @@ struct KeysCreateCommand: AsyncParsableCommand {
             Roles: publisher (publishes --stream's topics, reads nothing: relays and tools), service \
             (publishes --stream's topics and reads --prefix: a Shouwang service), integrator (reads \
             --prefix only). A prefix grants itself and everything under it: intake. grants intake.request.created; \
-            '' grants every topic. Services default to ''. Prints the key's public half.
+            '' grants every topic; a grant ends with a dot or is one whole topic. Service and integrator \
+            keys need at least one --prefix. Prints the key's public half.
             """
     )
 
@@ -94,7 +95,7 @@ struct KeysCreateCommand: AsyncParsableCommand {
         let keys = try secretFile.map { _ in try ZMQCurveKeyPair.generate() }
         let grant = BusKeyGrant(
             name: name, publicKey: publicKey ?? keys!.publicKey, role: role, stream: stream,
-            prefixes: prefixes.isEmpty && role == .service ? [""] : prefixes
+            prefixes: prefixes
         )
         try await configuration.database.withClient(maximumConnections: 1, logger: logger) { client in
             try await Migrator(CoreMigrations.all).migrate(client, logger: logger)

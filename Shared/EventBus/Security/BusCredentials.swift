@@ -16,7 +16,20 @@ public struct BusCredentials: Sendable, Equatable {
 
 /// The bus server's own key and the ZAP domain of its sockets.
 public struct BusServerSecurity: Sendable, Equatable {
-    public static let zapDomain = "shouwang"
+    /// The bus's three sockets, each with a ZAP domain of its own, so the handshake already
+    /// refuses a role that has no business there.
+    public enum Socket: String, Sendable {
+        case publish = "shouwang.publish", subscribe = "shouwang.subscribe", replay = "shouwang.replay"
+
+        public func admits(_ role: BusKeyGrant.Role) -> Bool {
+            switch self {
+            case .publish: role != .integrator
+            case .subscribe: role != .publisher
+            // Publishers may ping (readiness); anything they ask to read is refused by grant.
+            case .replay: true
+            }
+        }
+    }
     /// A client that has not completed its handshake by then is dropped.
     public static let handshakeMilliseconds: Int32 = 5000
     public var keys: ZMQCurveKeyPair

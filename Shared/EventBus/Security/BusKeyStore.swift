@@ -1,4 +1,5 @@
 import Foundation
+import Models
 import ZeroMQ
 import Logging
 import PostgresNIO
@@ -90,13 +91,19 @@ public struct BusKeyStore: Sendable {
             }
         case .integrator:
             guard grant.stream == nil else { throw BusKeyError(.invalid, "an integrator key publishes nothing: drop --stream") }
-            guard !grant.prefixes.isEmpty else { throw BusKeyError(.invalid, "an integrator key needs at least one --prefix it may read, e.g. intake.testing.") }
+        }
+        if grant.role != .publisher, grant.prefixes.isEmpty {
+            throw BusKeyError(.invalid, "a \(grant.role.rawValue) key needs at least one --prefix it may read, e.g. intake.testing. ('' for everything)")
         }
         if grant.role == .publisher, !grant.prefixes.isEmpty {
             throw BusKeyError(.invalid, "a publisher key reads nothing: drop --prefix, or make it a service key")
         }
         for prefix in grant.prefixes where prefix.utf8.count > 200 || prefix.utf8.contains(where: { $0 < 0x21 || $0 > 0x7E }) {
             throw BusKeyError(.invalid, "prefix '\(prefix.prefix(40))' must be printable ASCII without spaces, at most 200 bytes")
+        }
+        // `intake` would also grant `intake2.…`: a grant is everything, a prefix ending in a dot, or one whole topic.
+        for prefix in grant.prefixes where !prefix.isEmpty && !prefix.hasSuffix(".") && (try? Topic(prefix)) == nil {
+            throw BusKeyError(.invalid, "prefix '\(prefix.prefix(40))' must end with a dot (intake.) or be a whole topic (intake.request.created)")
         }
     }
 }

@@ -21,8 +21,8 @@ public final class BusAccess: Sendable {
     }
 
     private let state = Mutex(State())
-    /// When a refusal was last logged, per key; cleared when it grows past 10,000 keys.
-    private let refusalsLogged = Mutex<[String: Int64]>([:])
+    /// Every refusal line of this bus process goes through this budget.
+    let refusals: RefusalLog
     private let generationCounter = Atomic<Int>(0)
     /// `nil`: the bus runs without CURVE and grants everything (`SHOUWANG_BUS_INSECURE=1`).
     public let security: BusServerSecurity?
@@ -32,6 +32,7 @@ public final class BusAccess: Sendable {
     public init(security: BusServerSecurity?, logger: Logger) {
         self.security = security
         self.logger = logger
+        self.refusals = RefusalLog(logger: logger)
     }
 
     /// Bumped whenever the ring changes.
@@ -62,34 +63,30 @@ public final class BusAccess: Sendable {
         }
     }
 
-    private func shouldLogRefusal(of client: String) -> Bool {
-        let now = MonotonicClock.milliseconds()
-        return refusalsLogged.withLock { logged in
-            if let last = logged[client], now - last < 60_000 { return false }
-            if logged.count >= 10_000 { logged.removeAll() }
-            logged[client] = now
-            return true
-        }
-    }
-
-    /// The ZAP handler's answer for a handshake: known, active keys get their name as the
+    /// The ZAP handler's answer for a handshake: known, active keys whose role may use the
+    /// socket (its ZAP domain, ``BusServerSecurity/Socket``) get their name as the
     /// connection's user id; everything else is refused, and counted.
     public func decide(_ request: ZAPRequest) -> ZAPDecision {
         let decision: ZAPDecision
         if request.mechanism != "CURVE" {
             decision = .refuse(reason: "this bus accepts CURVE only")
         } else if let grant = ring?[publicKey: request.publicKey] {
-            decision = .allow(userId: grant.name)
+            if let socket = BusServerSecurity.Socket(rawValue: request.domain), !socket.admits(grant.role) {
+                decision = .refuse(reason: "a \(grant.role.rawValue) key may not use the \(socket.rawValue) socket")
+            } else {
+                decision = .allow(userId: grant.name)
+            }
         } else {
             decision = .refuse(reason: ring == nil ? "the bus has not loaded its key list yet" : "unknown or revoked key")
         }
         if case .refuse(let reason) = decision {
             refusedHandshakes.increment()
-            // Refused clients retry every few seconds: say so once a minute per key, not every time.
-            if shouldLogRefusal(of: request.publicKey ?? request.address) {
-                // The public key is not personal data; the address helps find a misconfigured client.
-                logger.warning("bus refused a connection", metadata: ["address": "\(request.address)", "key": "\(request.publicKey ?? "-")", "reason": "\(reason)"])
-            }
+            // The public key is not personal data; the address helps find a misconfigured client.
+            refusals.warning(
+                "bus refused a connection",
+                metadata: ["address": "\(request.address)", "key": "\(request.publicKey ?? "-")", "socket": "\(request.domain)", "reason": "\(reason)"],
+                atMilliseconds: MonotonicClock.milliseconds()
+            )
         } else {
             Counter(label: "shouwang_bus_handshakes_accepted_total", dimensions: [("key", request.publicKey.flatMap { ring?[publicKey: $0]?.name } ?? "-")]).increment()
         }

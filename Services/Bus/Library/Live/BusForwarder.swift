@@ -47,14 +47,8 @@ final class BusForwarder: Sendable {
 
     /// The owner thread's loop.
     private func forward(context: ZMQContext) throws {
-        let frontend = try ZMQSocket(context, type: .extendedSubscriber, lingerMilliseconds: 0)
+        var frontend = try openFrontend(context)
         defer { frontend.close() }
-        try frontend.setReceiveHighWaterMark(1_000_000)
-        try frontend.setHeartbeat(intervalMilliseconds: 1000, timeoutMilliseconds: 5000)
-        try secure(frontend)
-        try frontend.bind(publishEndpoint)
-        // Everything upstream: filtering happens per subscriber on the XPUB side.
-        try frontend.send([[1]])
         var backend = try openBackend(context)
         defer { backend.close() }
 
@@ -64,26 +58,48 @@ final class BusForwarder: Sendable {
             while !stopping.load(ordering: .relaxed) {
                 let ready = try ZMQPoller.pollInput([frontend, backend], timeoutMilliseconds: 100)
                 if checks.refresh(), !access.takeWithdrawn().isEmpty {
-                    logger.notice("a bus key was revoked: cutting live connections so every subscriber authenticates again")
+                    // Both sides: a revoked publisher must not keep its connection either.
+                    logger.notice("a bus key was revoked: cutting live connections so every client authenticates again")
+                    frontend.close()
+                    frontend = try openFrontend(context)
                     backend.close()
                     backend = try openBackend(context)
                     continue
                 }
                 if ready[0] {
-                    var count = 0
-                    while count < 10_000, let message = try frontend.receiveMessage(wait: false) {
+                    // Every message read counts toward the batch, refused ones too, so a flood
+                    // of refused messages cannot keep this loop from subscriptions and revocations.
+                    var read = 0, sent = 0
+                    var refusedByKey: [String: Int] = [:]
+                    while read < 10_000, let message = try frontend.receiveMessage(wait: false) {
+                        read += 1
                         guard checks.mayForward(message) else {
+                            refusedByKey[message.userId ?? "-", default: 0] += 1
                             refused(message)
                             continue
                         }
                         try backend.send(message.frames, wait: false)
-                        count += 1
+                        sent += 1
                     }
-                    forwarded.increment(by: count)
+                    forwarded.increment(by: sent)
+                    for (key, count) in refusedByKey {
+                        Counter(label: "shouwang_bus_messages_refused_total", dimensions: [("key", key)]).increment(by: count)
+                    }
                 }
                 if ready[1] {
-                    while let message = try backend.receiveMessage(wait: false) {
-                        try subscription(message, on: backend, checks: checks)
+                    var read = 0
+                    while read < 1000, let message = try backend.receiveMessage(wait: false) {
+                        read += 1
+                        guard try subscription(message, on: backend, checks: checks) else {
+                            // libzmq 4.3 pairs each subscription it queues with the peer that sent
+                            // it, but queues a data message with no peer: from here on it would
+                            // apply subscriptions to the wrong subscribers. Start afresh.
+                            logger.warning("a subscriber sent a message that is not a subscription; cutting live connections", metadata: ["key": "\(message.userId ?? "-")"])
+                            Counter(label: "shouwang_bus_subscriber_protocol_errors_total").increment()
+                            backend.close()
+                            backend = try openBackend(context)
+                            break
+                        }
                     }
                 }
             }
@@ -93,53 +109,85 @@ final class BusForwarder: Sendable {
         }
     }
 
-    /// The XPUB side, bound again after a revocation (the old listener closes asynchronously,
-    /// so the port may be busy for a moment).
+    /// The XSUB side, where relays publish.
+    private func openFrontend(_ context: ZMQContext) throws -> ZMQSocket {
+        let frontend = try ZMQSocket(context, type: .extendedSubscriber, lingerMilliseconds: 0)
+        try frontend.setReceiveHighWaterMark(1_000_000)
+        try frontend.setMaximumMessageSize(bytes: 1 << 20)
+        try frontend.setHeartbeat(intervalMilliseconds: 1000, timeoutMilliseconds: 5000)
+        try secure(frontend, as: .publish)
+        try bind(frontend, publishEndpoint)
+        // Everything upstream: filtering happens per subscriber on the XPUB side.
+        try frontend.send([[1]])
+        return frontend
+    }
+
+    /// The XPUB side, where subscribers connect.
     private func openBackend(_ context: ZMQContext) throws -> ZMQSocket {
         let backend = try ZMQSocket(context, type: .extendedPublisher, lingerMilliseconds: 0)
         try backend.setSendHighWaterMark(1_000_000)
+        // Subscribers send only subscriptions; the handshake needs a few hundred bytes.
+        try backend.setMaximumMessageSize(bytes: 4096)
         try backend.setHeartbeat(intervalMilliseconds: 1000, timeoutMilliseconds: 5000)
         try backend.setManualSubscriptions(true)
-        try secure(backend)
+        try secure(backend, as: .subscribe)
+        try bind(backend, subscribeEndpoint)
+        return backend
+    }
+
+    /// Binds, again after a revocation (the old listener closes asynchronously, so the port
+    /// may be busy for a moment).
+    private func bind(_ socket: ZMQSocket, _ endpoint: String) throws {
         for attempt in 1... {
             do {
-                try backend.bind(subscribeEndpoint)
-                return backend
+                try socket.bind(endpoint)
+                return
             } catch {
                 guard error.code == EADDRINUSE, attempt < 100 else { throw error }
             }
             usleep(20_000)
         }
-        fatalError("unreachable: the loop returns or throws")
     }
 
-    private func secure(_ socket: ZMQSocket) throws {
+    private func secure(_ socket: ZMQSocket, as role: BusServerSecurity.Socket) throws {
         guard let security = access.security else { return }
-        try socket.makeCurveServer(secretKey: security.keys.secretKey, zapDomain: BusServerSecurity.zapDomain)
+        try socket.makeCurveServer(secretKey: security.keys.secretKey, zapDomain: role.rawValue)
         try socket.setHandshakeInterval(milliseconds: BusServerSecurity.handshakeMilliseconds)
     }
 
-    /// A (un)subscription from a subscriber: applied for that subscriber when its key may read it.
-    private func subscription(_ message: ZMQMessage, on backend: ZMQSocket, checks: PublishChecks) throws {
-        guard message.frames.count == 1, let first = message.frames[0].first, first <= 1 else { return }
+    /// A (un)subscription from a subscriber, applied for that subscriber when its key may
+    /// read it; `false` when the message is not a subscription at all.
+    private func subscription(_ message: ZMQMessage, on backend: ZMQSocket, checks: PublishChecks) throws -> Bool {
+        guard message.frames.count == 1, let first = message.frames[0].first, first <= 1 else { return false }
         let prefix = String(decoding: message.frames[0].dropFirst(), as: UTF8.self)
         if first == 0 {
             try backend.unsubscribe(prefix)
-            return
+            return true
         }
         guard checks.mayRead(prefix: prefix, userId: message.userId) else {
             Counter(label: "shouwang_bus_subscriptions_refused_total").increment()
-            logger.warning("bus refused a subscription outside the key's grant", metadata: ["key": "\(message.userId ?? "-")", "prefix": "\(prefix)"])
-            return
+            access.refusals.warning(
+                "bus refused a subscription outside the key's grant",
+                metadata: ["key": "\(message.userId ?? "-")", "prefix": "\(Self.printable(message.frames[0].dropFirst()))"],
+                atMilliseconds: MonotonicClock.milliseconds()
+            )
+            return true
         }
         try backend.subscribe(prefix)
+        return true
     }
 
     private func refused(_ message: ZMQMessage) {
-        let key = message.userId ?? "-"
-        Counter(label: "shouwang_bus_messages_refused_total", dimensions: [("key", key)]).increment()
-        let topic = message.frames.first.map { String(decoding: $0.prefix(120), as: UTF8.self) } ?? ""
-        logger.warning("bus dropped a message its key may not publish", metadata: ["key": "\(key)", "topic": "\(topic)"])
+        access.refusals.warning(
+            "bus dropped a message its key may not publish",
+            metadata: ["key": "\(message.userId ?? "-")", "topic": "\(Self.printable(message.frames.first ?? []))"],
+            atMilliseconds: MonotonicClock.milliseconds()
+        )
+    }
+
+    /// At most 120 bytes of what a client sent, non-printable bytes as `?`: safe for a log line.
+    static func printable(_ bytes: some Collection<UInt8>) -> String {
+        String(decoding: bytes.prefix(120).map { (0x20...0x7E).contains($0) ? $0 : UInt8(ascii: "?") }, as: UTF8.self)
     }
 }
 

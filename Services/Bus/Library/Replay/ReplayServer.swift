@@ -98,11 +98,12 @@ final class ReplayServer: Sendable {
         let router = try ZMQSocket(context, type: .router, lingerMilliseconds: 500)
         defer { router.close() }
         try router.setRouterMandatory(true)
-        try router.setSendHighWaterMark(100_000)
+        // Replies are whole pages: a client that never reads its replies holds at most this many.
+        try router.setSendHighWaterMark(64)
         try router.setMaximumMessageSize(bytes: Self.maximumRequestBytes)
         try router.setHeartbeat(intervalMilliseconds: 1000, timeoutMilliseconds: 5000)
         if let security = access.security {
-            try router.makeCurveServer(secretKey: security.keys.secretKey, zapDomain: BusServerSecurity.zapDomain)
+            try router.makeCurveServer(secretKey: security.keys.secretKey, zapDomain: BusServerSecurity.Socket.replay.rawValue)
             try router.setHandshakeInterval(milliseconds: BusServerSecurity.handshakeMilliseconds)
         }
         try router.bind(endpoint)
@@ -110,7 +111,7 @@ final class ReplayServer: Sendable {
             while !stopping.load(ordering: .relaxed) {
                 if try ZMQPoller.pollInput([router], timeoutMilliseconds: 5)[0] {
                     var received = 0
-                    while received < 1000, let message = try router.receiveMessage(wait: false) {
+                    while received < 100, let message = try router.receiveMessage(wait: false) {
                         received += 1
                         guard message.frames.count >= 2 else { continue }
                         if let refusal = admit(message, signal: signal) {
@@ -146,7 +147,10 @@ final class ReplayServer: Sendable {
             guard let grant = access.ring?[name: message.userId] else { return "this key is not (or no longer) allowed on the bus" }
             if let prefix = request.readPrefix, !grant.mayRead(prefix: prefix) {
                 Counter(label: "shouwang_bus_replay_refused_total", dimensions: [("reason", "not-granted")]).increment()
-                logger.warning("replay refused outside the key's grant", metadata: ["key": "\(grant.name)", "prefix": "\(prefix)"])
+                access.refusals.warning(
+                    "replay refused outside the key's grant", metadata: ["key": "\(grant.name)", "prefix": "\(prefix)"],
+                    atMilliseconds: MonotonicClock.milliseconds()
+                )
                 return "key \(grant.name) may not read \"\(prefix)\""
             }
             (key, role) = (grant.name, grant.role)
