@@ -24,7 +24,9 @@ import Models
 ///   the database does not know) are dropped;
 /// - a reply with no events while more is wanted backs the next request off
 ///   (100 ms doubling to 5 s) instead of asking again at once;
-/// - events are held for at most ``maximumHeldTopics`` topics; the rest come by replay.
+/// - events are held for at most ``maximumHeldTopics`` topics; the rest come by replay;
+/// - hearing nothing live for ``silenceMilliseconds`` (relays send heartbeats every second)
+///   asks replay anyway, so a subscription the bus lost still delivers, late, not never.
 public struct SubscriberStateMachine: Sendable {
     /// Where a new subscription begins.
     public enum StartPosition: Sendable, Equatable {
@@ -76,6 +78,8 @@ public struct SubscriberStateMachine: Sendable {
     public let maximumHeldPerTopic: Int
     /// Topics with held events at once.
     public let maximumHeldTopics: Int
+    /// Live silence after which replay is asked anyway.
+    public let silenceMilliseconds: Int64
     /// Delivered ids remembered per topic, to recognise a contradicting repeat.
     static let rememberedPerTopic = 256
     static let initialBackoffMilliseconds: Int64 = 100
@@ -92,11 +96,15 @@ public struct SubscriberStateMachine: Sendable {
     private var backoff: Int64 = 0
     /// Ids of the last delivered events per topic, by seq.
     private var recentIds: [String: [Int64: UUID]] = [:]
+    /// When the live stream was last heard (or the subscriber started).
+    private var lastHeardAt: Int64?
 
     public init(
         prefix: String, start: StartPosition, pageLimit: Int = 1000,
-        replayTimeoutMilliseconds: Int64 = 3000, maximumHeldPerTopic: Int = 50_000, maximumHeldTopics: Int = 1000
+        replayTimeoutMilliseconds: Int64 = 3000, maximumHeldPerTopic: Int = 50_000, maximumHeldTopics: Int = 1000,
+        silenceMilliseconds: Int64 = 10_000
     ) {
+        self.silenceMilliseconds = silenceMilliseconds
         self.prefix = prefix
         self.pageLimit = pageLimit
         self.replayTimeoutMilliseconds = replayTimeoutMilliseconds
@@ -120,12 +128,14 @@ public struct SubscriberStateMachine: Sendable {
 
     /// The first request: the heads (start `.now`) or what was missed since the start position.
     public mutating func start(atMilliseconds now: Int64) -> Output {
-        Output(replay: sendReplay(at: now))
+        lastHeardAt = now
+        return Output(replay: sendReplay(at: now))
     }
 
     /// A message from the live subscription.
     public mutating func receive(_ message: BusMessage, atMilliseconds now: Int64) -> Output {
         var output = Output()
+        lastHeardAt = now
         switch message {
         case .event(let event):
             guard event.topic.rawValue.hasPrefix(prefix) else { return output }
@@ -193,8 +203,14 @@ public struct SubscriberStateMachine: Sendable {
         if let due = replayDueAt {
             return now >= due ? Output(replay: sendReplay(at: now)) : Output()
         }
-        guard let sentAt = replaySentAt, now - sentAt >= replayTimeoutMilliseconds else { return Output() }
-        return Output(replay: sendReplay(at: now))
+        if let sentAt = replaySentAt {
+            return now - sentAt >= replayTimeoutMilliseconds ? Output(replay: sendReplay(at: now)) : Output()
+        }
+        if let heard = lastHeardAt, now - heard >= silenceMilliseconds {
+            lastHeardAt = now
+            return Output(replay: sendReplay(at: now))
+        }
+        return Output()
     }
 
     // MARK: Internals

@@ -180,6 +180,21 @@ import Testing
         #expect(recovered.replay != nil)
     }
 
+    @Test func liveSilenceAsksReplayAnywaySoALostSubscriptionStillDelivers() {
+        var machine = SubscriberStateMachine(prefix: "intake.", start: .after([Self.created: 3]), silenceMilliseconds: 10_000)
+        _ = machine.start(atMilliseconds: 0)
+        _ = machine.receive(ReplayPage(events: [], heads: [Self.created: 3]), atMilliseconds: 5)
+        #expect(machine.tick(atMilliseconds: 9_999).replay == nil)
+        let asked = machine.tick(atMilliseconds: 10_000).replay
+        #expect(asked == ReplayRequest(.prefix("intake.", after: [Self.created: 3]), limit: 1000))
+        let caughtUp = machine.receive(ReplayPage(events: [Self.event(Self.created, 4)], heads: [Self.created: 4]), atMilliseconds: 10_010)
+        #expect(caughtUp.deliver.map(\.seq) == [4])
+        // A heartbeat is hearing the stream: no replay for another silence.
+        _ = machine.receive(.heartbeat(topic: try! Topic(Self.created), head: 4), atMilliseconds: 12_000)
+        #expect(machine.tick(atMilliseconds: 21_999).replay == nil)
+        #expect(machine.tick(atMilliseconds: 22_000).replay != nil)
+    }
+
     @Test func eventsAreHeldForABoundedNumberOfTopics() {
         var machine = SubscriberStateMachine(prefix: "intake.", start: .beginning, maximumHeldTopics: 2)
         _ = machine.start(atMilliseconds: 0)
