@@ -15,7 +15,7 @@ public struct RelayStatus: Sendable, Equatable {
     /// Age in seconds of the oldest committed row still without a sequence number.
     public var lagSeconds: Double
 
-    /// Every stream that has published or is waiting to.
+    /// Every stream that has published, is waiting to, or has a leader.
     public static func all(client: PostgresClient, logger: Logger) async throws -> [RelayStatus] {
         var statuses: [RelayStatus] = []
         for try await (stream, leader, unsequenced, lag) in try await client.query(
@@ -29,7 +29,15 @@ public struct RelayStatus: Sendable, Equatable {
                    (SELECT count(*)::int FROM outbox o WHERE o.stream = s.stream AND o.seq IS NULL),
                    coalesce((SELECT extract(epoch FROM now() - o.occurred_at)::float8 FROM outbox o
                              WHERE o.stream = s.stream AND o.seq IS NULL ORDER BY o.position LIMIT 1), 0)
-            FROM (SELECT stream FROM topic_heads UNION SELECT DISTINCT stream FROM outbox WHERE seq IS NULL) s
+            FROM (
+                SELECT stream FROM topic_heads
+                UNION SELECT DISTINCT stream FROM outbox WHERE seq IS NULL
+                -- streams that have a leader but no event yet, from the leader's session name
+                UNION SELECT split_part(a.application_name, ' ', 2)
+                      FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+                      WHERE l.locktype = 'advisory' AND l.granted AND l.classid = \(Int64(Migrator.relayLockNamespace))::oid
+                        AND a.application_name LIKE 'shouwang-relay %'
+            ) s
             ORDER BY s.stream
             """,
             logger: logger
