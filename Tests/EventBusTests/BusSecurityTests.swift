@@ -223,4 +223,46 @@ import ZeroMQ
             }
         }
     }
+    @Test func eachSocketAdmitsOnlyItsRolesAtTheHandshake() throws {
+        let keys = try (0..<3).map { _ in try ZMQCurveKeyPair.generate() }
+        let access = BusAccess(security: BusServerSecurity(keys: try ZMQCurveKeyPair.generate()), logger: .test)
+        access.install(BusKeyRing([
+            BusKeyGrant(name: "relay", publicKey: keys[0].publicKey, role: .publisher, stream: "intake", prefixes: []),
+            BusKeyGrant(name: "board", publicKey: keys[1].publicKey, role: .integrator, stream: nil, prefixes: ["intake."]),
+            BusKeyGrant(name: "matching", publicKey: keys[2].publicKey, role: .service, stream: "matching", prefixes: ["intake."]),
+        ]))
+        func decide(_ key: ZMQCurveKeyPair, _ socket: BusServerSecurity.Socket) -> ZAPDecision {
+            access.decide(ZAPRequest(requestId: [1], domain: socket.rawValue, address: "127.0.0.1", mechanism: "CURVE", publicKey: key.publicKey))
+        }
+        #expect(decide(keys[1], .publish) != .allow(userId: "board"), "an integrator may not connect to the publish socket")
+        #expect(decide(keys[0], .subscribe) != .allow(userId: "relay"), "a publisher may not connect to the subscribe socket")
+        #expect(decide(keys[0], .publish) == .allow(userId: "relay"))
+        #expect(decide(keys[1], .subscribe) == .allow(userId: "board"))
+        #expect(decide(keys[0], .replay) == .allow(userId: "relay"), "publishers may ping")
+        for socket in [BusServerSecurity.Socket.publish, .subscribe, .replay] {
+            #expect(decide(keys[2], socket) == .allow(userId: "matching"))
+        }
+    }
+
+    @Test func junkOnTheSubscribeSocketCostsSubscribersNothing() async throws {
+        let database = try await TestDatabase.create()
+        try await Self.withBus(database) { bus, client in
+            let relayKey = try await bus.client("junk")
+            let reader = try await bus.client("reader", role: .integrator, prefixes: ["junk."])
+            let prankster = try await bus.client("prankster", role: .integrator, prefixes: ["junk."])
+            try await withRunningServices([Self.relay("junk", database, relayKey)]) {
+                let seen = try await Self.collecting(reader, prefix: "junk.", expecting: 40) {
+                    try await Self.write(Self.events(20, stream: "junk"), client)
+                    // Not a subscription (first byte 2): the bus starts its subscribe socket afresh.
+                    try await Self.sendRaw([[[2] + Array("junk.".utf8)]], type: .extendedSubscriber, to: bus.anonymous.subscribe, as: prankster)
+                    try await Self.write(Self.events(20, stream: "junk", from: 20), client)
+                }
+                #expect(seen.count == 40)
+                #expect(Set(seen.map(\.id)).count == 40)
+                for topic in ["junk.probe.p0", "junk.probe.p1"] {
+                    #expect(seen.filter { $0.topic.rawValue == topic }.map(\.seq) == Array(1...20))
+                }
+            }
+        }
+    }
 }
