@@ -39,12 +39,7 @@ public struct TestDatabase: Sendable {
     public static func withClient<Result: Sendable>(
         _ url: DatabaseURL, _ body: @Sendable (PostgresClient) async throws -> Result
     ) async throws -> Result {
-        let client = PostgresClient(configuration: url.clientConfiguration(maximumConnections: 10), backgroundLogger: .test)
-        return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await client.run() }
-            defer { group.cancelAll() }
-            return try await body(client)
-        }
+        try await url.withClient(maximumConnections: 10, logger: .test, body)
     }
 
     /// The first column of the first row of `query`, decoded as `T`.

@@ -177,12 +177,7 @@ struct BusBenchmark {
     }
 
     private func withPool<Result: Sendable>(_ body: @Sendable (PostgresClient) async throws -> Result) async throws -> Result {
-        let client = PostgresClient(configuration: database.clientConfiguration(maximumConnections: 8), backgroundLogger: logger)
-        return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await client.run() }
-            defer { group.cancelAll() }
-            return try await body(client)
-        }
+        try await database.withClient(maximumConnections: 8, logger: logger, body)
     }
 
     private func withServices(_ services: [any Service], _ body: () async throws -> Void) async throws {

@@ -137,7 +137,7 @@ final class ReplayServer: Sendable {
         do {
             request = try ReplayRequest.decode(message.frames.last!)
         } catch {
-            Counter(label: "shouwang_bus_replay_refused_total", dimensions: [("reason", "malformed")]).increment()
+            Self.countRefusal("malformed")
             return error.description
         }
         let key: String, role: BusKeyGrant.Role
@@ -146,7 +146,7 @@ final class ReplayServer: Sendable {
         } else {
             guard let grant = access.ring?[name: message.userId] else { return "this key is not (or no longer) allowed on the bus" }
             if let prefix = request.readPrefix, !grant.mayRead(prefix: prefix) {
-                Counter(label: "shouwang_bus_replay_refused_total", dimensions: [("reason", "not-granted")]).increment()
+                Self.countRefusal("not-granted")
                 access.refusals.warning(
                     "replay refused outside the key's grant", metadata: ["key": "\(grant.name)", "prefix": "\(prefix)"],
                     atMilliseconds: MonotonicClock.milliseconds()
@@ -165,9 +165,14 @@ final class ReplayServer: Sendable {
             signal.yield()
             return nil
         case .refused(let reason, let wait):
-            Counter(label: "shouwang_bus_replay_refused_total", dimensions: [("reason", "busy")]).increment()
+            Self.countRefusal("busy")
             return wait > 0 ? "\(reason); retry in \(wait) ms" : reason
         }
+    }
+
+    /// `shouwang_bus_replay_refused_total{reason}`: malformed, not-granted or busy.
+    private static func countRefusal(_ reason: String) {
+        Counter(label: "shouwang_bus_replay_refused_total", dimensions: [("reason", reason)]).increment()
     }
 
     private func send(_ reply: ZMQFrames, on router: ZMQSocket) {
