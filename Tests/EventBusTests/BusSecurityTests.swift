@@ -175,6 +175,10 @@ import ZeroMQ
                         (try? await ReplayClient.ping(bus: lab, timeoutMilliseconds: 300)) == nil
                     }
                     #expect(refused, "revocation takes effect within seconds")
+                    // The two revocations may land in two reloads: the forged event below must
+                    // meet a bus that has both (until then "old-relay" is a valid publisher of
+                    // this stream, and the bus would be right to forward it).
+                    #expect(await eventually(timeout: .seconds(5)) { bus.access.ring.map { $0[name: "lab"] == nil && $0[name: "old-relay"] == nil } ?? false })
                     try await Task.sleep(for: .seconds(1))
                     let audited = try await Self.collecting(auditor, prefix: "revoke.", expecting: 20) {
                         // The revoked publisher key tries to slip an event in: refused at the handshake.

@@ -143,7 +143,9 @@ final class BusForwarder: Sendable {
                 try socket.bind(endpoint)
                 return
             } catch {
-                guard error.code == EADDRINUSE, attempt < 100 else { throw error }
+                // Up to 10 s: on a loaded machine libzmq's I/O thread may take seconds to close
+                // the old listener, and giving up here ends the bus.
+                guard error.code == EADDRINUSE, attempt < 500 else { throw error }
             }
             usleep(20_000)
         }
