@@ -42,13 +42,7 @@ enum BusSecurityEnvironment {
         }
     }
 
-    /// `NAME`'s value, else the trimmed contents of the file `NAME_FILE` names.
     private static func value(_ name: String, _ environment: [String: String]) throws -> String? {
-        if let text = environment[name], !text.isEmpty { return text.trimmingCharacters(in: .whitespacesAndNewlines) }
-        guard let path = environment[name + "_FILE"], !path.isEmpty else { return nil }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ConfigurationError("\(name)_FILE names \(path), which cannot be read by this process")
-        }
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        try EnvironmentSecret.value(name, in: environment)
     }
 }

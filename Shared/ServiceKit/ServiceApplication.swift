@@ -15,8 +15,9 @@ public enum ServiceApplication {
     /// the background services its routes rely on.
     public static func buildRouter(
         _ description: ServiceDescription, dependencies: ServiceDependencies, registry: PrometheusCollectorRegistry
-    ) -> (router: Router<BasicRequestContext>, services: [any Service]) {
-        let router = Router()
+    ) -> (router: Router<ServiceRequestContext>, services: [any Service]) {
+        let router = Router(context: ServiceRequestContext.self)
+        router.add(middleware: ClientAddressMiddleware(trusted: dependencies.configuration.trustedProxies))
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: ProblemDetailsMiddleware())
         router.addOperationsRoutes(
@@ -50,6 +51,7 @@ public enum ServiceApplication {
             services: [
                 client, relay, RelayLagProbe(stream: description.name, client: client, logger: logger),
                 IdempotencyKeyExpiry(service: description.name, client: client, logger: logger),
+                ReplicaHeartbeat(service: description.name, httpURL: configuration.replicaURL, client: client, logger: logger),
             ] + services,
             logger: logger
         )

@@ -5,7 +5,8 @@ import Store
 
 /// Everything a Shouwang process needs to find its neighbours, as plain values.
 ///
-/// Read from the environment variables of ARCHITECTURE.md (``fromEnvironment(defaultHTTPPort:)``);
+/// Read from the environment variables of ARCHITECTURE.md (``fromEnvironment(defaultHTTPPort:)``;
+/// the database URL and the token secret may come from files, see ``EnvironmentSecret``);
 /// command-line flags override them (``ServiceOptions``).
 public struct ServiceConfiguration: Sendable {
     public var database: DatabaseURL
@@ -19,6 +20,19 @@ public struct ServiceConfiguration: Sendable {
     public var busServer: BusServerSecurity?
     /// `SHOUWANG_BUS_INSECURE=1`: the bus runs without CURVE. Never the default.
     public var busInsecure = false
+    /// `SHOUWANG_TRUSTED_PROXIES`: the balancers whose `X-Forwarded-For` is believed.
+    public var trustedProxies = TrustedProxies.none
+    /// `SHOUWANG_ADVERTISE_URL`: where this replica answers, as registered for `shouwang
+    /// status`; by default its listen address and port (the host name when it listens on
+    /// every interface).
+    public var advertisedURL: String?
+
+    /// The URL this replica registers in `service_replicas`.
+    public var replicaURL: String {
+        if let advertisedURL { return advertisedURL }
+        let host = ["0.0.0.0", "::", "[::]"].contains(httpHost) ? ProcessInfo.processInfo.hostName : httpHost
+        return "http://\(host.contains(":") ? "[\(host)]" : host):\(httpPort)"
+    }
 
     public init(
         database: DatabaseURL, bus: BusEndpoints, httpHost: String = "127.0.0.1", httpPort: Int,
@@ -52,7 +66,7 @@ public struct ServiceConfiguration: Sendable {
             return level
         }
         var configuration = ServiceConfiguration(
-            database: try DatabaseURL(environment["SHOUWANG_DATABASE_URL"] ?? defaultDatabaseURL),
+            database: try DatabaseURL(EnvironmentSecret.value("SHOUWANG_DATABASE_URL", in: environment) ?? defaultDatabaseURL),
             bus: BusEndpoints(
                 publish: environment["SHOUWANG_BUS_PUBLISH"] ?? defaults.publish,
                 subscribe: environment["SHOUWANG_BUS_SUBSCRIBE"] ?? defaults.subscribe,
@@ -62,10 +76,12 @@ public struct ServiceConfiguration: Sendable {
             httpHost: environment["SHOUWANG_HTTP_HOST"] ?? "127.0.0.1",
             httpPort: port ?? defaultHTTPPort,
             logLevel: level ?? .info,
-            tokenSecret: environment["SHOUWANG_TOKEN_SECRET"].flatMap { $0.isEmpty ? nil : $0 }
+            tokenSecret: try EnvironmentSecret.value("SHOUWANG_TOKEN_SECRET", in: environment)
         )
         configuration.busServer = try BusSecurityEnvironment.server(environment)
         configuration.busInsecure = BusSecurityEnvironment.insecure(environment)
+        configuration.trustedProxies = try TrustedProxies(parsing: environment["SHOUWANG_TRUSTED_PROXIES"] ?? "")
+        configuration.advertisedURL = environment["SHOUWANG_ADVERTISE_URL"].flatMap { $0.isEmpty ? nil : $0 }
         return configuration
     }
 

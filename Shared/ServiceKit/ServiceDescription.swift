@@ -13,13 +13,13 @@ public struct ServiceDescription: Sendable {
     public var migrations: [Migration]
     /// Adds the service's `/v1` routes and returns the background work they rely on
     /// (event consumers, write coalescers), which runs beside the HTTP server.
-    public var configure: @Sendable (Router<BasicRequestContext>, ServiceDependencies) -> [any Service]
+    public var configure: @Sendable (Router<ServiceRequestContext>, ServiceDependencies) -> [any Service]
     /// The OpenAPI 3.1 document kept in the repository, served at `/openapi.json`.
     public var openAPIDocument: @Sendable () -> [UInt8]? = { nil }
 
     public init(
         name: String, defaultHTTPPort: Int, migrations: [Migration] = [],
-        configure: @escaping @Sendable (Router<BasicRequestContext>, ServiceDependencies) -> [any Service] = { _, _ in [] }
+        configure: @escaping @Sendable (Router<ServiceRequestContext>, ServiceDependencies) -> [any Service] = { _, _ in [] }
     ) {
         self.name = name
         self.defaultHTTPPort = defaultHTTPPort

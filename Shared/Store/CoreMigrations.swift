@@ -107,5 +107,23 @@ public enum CoreMigrations {
                 """
             ]
         ),
+        Migration(
+            component: "core", version: 4, name: "service replicas",
+            statements: [
+                // Every running replica says where it answers, so `shouwang status` can list
+                // them all, whatever put them there (up.sh, compose --scale, an autoscaler).
+                """
+                CREATE TABLE service_replicas (
+                    service text NOT NULL,
+                    instance text NOT NULL,
+                    http_url text NOT NULL,
+                    started_at timestamptz NOT NULL,
+                    seen_at timestamptz NOT NULL,
+                    stopped_at timestamptz,
+                    PRIMARY KEY (service, instance)
+                )
+                """
+            ]
+        ),
     ]
 }

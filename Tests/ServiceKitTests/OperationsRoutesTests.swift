@@ -32,7 +32,7 @@ import Testing
         }
     }
 
-    @Test func healthzAnswersWhileTheBusIsDown() async throws {
+    @Test func healthzAndTrafficReadinessAnswerWhileTheBusIsDown() async throws {
         let (publish, subscribe, replay) = FreePort.busEndpoints()
         try await withApplication(bus: BusEndpoints(publish: publish, subscribe: subscribe, replay: replay)) { client in
             try await client.execute(uri: "/healthz", method: .get) { response in
@@ -44,6 +44,11 @@ import Testing
                 let body = String(buffer: response.body)
                 #expect(body.contains("\"database\":\"ok\""))
                 #expect(body.contains("\"ready\":false"))
+            }
+            // A balancer keeps sending traffic: requests are served, their events wait in the outbox.
+            try await client.execute(uri: "/readyz?for=traffic", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(String(buffer: response.body).contains("\"ready\":false"), "the body still tells the whole truth")
             }
         }
     }

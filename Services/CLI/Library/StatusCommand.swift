@@ -11,10 +11,12 @@ import Store
 struct StatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
-        abstract: "Show whether the bus and every service are ready, and each stream's relay leader and lag; exits 1 if any is not ready.",
+        abstract: "Show whether the bus, every service and every replica are ready, and each stream's relay leader and lag; exits 1 if any is not ready.",
         discussion: """
             Services are asked at http://HOST:PORT/readyz; the bus with a ping from this process's key \
-            (SHOUWANG_BUS_SECRET_KEY_FILE); the relays' leaders and lag are read from the database.
+            (SHOUWANG_BUS_SECRET_KEY_FILE); the relays' leaders and lag, and every replica that registered \
+            itself (each then asked at its own /readyz), are read from the database. With --service, only \
+            the named services are checked.
             """
     )
 
@@ -57,8 +59,70 @@ struct StatusCommand: AsyncParsableCommand {
             allReady = allReady && ready
             print(pad(name) + (ready ? "ready     " : "NOT READY ") + "\(base) \(detail)")
         }
+        if !busOnly && services.isEmpty {
+            // The default targets may be a balancer: list every replica behind it too.
+            allReady = await printReplicas(configuration) && allReady
+        }
         if !busOnly { await printStreams(configuration) }
         if !allReady { throw ExitCode(1) }
+    }
+
+    /// Every replica that registered itself in the last hour, each asked for readiness;
+    /// `false` when a running one is not ready.
+    private func printReplicas(_ configuration: ServiceConfiguration) async -> Bool {
+        let logger = Logger(label: "shouwang.status")
+        let found: (running: [ServiceReplica], gone: Int)?
+        do {
+            found = try await withinTimeout {
+                try await configuration.database.withClient(maximumConnections: 1, logger: logger) { client in
+                    try await ServiceReplica.running(client: client, logger: logger)
+                }
+            }
+        } catch {
+            print("\nreplicas: could not read the database: \(error)")
+            return true
+        }
+        guard let found else {
+            print("\nreplicas: the database did not answer within \(timeout) s")
+            return true
+        }
+        let answers = await withTaskGroup(of: (Int, Bool, String).self) { group in
+            for (index, replica) in found.running.enumerated() {
+                group.addTask {
+                    let (ready, detail) = await readiness(of: replica.httpURL)
+                    return (index, ready, detail)
+                }
+            }
+            var answers: [Int: (Bool, String)] = [:]
+            for await (index, ready, detail) in group { answers[index] = (ready, detail) }
+            return answers
+        }
+        print("\nreplica    instance                       url                            state")
+        var allReady = true
+        for (index, replica) in found.running.enumerated() {
+            let (ready, detail) = answers[index] ?? (false, "")
+            allReady = allReady && ready
+            print(
+                pad(replica.service) + " " + replica.instance.padding(toLength: 30, withPad: " ", startingAt: 0) + " "
+                    + replica.httpURL.padding(toLength: 30, withPad: " ", startingAt: 0) + " " + (ready ? "ready" : "NOT READY \(detail)")
+            )
+        }
+        if found.running.isEmpty { print("(none registered: are the services running against this database?)") }
+        if found.gone > 0 { print("\(found.gone) replica(s) stopped or unseen for over \(ServiceReplica.freshness.components.seconds) s in the last hour") }
+        return allReady
+    }
+
+    /// `work`'s result, or `nil` when it takes longer than `--timeout`.
+    private func withinTimeout<T: Sendable>(_ work: @escaping @Sendable () async throws -> T) async throws -> T? {
+        try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask { try await work() }
+            group.addTask {
+                try await Task.sleep(for: .seconds(timeout))
+                return nil
+            }
+            defer { group.cancelAll() }
+            return try await group.next() ?? nil
+        }
     }
 
     /// Each stream's relay leader and lag, read from the database (the truth even when a
@@ -66,18 +130,10 @@ struct StatusCommand: AsyncParsableCommand {
     private func printStreams(_ configuration: ServiceConfiguration) async {
         let logger = Logger(label: "shouwang.status")
         do {
-            let statuses = try await withThrowingTaskGroup(of: [RelayStatus]?.self) { group in
-                group.addTask {
-                    try await configuration.database.withClient(maximumConnections: 1, logger: logger) { client in
-                        try await RelayStatus.all(client: client, logger: logger)
-                    }
+            let statuses = try await withinTimeout {
+                try await configuration.database.withClient(maximumConnections: 1, logger: logger) { client in
+                    try await RelayStatus.all(client: client, logger: logger)
                 }
-                group.addTask {
-                    try await Task.sleep(for: .seconds(timeout))
-                    return nil
-                }
-                defer { group.cancelAll() }
-                return try await group.next() ?? nil
             }
             guard let statuses else {
                 print("\nstreams: the database did not answer within \(timeout) s")

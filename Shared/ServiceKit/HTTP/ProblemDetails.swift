@@ -23,6 +23,8 @@ public struct ProblemDetails: HTTPResponseError, Sendable, Codable, Equatable {
     public var errors: [FieldError]?
     /// A related resource, e.g. the earlier record a duplicate points to.
     public var related: String?
+    /// Sent as the `Retry-After` header (seconds), not in the body: a 429's or 503's wait.
+    public var retryAfterSeconds: Int?
 
     public var status: HTTPResponse.Status { .init(code: statusCode) }
 
@@ -51,9 +53,11 @@ public struct ProblemDetails: HTTPResponseError, Sendable, Codable, Equatable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let body = try encoder.encode(self)
+        var headers: HTTPFields = [.contentType: "application/problem+json"]
+        if let retryAfterSeconds { headers[.retryAfter] = String(retryAfterSeconds) }
         return Response(
             status: status,
-            headers: [.contentType: "application/problem+json"],
+            headers: headers,
             body: .init(byteBuffer: ByteBuffer(bytes: body))
         )
     }

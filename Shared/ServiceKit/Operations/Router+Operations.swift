@@ -5,13 +5,19 @@ import Prometheus
 extension Router {
     /// Adds `/healthz` (alive), `/readyz` (database and bus reachable) and `/metrics`
     /// (Prometheus text), the three endpoints every Shouwang process serves.
+    ///
+    /// `/readyz?for=traffic` is what balancers and Kubernetes readiness probes ask: 200 as
+    /// long as the database answers. A replica without the bus still serves every request —
+    /// its events wait in the outbox — so a bus outage must not take every replica out of
+    /// rotation at once; the full `/readyz` still says the bus is missing.
     public func addOperationsRoutes(service: String, readiness: ReadinessProbe, registry: PrometheusCollectorRegistry) {
         get("/healthz") { _, _ in
             Self.json(["status": "alive", "service": service], status: .ok)
         }
-        get("/readyz") { _, _ in
+        get("/readyz") { request, _ in
             let report = await readiness.check()
-            return Self.json(report, status: report.ready ? .ok : .serviceUnavailable)
+            let ready = request.uri.queryParameters["for"] == "traffic" ? report.database == "ok" : report.ready
+            return Self.json(report, status: ready ? .ok : .serviceUnavailable)
         }
         get("/metrics") { _, _ in
             var buffer: [UInt8] = []

@@ -23,12 +23,12 @@ struct AreaRoutes {
         var population: Int?
     }
 
-    func add(to router: Router<BasicRequestContext>) {
+    func add(to router: Router<ServiceRequestContext>) {
         router.put("/v1/areas") { request, context in try await load(request, context) }
         router.get("/v1/areas") { request, _ in try await list(request) }
     }
 
-    private func load(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    private func load(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
         let access = try dependencies.tokens.authenticate(request, allowing: [.operator])
         let (inputs, raw) = try await request.readJSON(as: [AreaInput].self, context: context)
         var validator = FieldValidator()

@@ -32,7 +32,7 @@ struct OrganizationRoutes {
         var id: UUID
     }
 
-    func add(to router: Router<BasicRequestContext>) {
+    func add(to router: Router<ServiceRequestContext>) {
         router.post("/v1/organizations") { request, context in
             try await register(request, context, as: OrganizationInput.self) { input, validator in
                 let kind: Kind? = validator.oneOf(input.kind, "kind")
@@ -61,7 +61,7 @@ struct OrganizationRoutes {
     /// Registers a named thing in an area the caller covers: reads the body, lets `fields`
     /// check what is particular to it and say how to insert it, then writes idempotently.
     private func register<Input: Decodable & Sendable>(
-        _ request: Request, _ context: BasicRequestContext, as type: Input.Type,
+        _ request: Request, _ context: ServiceRequestContext, as type: Input.Type,
         fields: (Input, inout FieldValidator) -> (name: String?, area: String?, insert: Insert)
     ) async throws -> Response {
         let access = try dependencies.tokens.authenticate(request, allowing: [.operator, .staff])

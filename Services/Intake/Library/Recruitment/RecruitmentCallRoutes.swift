@@ -31,7 +31,7 @@ struct RecruitmentCallRoutes {
         var signUpLink: String
     }
 
-    func add(to router: Router<BasicRequestContext>) {
+    func add(to router: Router<ServiceRequestContext>) {
         router.post("/v1/recruitment-calls") { request, context in try await publish(request, context) }
         router.get("/v1/recruitment-calls/{id}") { request, context in
             guard let id = context.parameters.get("id", as: UUID.self) else { throw ProblemDetails(status: .notFound, detail: "No such recruitment call.") }
@@ -42,7 +42,7 @@ struct RecruitmentCallRoutes {
         }
     }
 
-    private func publish(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    private func publish(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
         let access = try dependencies.tokens.authenticate(request, allowing: [.operator, .staff])
         let (input, raw) = try await request.readJSON(as: CallInput.self, context: context)
         var validator = FieldValidator()

@@ -54,7 +54,7 @@ struct RequestRoutes {
         var original: Item?
     }
 
-    func add(to router: Router<BasicRequestContext>) {
+    func add(to router: Router<ServiceRequestContext>) {
         router.post("/v1/requests") { request, context in try await create(request, context) }
         router.post("/v1/requests/{id}/cancel") { request, context in try await cancel(request, context) }
         router.post("/v1/requests/{id}/merge") { request, context in try await merge(request, context) }
@@ -62,12 +62,13 @@ struct RequestRoutes {
         router.get("/v1/requests/{id}") { request, context in try await detail(request, context) }
     }
 
-    private func create(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    private func create(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
         let access: AccessToken?
         if request.headers[.authorization] != nil {
             access = try dependencies.tokens.authenticate(request, allowing: [.operator, .staff, .dispatcher, .caller])
         } else {
-            try publicLimiter.admit(request)
+            // Staff, dispatchers and callers file requests all day: only anonymous residents are limited.
+            try publicLimiter.admit(context)
             access = nil
         }
         let actor = access?.subject ?? "resident"
@@ -85,7 +86,7 @@ struct RequestRoutes {
         }
     }
 
-    private func cancel(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    private func cancel(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
         let access = try dependencies.tokens.authenticate(request, allowing: [.operator, .staff, .dispatcher])
         guard let id = context.parameters.get("id", as: UUID.self) else { throw ProblemDetails(status: .notFound, detail: "No such request.") }
         let (input, raw) = try await request.readJSON(as: ReasonInput.self, context: context)
@@ -108,7 +109,7 @@ struct RequestRoutes {
         }
     }
 
-    private func merge(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    private func merge(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
         let access = try dependencies.tokens.authenticate(request, allowing: [.operator, .staff, .dispatcher])
         guard let id = context.parameters.get("id", as: UUID.self) else { throw ProblemDetails(status: .notFound, detail: "No such request.") }
         let (input, raw) = try await request.readJSON(as: MergeInput.self, context: context)
@@ -157,7 +158,7 @@ struct RequestRoutes {
         return try JSONResponse.make(Page(items: items, limit: query.limit, cursor: \.cursor))
     }
 
-    private func detail(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    private func detail(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
         let access = try dependencies.tokens.authenticate(request, allowing: [.operator, .staff, .dispatcher, .caller])
         guard let id = context.parameters.get("id", as: UUID.self), let item = try await fetch(id) else {
             throw ProblemDetails(status: .notFound, detail: "No such request.")

@@ -17,7 +17,7 @@ struct TeamRoutes {
         var volunteerId: UUID?
     }
 
-    func add(to router: Router<BasicRequestContext>) {
+    func add(to router: Router<ServiceRequestContext>) {
         router.get("/v1/teams/{id}") { request, context in
             let access = try dependencies.tokens.authenticate(request, allowing: [.operator, .staff, .dispatcher])
             let id = try Self.id(context, "id", what: "team")
@@ -50,7 +50,7 @@ struct TeamRoutes {
         }
     }
 
-    private static func id(_ context: BasicRequestContext, _ name: String, what: String) throws(ProblemDetails) -> UUID {
+    private static func id(_ context: ServiceRequestContext, _ name: String, what: String) throws(ProblemDetails) -> UUID {
         guard let id = context.parameters.get(name, as: UUID.self) else { throw ProblemDetails(status: .notFound, detail: "No such \(what).") }
         return id
     }
@@ -59,7 +59,7 @@ struct TeamRoutes {
     /// then teams by id), lets `action` decide, applies its changes and their events in one
     /// transaction, and answers with the team as it now is.
     private func change(
-        _ action: Action, _ access: AccessToken, _ request: Request, _ context: BasicRequestContext, volunteer: UUID, body: [UInt8]
+        _ action: Action, _ access: AccessToken, _ request: Request, _ context: ServiceRequestContext, volunteer: UUID, body: [UInt8]
     ) async throws -> Response {
         let teamID = try Self.id(context, "id", what: "team")
         return try await dependencies.writes.perform(request, body: body) { connection in

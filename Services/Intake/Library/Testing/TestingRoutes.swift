@@ -95,14 +95,14 @@ struct TestingRoutes {
         var streets: [Area]
     }
 
-    func add(to router: Router<BasicRequestContext>) {
+    func add(to router: Router<ServiceRequestContext>) {
         router.post("/v1/testing-rounds") { request, context in try await createRound(request, context) }
         router.post("/v1/testing-rounds/{id}/sites") { request, context in try await createSite(request, context) }
         router.post("/v1/checkins") { request, context in try await checkIn(request, context) }
         router.get("/v1/testing-rounds/{id}/progress") { request, context in try await progress(request, context) }
     }
 
-    private func createRound(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    private func createRound(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
         let access = try dependencies.tokens.authenticate(request, allowing: [.operator, .staff])
         let (input, raw) = try await request.readJSON(as: RoundInput.self, context: context)
         var validator = FieldValidator()
@@ -126,7 +126,7 @@ struct TestingRoutes {
         }
     }
 
-    private func createSite(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    private func createSite(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
         let access = try dependencies.tokens.authenticate(request, allowing: [.operator, .staff])
         guard let round = context.parameters.get("id", as: UUID.self) else { throw ProblemDetails(status: .notFound, detail: "No such round.") }
         let (input, raw) = try await request.readJSON(as: SiteInput.self, context: context)
@@ -170,7 +170,7 @@ struct TestingRoutes {
         return (0...23).contains(hour) && (0...59).contains(minute)
     }
 
-    private func checkIn(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    private func checkIn(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
         let access = try dependencies.tokens.authenticate(request, allowing: [.device, .staff, .operator])
         let raw = try await request.bodyBytes(context: context)
         let body = try CheckinBody(bytes: raw)
@@ -219,7 +219,7 @@ struct TestingRoutes {
         }
     }
 
-    private func progress(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    private func progress(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
         let access = try dependencies.tokens.authenticate(request, allowing: [.operator, .staff, .device])
         guard let round = context.parameters.get("id", as: UUID.self) else { throw ProblemDetails(status: .notFound, detail: "No such round.") }
         var sites: [Progress.Site] = []

@@ -47,7 +47,7 @@ struct VolunteerRoutes {
         var history: [HistoryEntry]
     }
 
-    func add(to router: Router<BasicRequestContext>) {
+    func add(to router: Router<ServiceRequestContext>) {
         router.post("/v1/recruitment-calls/{id}/sign-ups") { request, context in try await signUp(request, context) }
         router.post("/v1/volunteers/{id}/vetting") { request, context in try await vet(request, context) }
         router.get("/v1/volunteers") { request, _ in try await list(request) }
@@ -56,8 +56,11 @@ struct VolunteerRoutes {
 
     // MARK: Sign-up
 
-    private func signUp(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
-        try signUpLimiter.admit(request)
+    private func signUp(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
+        // A station desk registering volunteers sends its staff token: limited per token, not
+        // as one anonymous address shared by the whole queue in front of the desk.
+        let desk = request.headers[.authorization] == nil ? nil : try dependencies.tokens.authenticate(request, allowing: [.operator, .staff])
+        try signUpLimiter.admit(context, token: desk)
         guard let callID = context.parameters.get("id", as: UUID.self) else { throw ProblemDetails(status: .notFound, detail: "No such recruitment call.") }
         let (form, raw) = try await request.readJSON(as: SignUpForm.self, context: context)
         let volunteer = try form.validated()
@@ -125,7 +128,7 @@ struct VolunteerRoutes {
 
     // MARK: Vetting
 
-    private func vet(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    private func vet(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
         let access = try dependencies.tokens.authenticate(request, allowing: [.operator, .staff])
         guard let id = context.parameters.get("id", as: UUID.self) else { throw ProblemDetails(status: .notFound, detail: "No such volunteer.") }
         let (input, raw) = try await request.readJSON(as: VettingInput.self, context: context)
@@ -198,7 +201,7 @@ struct VolunteerRoutes {
         return try JSONResponse.make(Page(items: items, limit: query.limit, cursor: \.cursor))
     }
 
-    private func detail(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    private func detail(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
         let access = try dependencies.tokens.authenticate(request, allowing: [.operator, .staff])
         guard let id = context.parameters.get("id", as: UUID.self),
             let row = try await dependencies.client.query(

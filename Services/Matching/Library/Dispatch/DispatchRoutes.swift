@@ -29,14 +29,14 @@ struct DispatchRoutes {
         var minutesSinceLastMovement: Int
     }
 
-    func add(to router: Router<BasicRequestContext>) {
+    func add(to router: Router<ServiceRequestContext>) {
         for action in [Action.accept, .decline, .complete] {
             router.post("/v1/dispatches/{id}/\(action.rawValue)") { request, context in try await answer(action, request, context) }
         }
         router.get("/v1/dispatch-board") { request, _ in try await board(request) }
     }
 
-    private func answer(_ action: Action, _ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    private func answer(_ action: Action, _ request: Request, _ context: ServiceRequestContext) async throws -> Response {
         let access = try dependencies.tokens.authenticate(request, allowing: [.volunteer, .dispatcher, .staff, .operator])
         guard let id = context.parameters.get("id", as: UUID.self) else { throw ProblemDetails(status: .notFound, detail: "No such dispatch.") }
         let (input, raw) = try await request.readJSON(as: AnswerInput.self, context: context)

@@ -35,7 +35,7 @@ struct AssignmentRoutes {
 
     enum Step: String { case confirm, checkIn = "check-in", checkOut = "check-out" }
 
-    func add(to router: Router<BasicRequestContext>) {
+    func add(to router: Router<ServiceRequestContext>) {
         for step in [Step.confirm, .checkIn, .checkOut] {
             router.post("/v1/assignments/{id}/\(step.rawValue)") { request, context in try await record(step, request, context) }
         }
@@ -44,7 +44,7 @@ struct AssignmentRoutes {
         router.get("/v1/teams/{id}/hours") { request, context in try await teamHours(request, context) }
     }
 
-    private func record(_ step: Step, _ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    private func record(_ step: Step, _ request: Request, _ context: ServiceRequestContext) async throws -> Response {
         let access = try dependencies.tokens.authenticate(request, allowing: [.volunteer, .staff, .dispatcher, .operator])
         guard let id = context.parameters.get("id", as: UUID.self) else { throw ProblemDetails(status: .notFound, detail: "No such assignment.") }
         let (input, raw) = try await request.readJSON(as: TimeInput.self, context: context)
@@ -100,7 +100,7 @@ struct AssignmentRoutes {
         }
     }
 
-    private func correct(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    private func correct(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
         let access = try dependencies.tokens.authenticate(request, allowing: [.staff, .operator])
         guard let id = context.parameters.get("id", as: UUID.self) else { throw ProblemDetails(status: .notFound, detail: "No such entry.") }
         let (input, raw) = try await request.readJSON(as: CorrectionInput.self, context: context)
@@ -120,7 +120,7 @@ struct AssignmentRoutes {
         }
     }
 
-    private func hours(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    private func hours(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
         let access = try dependencies.tokens.authenticate(request, allowing: [.staff, .operator, .dispatcher])
         guard let id = context.parameters.get("id", as: UUID.self) else { throw ProblemDetails(status: .notFound, detail: "No such volunteer.") }
         let answer = try await dependencies.client.withConnection { connection -> Hours? in
@@ -134,7 +134,7 @@ struct AssignmentRoutes {
         return try JSONResponse.make(answer)
     }
 
-    private func teamHours(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    private func teamHours(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
         let access = try dependencies.tokens.authenticate(request, allowing: [.staff, .operator, .dispatcher])
         guard let id = context.parameters.get("id", as: UUID.self),
             let area = try await dependencies.client.query("SELECT area FROM teams WHERE id = \(id)", logger: dependencies.logger)

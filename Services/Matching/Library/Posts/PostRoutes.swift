@@ -31,7 +31,7 @@ struct PostRoutes {
 
     struct Created: Codable { var id: UUID }
 
-    func add(to router: Router<BasicRequestContext>) {
+    func add(to router: Router<ServiceRequestContext>) {
         router.post("/v1/posts") { request, context in
             let access = try dependencies.tokens.authenticate(request, allowing: [.operator, .staff])
             let (input, raw) = try await request.readJSON(as: PostInput.self, context: context)

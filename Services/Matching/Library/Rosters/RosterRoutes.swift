@@ -40,13 +40,13 @@ struct RosterRoutes {
         var volunteerId: UUID
     }
 
-    func add(to router: Router<BasicRequestContext>) {
+    func add(to router: Router<ServiceRequestContext>) {
         router.post("/v1/rosters:plan") { request, context in try await plan(request, context) }
         router.get("/v1/volunteers/{id}/roster") { request, context in try await roster(request, context, volunteer: true) }
         router.get("/v1/posts/{id}/roster") { request, context in try await roster(request, context, volunteer: false) }
     }
 
-    private func plan(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    private func plan(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
         let access = try dependencies.tokens.authenticate(request, allowing: [.operator, .staff])
         let (input, raw) = try await request.readJSON(as: PlanInput.self, context: context)
         var validator = FieldValidator()
@@ -72,7 +72,7 @@ struct RosterRoutes {
         }
     }
 
-    private func roster(_ request: Request, _ context: BasicRequestContext, volunteer: Bool) async throws -> Response {
+    private func roster(_ request: Request, _ context: ServiceRequestContext, volunteer: Bool) async throws -> Response {
         let access = try dependencies.tokens.authenticate(request, allowing: [.operator, .staff, .dispatcher])
         guard let id = context.parameters.get("id", as: UUID.self) else { throw ProblemDetails(status: .notFound, detail: "Not found.") }
         // `?date=YYYY-MM-DD`: one day's roster (China Standard Time days, as stations plan them).

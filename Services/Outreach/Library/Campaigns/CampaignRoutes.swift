@@ -58,14 +58,14 @@ struct CampaignRoutes {
         var attempts: Int
     }
 
-    func add(to router: Router<BasicRequestContext>) {
+    func add(to router: Router<ServiceRequestContext>) {
         router.post("/v1/campaigns") { request, context in try await create(request, context) }
         router.get("/v1/campaigns/{id}") { request, context in try await progress(request, context) }
         router.post("/v1/campaigns/{id}/next") { request, context in try await next(request, context) }
         router.post("/v1/contacts/{id}/outcome") { request, context in try await record(request, context) }
     }
 
-    private func create(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    private func create(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
         let access = try dependencies.tokens.authenticate(request, allowing: [.operator, .staff])
         let (input, raw) = try await request.readJSON(as: CampaignInput.self, context: context)
         var validator = FieldValidator()
@@ -131,7 +131,7 @@ struct CampaignRoutes {
         }
     }
 
-    private func progress(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    private func progress(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
         let access = try dependencies.tokens.authenticate(request, allowing: [.operator, .staff, .caller])
         guard let id = context.parameters.get("id", as: UUID.self),
             let (title, areaText) = try await dependencies.client.query("SELECT title, area FROM outreach_campaigns WHERE id = \(id)", logger: dependencies.logger)
@@ -167,7 +167,7 @@ struct CampaignRoutes {
     /// ran out, and the queues of callers idle for half an hour, which the taker inherits.
     /// Rows are taken with SKIP LOCKED, so two callers asking at once never get the same
     /// contact; the database's clock decides what is due.
-    private func next(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    private func next(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
         let access = try dependencies.tokens.authenticate(request, allowing: [.caller, .staff])
         guard let campaign = context.parameters.get("id", as: UUID.self) else { throw ProblemDetails(status: .notFound, detail: "No such campaign.") }
         let call = try await dependencies.client.transaction(logger: dependencies.logger) { connection -> Call? in
@@ -225,7 +225,7 @@ struct CampaignRoutes {
         return try JSONResponse.make(call)
     }
 
-    private func record(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    private func record(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
         let access = try dependencies.tokens.authenticate(request, allowing: [.caller, .staff])
         guard let id = context.parameters.get("id", as: UUID.self) else { throw ProblemDetails(status: .notFound, detail: "No such contact.") }
         let (input, raw) = try await request.readJSON(as: OutcomeInput.self, context: context)

@@ -69,7 +69,7 @@ struct EscalationRoutes {
         var at: Date
     }
 
-    func add(to router: Router<BasicRequestContext>) {
+    func add(to router: Router<ServiceRequestContext>) {
         router.post("/v1/residents/{id}/escalations") { request, context in
             let access = try dependencies.tokens.authenticate(request, allowing: [.operator, .staff, .caller])
             guard let resident = context.parameters.get("id", as: UUID.self) else { throw ProblemDetails(status: .notFound, detail: "No such resident.") }

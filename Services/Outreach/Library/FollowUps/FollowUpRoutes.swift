@@ -34,7 +34,7 @@ struct FollowUpRoutes {
 
     enum FollowUpOutcome: String, CaseIterable { case reachedWell = "reached-well", reachedWithNeeds = "reached-with-needs", noAnswer = "no-answer" }
 
-    func add(to router: Router<BasicRequestContext>) {
+    func add(to router: Router<ServiceRequestContext>) {
         router.get("/v1/followups/due") { request, _ in try await due(request) }
         router.post("/v1/residents/{id}/followups") { request, context in try await followUp(request, context) }
         router.post("/v1/residents/{id}/visits") { request, context in try await visit(request, context) }
@@ -71,7 +71,7 @@ struct FollowUpRoutes {
         return (area, CareLevel(rawValue: level) ?? .medium)
     }
 
-    private func followUp(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    private func followUp(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
         let access = try dependencies.tokens.authenticate(request, allowing: [.operator, .staff, .caller])
         guard let id = context.parameters.get("id", as: UUID.self) else { throw ProblemDetails(status: .notFound, detail: "No such resident.") }
         let (input, raw) = try await request.readJSON(as: CallInput.self, context: context)
@@ -89,7 +89,7 @@ struct FollowUpRoutes {
         }
     }
 
-    private func visit(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    private func visit(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
         let access = try dependencies.tokens.authenticate(request, allowing: [.operator, .staff, .caller])
         guard let id = context.parameters.get("id", as: UUID.self) else { throw ProblemDetails(status: .notFound, detail: "No such resident.") }
         let (input, raw) = try await request.readJSON(as: VisitInput.self, context: context)

@@ -43,7 +43,7 @@ struct HotlineRoutes {
 
     enum NoStatus: String, CaseIterable { case none }
 
-    func add(to router: Router<BasicRequestContext>) {
+    func add(to router: Router<ServiceRequestContext>) {
         router.post("/v1/hotline-calls") { request, context in
             let access = try dependencies.tokens.authenticate(request, allowing: [.operator, .staff, .caller])
             let (input, raw) = try await request.readJSON(as: Input.self, context: context)

@@ -23,7 +23,7 @@ struct LedgerRoutes {
         var hotlineCalls: Int
     }
 
-    func add(to router: Router<BasicRequestContext>) {
+    func add(to router: Router<ServiceRequestContext>) {
         router.get("/v1/ledger") { request, _ in
             let access = try dependencies.tokens.authenticate(request, allowing: [.operator, .staff])
             var validator = FieldValidator()

@@ -25,12 +25,12 @@ struct NeedRoutes {
         var createdAt: Date
     }
 
-    func add(to router: Router<BasicRequestContext>) {
+    func add(to router: Router<ServiceRequestContext>) {
         router.post("/v1/residents/{id}/needs") { request, context in try await identify(request, context) }
         router.get("/v1/needs/{id}") { request, context in try await show(request, context) }
     }
 
-    private func identify(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    private func identify(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
         let access = try dependencies.tokens.authenticate(request, allowing: [.operator, .staff, .caller])
         guard let resident = context.parameters.get("id", as: UUID.self) else { throw ProblemDetails(status: .notFound, detail: "No such resident.") }
         let (form, raw) = try await request.readJSON(as: NeedForm.self, context: context)
@@ -49,7 +49,7 @@ struct NeedRoutes {
         }
     }
 
-    private func show(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    private func show(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
         let access = try dependencies.tokens.authenticate(request, allowing: [.operator, .staff, .caller])
         guard let id = context.parameters.get("id", as: UUID.self),
             let (need, compound) = try await dependencies.client.query(

@@ -46,14 +46,14 @@ struct NoticeRoutes {
         var reads: [String: Int]
     }
 
-    func add(to router: Router<BasicRequestContext>) {
+    func add(to router: Router<ServiceRequestContext>) {
         router.post("/v1/notices") { request, context in try await create(request, context) }
         router.post("/v1/notices/{id}/publish") { request, context in try await publish(request, context) }
         router.get("/v1/notices/{id}") { request, context in try await show(request, context) }
         router.post("/v1/notices/{id}/reads") { request, context in try await read(request, context) }
     }
 
-    private func create(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    private func create(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
         let access = try dependencies.tokens.authenticate(request, allowing: [.operator, .staff])
         let (input, raw) = try await request.readJSON(as: Input.self, context: context)
         var validator = FieldValidator()
@@ -87,7 +87,7 @@ struct NoticeRoutes {
         }
     }
 
-    private func publish(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    private func publish(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
         let access = try dependencies.tokens.authenticate(request, allowing: [.operator, .staff])
         guard let id = context.parameters.get("id", as: UUID.self) else { throw ProblemDetails(status: .notFound, detail: "No such notice.") }
         let body = try await request.bodyBytes(context: context)
@@ -115,7 +115,7 @@ struct NoticeRoutes {
     }
 
     /// A notice in the reader's language (`?language=suzhounese`), falling back to Mandarin.
-    private func show(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    private func show(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
         guard let id = context.parameters.get("id", as: UUID.self),
             let row = try await dependencies.client.query(
                 """
@@ -149,8 +149,8 @@ struct NoticeRoutes {
 
     /// A reader's acknowledgement (public: the gateway or the reader's phone sends an opaque
     /// reader id, never a number); counted once per reader, in the language they were served.
-    private func read(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
-        try readLimiter.admit(request)
+    private func read(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
+        try readLimiter.admit(context)
         guard let id = context.parameters.get("id", as: UUID.self) else { throw ProblemDetails(status: .notFound, detail: "No such notice.") }
         let (input, _) = try await request.readJSON(as: ReadInput.self, context: context)
         var validator = FieldValidator()

@@ -51,14 +51,14 @@ struct ResidentRoutes {
 
     enum RecordStatus: String, CaseIterable { case active, closed }
 
-    func add(to router: Router<BasicRequestContext>) {
+    func add(to router: Router<ServiceRequestContext>) {
         router.post("/v1/residents") { request, context in try await register(request, context) }
         router.get("/v1/residents") { request, _ in try await list(request) }
         router.get("/v1/residents/{id}") { request, context in try await read(request, context) }
         router.get("/v1/residents/{id}/reads") { request, context in try await reads(request, context) }
     }
 
-    private func register(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    private func register(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
         let access = try dependencies.tokens.authenticate(request, allowing: [.operator, .staff])
         let (form, raw) = try await request.readJSON(as: ResidentForm.self, context: context)
         let resident = try form.validated()
@@ -101,7 +101,7 @@ struct ResidentRoutes {
 
     /// The whole record, for a caller in the record's area who says why; the read is logged
     /// in the same transaction, so there is no read without its log line.
-    private func read(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    private func read(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
         let access = try dependencies.tokens.authenticate(request, allowing: [.operator, .staff, .caller])
         guard let id = context.parameters.get("id", as: UUID.self) else { throw ProblemDetails(status: .notFound, detail: "No such resident.") }
         var validator = FieldValidator()
@@ -121,7 +121,7 @@ struct ResidentRoutes {
         return try JSONResponse.make(record)
     }
 
-    private func reads(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    private func reads(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
         let access = try dependencies.tokens.authenticate(request, allowing: [.operator, .staff])
         guard let id = context.parameters.get("id", as: UUID.self),
             let compound = try await dependencies.client.query(

@@ -28,11 +28,11 @@ struct AllocationRoutes {
         var shares: [Share]
     }
 
-    func add(to router: Router<BasicRequestContext>) {
+    func add(to router: Router<ServiceRequestContext>) {
         router.post("/v1/allocation-plans") { request, context in try await plan(request, context) }
     }
 
-    private func plan(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    private func plan(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
         let access = try dependencies.tokens.authenticate(request, allowing: [.operator, .staff])
         let (input, _) = try await request.readJSON(as: PlanInput.self, context: context)
         var validator = FieldValidator()

@@ -58,14 +58,14 @@ struct CatalogueRoutes {
 
     struct Created: Codable { var id: UUID }
 
-    func add(to router: Router<BasicRequestContext>) {
+    func add(to router: Router<ServiceRequestContext>) {
         router.post("/v1/items") { request, context in try await createItem(request, context) }
         router.get("/v1/items") { request, _ in try await items(request) }
         router.post("/v1/depots") { request, context in try await createDepot(request, context) }
         router.get("/v1/depots") { request, _ in try await depots(request) }
     }
 
-    private func createItem(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    private func createItem(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
         _ = try dependencies.tokens.authenticate(request, allowing: [.operator, .staff])
         let (input, raw) = try await request.readJSON(as: ItemInput.self, context: context)
         var validator = FieldValidator()
@@ -100,7 +100,7 @@ struct CatalogueRoutes {
         return try JSONResponse.make(items)
     }
 
-    private func createDepot(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    private func createDepot(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
         let access = try dependencies.tokens.authenticate(request, allowing: [.operator, .staff])
         let (input, raw) = try await request.readJSON(as: DepotInput.self, context: context)
         var validator = FieldValidator()

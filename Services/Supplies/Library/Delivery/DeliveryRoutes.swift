@@ -37,13 +37,13 @@ struct DeliveryRoutes {
         var stops: [Stop]
     }
 
-    func add(to router: Router<BasicRequestContext>) {
+    func add(to router: Router<ServiceRequestContext>) {
         router.post("/v1/delivery-runs") { request, context in try await plan(request, context) }
         router.get("/v1/delivery-runs/{id}") { request, context in try await show(request, context) }
         router.post("/v1/delivery-runs/{id}/stops/{stopId}") { request, context in try await record(request, context) }
     }
 
-    private func plan(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    private func plan(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
         let access = try dependencies.tokens.authenticate(request, allowing: [.operator, .staff, .dispatcher])
         let (input, raw) = try await request.readJSON(as: RunInput.self, context: context)
         var validator = FieldValidator()
@@ -85,7 +85,7 @@ struct DeliveryRoutes {
         }
     }
 
-    private func show(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    private func show(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
         let access = try dependencies.tokens.authenticate(request, allowing: [.operator, .staff, .dispatcher])
         guard let id = context.parameters.get("id", as: UUID.self) else { throw ProblemDetails(status: .notFound, detail: "No such run.") }
         let run = try await dependencies.client.withConnection { connection -> Run? in
@@ -97,7 +97,7 @@ struct DeliveryRoutes {
         return try JSONResponse.make(run)
     }
 
-    private func record(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    private func record(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
         let access = try dependencies.tokens.authenticate(request, allowing: [.operator, .staff, .dispatcher])
         guard let runID = context.parameters.get("id", as: UUID.self), let stopID = context.parameters.get("stopId", as: UUID.self) else {
             throw ProblemDetails(status: .notFound, detail: "No such stop.")

@@ -85,7 +85,7 @@ struct DonationRoutes {
 
     struct Created: Codable { var id: UUID }
 
-    func add(to router: Router<BasicRequestContext>) {
+    func add(to router: Router<ServiceRequestContext>) {
         router.post("/v1/donors") { request, context in try await createDonor(request, context) }
         router.post("/v1/donation-drives") { request, context in try await createDrive(request, context) }
         router.get("/v1/donation-drives/{id}") { _, context in try await drive(context) }
@@ -94,7 +94,7 @@ struct DonationRoutes {
         router.get("/v1/receipts/{id}") { request, context in try await receipt(request, context) }
     }
 
-    private func createDonor(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    private func createDonor(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
         let access = try dependencies.tokens.authenticate(request, allowing: [.operator, .staff])
         let (input, raw) = try await request.readJSON(as: DonorInput.self, context: context)
         var validator = FieldValidator()
@@ -114,7 +114,7 @@ struct DonationRoutes {
         }
     }
 
-    private func createDrive(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    private func createDrive(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
         let access = try dependencies.tokens.authenticate(request, allowing: [.operator, .staff])
         let (input, raw) = try await request.readJSON(as: DriveInput.self, context: context)
         var validator = FieldValidator()
@@ -141,7 +141,7 @@ struct DonationRoutes {
 
     /// A call for donations is public: its page shows the target and how far pledges and
     /// deliveries have come, never who gave.
-    private func drive(_ context: BasicRequestContext) async throws -> Response {
+    private func drive(_ context: ServiceRequestContext) async throws -> Response {
         guard let id = context.parameters.get("id", as: UUID.self),
             let row = try await dependencies.client.query(
                 """
@@ -158,7 +158,7 @@ struct DonationRoutes {
         ))
     }
 
-    private func pledge(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    private func pledge(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
         let access = try dependencies.tokens.authenticate(request, allowing: [.operator, .staff])
         let (input, raw) = try await request.readJSON(as: PledgeInput.self, context: context)
         var validator = FieldValidator()
@@ -196,7 +196,7 @@ struct DonationRoutes {
 
     /// One delivery of donated (or bought) stock: each line becomes a lot on the depot's
     /// shelf, with its expiry date, and counts against the pledge it fulfils.
-    private func receive(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    private func receive(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
         let access = try dependencies.tokens.authenticate(request, allowing: [.operator, .staff])
         let (input, raw) = try await request.readJSON(as: ReceiptInput.self, context: context)
         var validator = FieldValidator()
@@ -276,7 +276,7 @@ struct DonationRoutes {
         }
     }
 
-    private func receipt(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    private func receipt(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
         let access = try dependencies.tokens.authenticate(request, allowing: [.operator, .staff])
         guard let id = context.parameters.get("id", as: UUID.self) else { throw ProblemDetails(status: .notFound, detail: "No such receipt.") }
         let receipt = try await dependencies.client.withConnection { connection -> Receipt? in

@@ -35,13 +35,13 @@ struct PurchaseRoutes {
         var history: JSONValue
     }
 
-    func add(to router: Router<BasicRequestContext>) {
+    func add(to router: Router<ServiceRequestContext>) {
         router.post("/v1/purchases") { request, context in try await create(request, context) }
         router.post("/v1/purchases/{id}/actions") { request, context in try await act(request, context) }
         router.get("/v1/purchases/{id}") { request, context in try await show(request, context) }
     }
 
-    private func create(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    private func create(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
         let access = try dependencies.tokens.authenticate(request, allowing: [.operator, .staff, .dispatcher])
         let (input, raw) = try await request.readJSON(as: CreateInput.self, context: context)
         var validator = FieldValidator()
@@ -59,7 +59,7 @@ struct PurchaseRoutes {
         }
     }
 
-    private func act(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    private func act(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
         let access = try dependencies.tokens.authenticate(request, allowing: [.operator, .staff, .dispatcher])
         guard let id = context.parameters.get("id", as: UUID.self) else { throw ProblemDetails(status: .notFound, detail: "No such purchase.") }
         let (input, raw) = try await request.readJSON(as: ActionInput.self, context: context)
@@ -108,7 +108,7 @@ struct PurchaseRoutes {
         }
     }
 
-    private func show(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    private func show(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
         let access = try dependencies.tokens.authenticate(request, allowing: [.operator, .staff, .dispatcher])
         guard let id = context.parameters.get("id", as: UUID.self),
             let purchase = try await dependencies.client.withConnection({ connection in

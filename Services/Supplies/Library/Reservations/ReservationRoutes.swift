@@ -39,13 +39,13 @@ struct ReservationRoutes {
         }
     }
 
-    func add(to router: Router<BasicRequestContext>) {
+    func add(to router: Router<ServiceRequestContext>) {
         router.post("/v1/reservations") { request, context in try await reserve(request, context) }
         router.post("/v1/reservations/{id}/release") { request, context in try await release(request, context) }
         router.get("/v1/reservations/{id}") { request, context in try await show(request, context) }
     }
 
-    private func reserve(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    private func reserve(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
         let access = try dependencies.tokens.authenticate(request, allowing: [.operator, .staff, .dispatcher])
         let (input, raw) = try await request.readJSON(as: ReserveInput.self, context: context)
         var validator = FieldValidator()
@@ -64,7 +64,7 @@ struct ReservationRoutes {
         }
     }
 
-    private func release(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    private func release(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
         let access = try dependencies.tokens.authenticate(request, allowing: [.operator, .staff, .dispatcher])
         guard let id = context.parameters.get("id", as: UUID.self) else { throw ProblemDetails(status: .notFound, detail: "No such reservation.") }
         let (input, raw) = try await request.readJSON(as: ReleaseInput.self, context: context)
@@ -86,7 +86,7 @@ struct ReservationRoutes {
         }
     }
 
-    private func show(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    private func show(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
         let access = try dependencies.tokens.authenticate(request, allowing: [.operator, .staff, .dispatcher])
         guard let id = context.parameters.get("id", as: UUID.self) else { throw ProblemDetails(status: .notFound, detail: "No such reservation.") }
         let reservation = try await dependencies.client.withConnection { connection -> Reservation? in

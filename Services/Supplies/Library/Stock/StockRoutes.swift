@@ -61,7 +61,7 @@ struct StockRoutes {
         var reason: String?
     }
 
-    func add(to router: Router<BasicRequestContext>) {
+    func add(to router: Router<ServiceRequestContext>) {
         router.get("/v1/stock") { request, _ in try await stock(request) }
         router.get("/v1/stock/movements") { request, _ in try await movements(request) }
         router.get("/v1/stock/cover") { request, _ in try await cover(request) }
@@ -79,7 +79,7 @@ struct StockRoutes {
 
     /// Sets when an item counts as running low at a depot: below `minimum`, or out within
     /// `horizonDays` (default 3) at the last seven days' pace.
-    private func threshold(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    private func threshold(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
         let access = try dependencies.tokens.authenticate(request, allowing: [.operator, .staff])
         let (input, raw) = try await request.readJSON(as: ThresholdInput.self, context: context)
         var validator = FieldValidator()
@@ -169,7 +169,7 @@ struct StockRoutes {
 
     /// Moves stock between depots, first-expiring lots first; each moved part becomes a lot
     /// at the destination with the same expiry, linked to its source.
-    private func transfer(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    private func transfer(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
         let access = try dependencies.tokens.authenticate(request, allowing: [.operator, .staff])
         let (input, raw) = try await request.readJSON(as: TransferInput.self, context: context)
         var validator = FieldValidator()
@@ -216,7 +216,7 @@ struct StockRoutes {
     }
 
     /// Writes off damaged, expired or miscounted stock, with its reason.
-    private func adjust(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    private func adjust(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
         let access = try dependencies.tokens.authenticate(request, allowing: [.operator, .staff])
         let (input, raw) = try await request.readJSON(as: AdjustmentInput.self, context: context)
         var validator = FieldValidator()

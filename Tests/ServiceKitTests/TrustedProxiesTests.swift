@@ -1,0 +1,77 @@
+import Foundation
+import Testing
+
+@testable import ServiceKit
+
+@Suite struct TrustedProxiesTests {
+    static let balancers = try! TrustedProxies(parsing: "10.0.0.0/8, 127.0.0.1 fd00::/8")
+
+    @Test func withNoTrustedProxyThePeerIsTheClientWhateverTheHeaderSays() {
+        #expect(TrustedProxies.none.clientAddress(peer: "203.0.113.5", forwardedFor: ["1.2.3.4"]) == "203.0.113.5")
+        #expect(Self.balancers.clientAddress(peer: "203.0.113.5", forwardedFor: ["1.2.3.4"]) == "203.0.113.5", "an untrusted peer's header is ignored")
+    }
+
+    @Test func theHeaderIsFollowedRightToLeftOnlyThroughTrustedHops() {
+        // Client wrote "6.6.6.6"; the edge balancer appended the client's real address; an inner one appended the edge's.
+        #expect(Self.balancers.clientAddress(peer: "127.0.0.1", forwardedFor: ["6.6.6.6, 198.51.100.4, 10.1.2.3"]) == "198.51.100.4")
+        // Several header lines count as one list, in order.
+        #expect(Self.balancers.clientAddress(peer: "10.0.0.9", forwardedFor: ["6.6.6.6", "198.51.100.4"]) == "198.51.100.4")
+        // Every hop trusted: the leftmost is the best there is.
+        #expect(Self.balancers.clientAddress(peer: "10.0.0.9", forwardedFor: ["10.0.0.1"]) == "10.0.0.1")
+        // A trusted peer with no header: the peer.
+        #expect(Self.balancers.clientAddress(peer: "10.0.0.9", forwardedFor: []) == "10.0.0.9")
+        // Garbage where a trusted hop should have written an address: stop at that hop.
+        #expect(Self.balancers.clientAddress(peer: "10.0.0.9", forwardedFor: ["1.2.3.4, not-an-address"]) == "10.0.0.9")
+    }
+
+    @Test func rangesMatchByPrefixForBothFamiliesAndMappedAddressesCountAsIPv4() {
+        #expect(Self.balancers.isTrusted("10.255.1.1"))
+        #expect(!Self.balancers.isTrusted("11.0.0.1"))
+        #expect(Self.balancers.isTrusted("::ffff:10.0.0.1"))
+        #expect(Self.balancers.isTrusted("fd12:3456::1"))
+        #expect(!Self.balancers.isTrusted("fe80::1"))
+        #expect(!Self.balancers.isTrusted("127.0.0.2"), "a bare address is a /32")
+        let odd = try! TrustedProxies(parsing: "192.168.1.128/25")
+        #expect(odd.isTrusted("192.168.1.200") && !odd.isTrusted("192.168.1.100"))
+        #expect(Self.balancers.clientAddress(peer: "::ffff:127.0.0.1", forwardedFor: ["198.51.100.4"]) == "198.51.100.4")
+    }
+
+    @Test func aBadEntryIsRefusedNamingIt() {
+        #expect(throws: ConfigurationError.self) { try TrustedProxies(parsing: "10.0.0.0/33") }
+        #expect(throws: ConfigurationError.self) { try TrustedProxies(parsing: "balancer.local") }
+        #expect(throws: ConfigurationError.self) { try ServiceConfiguration.fromEnvironment(defaultHTTPPort: 1, environment: ["SHOUWANG_TRUSTED_PROXIES": "10.0.0.1/x"]) }
+        #expect((try? TrustedProxies(parsing: " ")) == TrustedProxies.none)
+    }
+}
+
+@Suite struct RateLimiterTests {
+    @Test func aBucketRefillsAtItsRateAndARefusalSaysHowLongToWait() {
+        let limiter = RateLimiter(perMinute: 30, burst: 2)
+        let allowance = RateLimiter.Allowance(perMinute: 30, burst: 2)
+        let start = ContinuousClock.now
+        #expect(limiter.take("a", allowance, now: start) == nil)
+        #expect(limiter.take("a", allowance, now: start) == nil)
+        #expect(limiter.take("a", allowance, now: start) == 2, "30 a minute: one token every 2 s")
+        #expect(limiter.take("b", allowance, now: start) == nil, "another caller has its own bucket")
+        #expect(limiter.take("a", allowance, now: start + .milliseconds(1500)) == 1)
+        #expect(limiter.take("a", allowance, now: start + .milliseconds(2100)) == nil)
+    }
+}
+
+@Suite struct EnvironmentSecretTests {
+    @Test func aSecretComesFromItsVariableOrTheFileItsFileVariableNames() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("secret-\(UUID())").path
+        _ = FileManager.default.createFile(atPath: path, contents: Data("s3cret\n".utf8))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect(try EnvironmentSecret.value("X", in: ["X_FILE": path]) == "s3cret")
+        #expect(try EnvironmentSecret.value("X", in: ["X": "direct", "X_FILE": path]) == "direct")
+        #expect(try EnvironmentSecret.value("X", in: ["X": "", "X_FILE": path]) == "s3cret", "empty counts as unset")
+        #expect(try EnvironmentSecret.value("X", in: [:]) == nil)
+        #expect(throws: ConfigurationError.self) { try EnvironmentSecret.value("X", in: ["X_FILE": path + ".missing"]) }
+        let configuration = try ServiceConfiguration.fromEnvironment(
+            defaultHTTPPort: 1, environment: ["SHOUWANG_DATABASE_URL_FILE": path, "SHOUWANG_TOKEN_SECRET_FILE": path, "SHOUWANG_DATABASE_URL": "postgres://a@b:1/c"]
+        )
+        #expect(configuration.tokenSecret == "s3cret")
+        #expect(configuration.database.host == "b")
+    }
+}
