@@ -5,7 +5,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 
-ensure_packages docker-compose curl   # curl: the chaos round's health checks
+ensure_packages docker-compose curl haproxy openssl   # curl: the chaos round's health checks; haproxy: the balancer round and its config check
 # The test cluster trades durability for speed: it is thrown away after every run.
 start_postgres "$LOCAL/test-postgres" -c fsync=off -c synchronous_commit=off -c full_page_writes=off
 trap 'stop_postgres "$LOCAL/test-postgres"' EXIT
