@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Stops exactly what up.sh started: the processes in .local/run/*.pid and the private
-# PostgreSQL cluster. Data stays in .local/postgres for next time.
+# Stops exactly what up.sh started: the balancer and the processes in .local/run/*.pid, then
+# the private PostgreSQL cluster. Data stays in .local/postgres for next time.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -9,8 +9,12 @@ pids=()
 for pidfile in "$LOCAL"/run/*.pid; do
     pid=$(cat "$pidfile")
     name=$(basename "$pidfile" .pid)
-    if kill -0 "$pid" 2>/dev/null && grep -q "shouwang-$name" "/proc/$pid/cmdline" 2>/dev/null; then
-        kill -TERM "$pid"
+    # The executable a pid file may name: shouwang-intake for intake-2, haproxy for haproxy.
+    program="shouwang-${name%-[0-9]*}"
+    [ "$name" = haproxy ] && program=haproxy
+    if kill -0 "$pid" 2>/dev/null && grep -q "$program" "/proc/$pid/cmdline" 2>/dev/null; then
+        # HAProxy's soft stop is SIGUSR1 (listeners close, requests in flight finish).
+        if [ "$name" = haproxy ]; then kill -USR1 "$pid"; else kill -TERM "$pid"; fi
         pids+=("$pid")
         say "stopping $name (pid $pid)"
     fi

@@ -60,10 +60,21 @@ start_postgres() {
         runuser -u postgres -- test -w "$dir" ||
             die "the postgres user cannot reach $dir: give the checkout's folders o+x, or run as a normal user"
     fi
+    # SHOUWANG_PG_PASSWORD_FILE: the cluster asks for that password (scram-sha-256) instead
+    # of trusting every local user. The test clusters, thrown away after each run, trust.
+    local password_file=${SHOUWANG_PG_PASSWORD_FILE:-}
     if [ ! -f "$dir/data/PG_VERSION" ]; then
         say "creating a private PostgreSQL cluster in $dir"
-        as_owner "$bin/initdb" -D "$dir/data" -U shouwang --auth=trust -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 ||
-            die "initdb failed; see $dir/initdb.log"
+        local auth=(--auth=trust) copy=""
+        if [ -n "$password_file" ]; then
+            # initdb runs as the cluster's owner, who may not read our 0600 file: hand it a copy.
+            copy=$(mktemp); cp "$password_file" "$copy"
+            [ "$(id -u)" -eq 0 ] && chown postgres "$copy"
+            auth=(--auth=scram-sha-256 --pwfile="$copy")
+        fi
+        as_owner "$bin/initdb" -D "$dir/data" -U shouwang "${auth[@]}" -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 ||
+            { rm -f "$copy"; die "initdb failed; see $dir/initdb.log"; }
+        rm -f "$copy"
     fi
     local port
     if as_owner "$bin/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then
@@ -77,7 +88,19 @@ start_postgres() {
             die "PostgreSQL did not start; see $dir/server.log"
     fi
     export SHOUWANG_PG_PORT=$port
-    export SHOUWANG_PG_ADMIN_URL="postgres://shouwang@127.0.0.1:$port/postgres"
+    if [ -n "$password_file" ]; then
+        local password; password=$(cat "$password_file")
+        if grep -qE '^(local|host)[[:space:]].*[[:space:]]trust$' "$dir/data/pg_hba.conf"; then
+            # A cluster made before passwords: set it, then stop trusting (reload, no restart).
+            say "switching $dir to password authentication"
+            psql -X -q -h 127.0.0.1 -p "$port" -U shouwang -d postgres -c "ALTER ROLE shouwang PASSWORD '$password'" >/dev/null
+            as_owner sed -i -E '/^[[:space:]]*#/! s/[[:space:]]trust$/ scram-sha-256/' "$dir/data/pg_hba.conf"
+            as_owner "$bin/pg_ctl" -D "$dir/data" reload >/dev/null
+        fi
+        export SHOUWANG_PG_ADMIN_URL="postgres://shouwang:$password@127.0.0.1:$port/postgres"
+    else
+        export SHOUWANG_PG_ADMIN_URL="postgres://shouwang@127.0.0.1:$port/postgres"
+    fi
 }
 
 stop_postgres() {
@@ -89,8 +112,8 @@ stop_postgres() {
 # create_database NAME: creates it in the running private cluster if missing.
 create_database() {
     local name=$1
-    psql -h 127.0.0.1 -p "$SHOUWANG_PG_PORT" -U shouwang -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$name'" | grep -q 1 ||
-        psql -h 127.0.0.1 -p "$SHOUWANG_PG_PORT" -U shouwang -d postgres -qc "CREATE DATABASE \"$name\"" >/dev/null
+    psql -X "$SHOUWANG_PG_ADMIN_URL" -tAc "SELECT 1 FROM pg_database WHERE datname = '$name'" | grep -q 1 ||
+        psql -X "$SHOUWANG_PG_ADMIN_URL" -qc "CREATE DATABASE \"$name\"" >/dev/null
 }
 
 # The bus's CURVE keys for this machine's processes: see Deploy/keys/provision.sh.

@@ -1,22 +1,56 @@
 #!/usr/bin/env bash
-# Starts the whole suite on this machine: a private PostgreSQL, the bus and the four
-# services in the background, with logs and pid files under .local/. Stop with down.sh.
+# Starts the whole suite on this machine: a private PostgreSQL, the bus, each service as N
+# replicas behind HAProxy on the services' well-known ports, in the background, with logs
+# and pid files under .local/. Run again with other counts to scale; stop with down.sh.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/balancer.sh"
 cd "$ROOT"
 
-SERVICES=(bus intake matching supplies outreach)
-ensure_packages wrk jq   # wrk: the HTTP load of `shouwang bench`; jq: the README examples
-start_postgres "$LOCAL/postgres"
+usage() {
+    cat <<'USAGE'
+Usage: Deploy/local/up.sh [--intake-replicas N] [--matching-replicas N] [--supplies-replicas N] [--outreach-replicas N]
+
+Starts (or scales) the suite: a private PostgreSQL (.local/postgres, password authentication),
+shouwang-bus, and each service as N replicas (default 1) behind HAProxy on 127.0.0.1:8081–8084
+(intake, matching, supplies, outreach). Replica k of a service listens on its port + 10000 + 100·(k−1)
+(intake: 18081, 18181, 18281…). Running it again with other counts starts the missing replicas,
+rewrites the balancer's config (reloaded without dropping a connection), and stops extra replicas
+gracefully once the balancer no longer sends them anything. Secrets (.local/token-secret,
+.local/postgres-password, .local/keys/, .local/env) are readable by their owner only.
+
+  balancer stats  http://127.0.0.1:8404/        status  source .local/env && shouwang status
+  logs            .local/logs/NAME.log          stop    Deploy/local/down.sh
+USAGE
+}
+
+SERVICES=(intake matching supplies outreach)
+declare -A PORT=([intake]=8081 [matching]=8082 [supplies]=8083 [outreach]=8084)
+declare -A REPLICAS=([intake]=1 [matching]=1 [supplies]=1 [outreach]=1)
+while [ $# -gt 0 ]; do
+    case $1 in
+        --intake-replicas|--matching-replicas|--supplies-replicas|--outreach-replicas)
+            [ $# -ge 2 ] && [[ $2 =~ ^[1-9][0-9]?$ ]] || die "$1 takes a count from 1 to 99"
+            name=${1#--}; REPLICAS[${name%-replicas}]=$2; shift ;;
+        -h|--help) usage; exit 0 ;;
+        *) usage >&2; die "unknown option $1" ;;
+    esac
+    shift
+done
+replica_port() { echo $((PORT[$1] + 10000 + 100 * ($2 - 1))); }
+
+ensure_packages wrk jq haproxy   # wrk: the HTTP load of `shouwang bench`; jq: the README examples
+# Secrets are readable by their owner only.
+umask 077
+[ -f "$LOCAL/postgres-password" ] || head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$LOCAL/postgres-password"
+SHOUWANG_PG_PASSWORD_FILE="$LOCAL/postgres-password" start_postgres "$LOCAL/postgres"
 create_database shouwang
-export SHOUWANG_DATABASE_URL="postgres://shouwang@127.0.0.1:$SHOUWANG_PG_PORT/shouwang"
+export SHOUWANG_DATABASE_URL="postgres://shouwang:$(cat "$LOCAL/postgres-password")@127.0.0.1:$SHOUWANG_PG_PORT/shouwang"
 
 say "building (the first build takes several minutes)"
 swift build
 BIN="$(swift build --show-bin-path)"
 
-# Secrets are readable by their owner only.
-umask 077
 # One token secret for every local process, kept across restarts so issued tokens stay valid.
 [ -f "$LOCAL/token-secret" ] || head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$LOCAL/token-secret"
 export SHOUWANG_TOKEN_SECRET="$(cat "$LOCAL/token-secret")"
@@ -34,39 +68,86 @@ export SHOUWANG_BUS_SECRET_KEY_FILE=$LOCAL/keys/operator.key
 export PATH="$BIN:\$PATH"
 ENV
 export SHOUWANG_BUS_SECRET_KEY_FILE="$LOCAL/keys/operator.key"
+# The balancer is the only proxy whose X-Forwarded-For the replicas believe.
+export SHOUWANG_TRUSTED_PROXIES=127.0.0.1
 mkdir -p "$LOCAL/run" "$LOCAL/logs"
-for name in "${SERVICES[@]}"; do
-    pidfile="$LOCAL/run/$name.pid"
-    if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
-        say "$name already running (pid $(cat "$pidfile"))"
-        continue
-    fi
-    if [ "$name" = bus ]; then
-        SHOUWANG_BUS_SERVER_SECRET_KEY_FILE="$LOCAL/keys/bus.key" nohup "$BIN/shouwang-bus" >>"$LOCAL/logs/bus.log" 2>&1 &
-    else
-        SHOUWANG_BUS_SECRET_KEY_FILE="$LOCAL/keys/$name.key" nohup "$BIN/shouwang-$name" >>"$LOCAL/logs/$name.log" 2>&1 &
-    fi
-    echo $! >"$pidfile"
+
+running() { [ -f "$LOCAL/run/$1.pid" ] && kill -0 "$(cat "$LOCAL/run/$1.pid")" 2>/dev/null; }
+
+# start_process NAME COMMAND...: unless NAME runs already, starts it with its log and pid file.
+start_process() {
+    local name=$1; shift
+    if running "$name"; then return 0; fi
+    nohup "$@" >>"$LOCAL/logs/$name.log" 2>&1 &
+    echo $! >"$LOCAL/run/$name.pid"
     say "started $name (pid $!)"
+}
+
+# A suite started before replicas had names (intake.pid …) holds the balancer's ports: stop it.
+for service in "${SERVICES[@]}"; do
+    if running "$service"; then
+        say "stopping $service (started without a balancer; its replicas take over)"
+        pid=$(cat "$LOCAL/run/$service.pid"); kill -TERM "$pid"
+        for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    fi
+    rm -f "$LOCAL/run/$service.pid"
 done
 
+SHOUWANG_BUS_SERVER_SECRET_KEY_FILE="$LOCAL/keys/bus.key" start_process bus "$BIN/shouwang-bus"
+expected=(bus)
+entries=()
+for service in "${SERVICES[@]}"; do
+    ports=()
+    for k in $(seq 1 "${REPLICAS[$service]}"); do
+        port=$(replica_port "$service" "$k")
+        if ! running "$service-$k" && port_in_use "$port"; then die "port $port (replica $k of $service) is taken by another program"; fi
+        SHOUWANG_HTTP_PORT=$port SHOUWANG_BUS_SECRET_KEY_FILE="$LOCAL/keys/$service.key" start_process "$service-$k" "$BIN/shouwang-$service"
+        expected+=("$service-$k")
+        ports+=("$port")
+    done
+    entries+=("$service:${PORT[$service]}:$(IFS=,; echo "${ports[*]}")")
+done
+# Extra replicas from an earlier, larger run: out of the balancer first, then stopped.
+extra=()
+shopt -s nullglob
+for pidfile in "$LOCAL"/run/*.pid; do
+    name=$(basename "$pidfile" .pid)
+    [ "$name" = haproxy ] && continue
+    [[ " ${expected[*]} " == *" $name "* ]] || extra+=("$name")
+done
+
+write_balancer_config "$LOCAL/haproxy.cfg" 127.0.0.1 8404 "${entries[@]}"
+start_balancer "$LOCAL/haproxy.cfg" "$LOCAL/run/haproxy.pid" "$LOCAL/logs/haproxy.log"
+if [ ${#extra[@]} -gt 0 ]; then
+    sleep 1   # the old balancer process finishes the requests it holds; the new one knows nothing of these
+    for name in "${extra[@]}"; do
+        if running "$name"; then
+            kill -TERM "$(cat "$LOCAL/run/$name.pid")"
+            say "stopping $name (scaled down; it finishes what it holds)"
+        fi
+        rm -f "$LOCAL/run/$name.pid"
+    done
+fi
+
 say "waiting until everything is ready"
-for _ in $(seq 1 60); do
-    for name in "${SERVICES[@]}"; do
-        kill -0 "$(cat "$LOCAL/run/$name.pid")" 2>/dev/null || {
+for _ in $(seq 1 90); do
+    for name in "${expected[@]}"; do
+        running "$name" || {
             tail -n 20 "$LOCAL/logs/$name.log" >&2
             die "$name exited; its log is $LOCAL/logs/$name.log"
         }
     done
-    if "$BIN/shouwang" status >/dev/null 2>&1; then
-        "$BIN/shouwang" status
+    if "$BIN/shouwang" status >"$LOCAL/status.txt" 2>&1; then
+        cat "$LOCAL/status.txt"
         cat <<DONE
 
 Shouwang is running.
-  database   $SHOUWANG_DATABASE_URL   (cluster in $LOCAL/postgres)
+  database   postgres://shouwang:***@127.0.0.1:$SHOUWANG_PG_PORT/shouwang   (cluster in $LOCAL/postgres; password in $LOCAL/postgres-password)
   bus        publish tcp://127.0.0.1:5550  subscribe tcp://127.0.0.1:5551  replay tcp://127.0.0.1:5552
              CURVE on: keys in $LOCAL/keys/ (shouwang keys list|create|revoke); health on :8080
-  services   intake :8081  matching :8082  supplies :8083  outreach :8084  (/healthz /readyz /metrics)
+  services   intake :8081  matching :8082  supplies :8083  outreach :8084   (HAProxy; /healthz /readyz /metrics)
+  replicas   intake ${REPLICAS[intake]}, matching ${REPLICAS[matching]}, supplies ${REPLICAS[supplies]}, outreach ${REPLICAS[outreach]}   (scale: up.sh --intake-replicas N)
+  balancer   stats http://127.0.0.1:8404/   config $LOCAL/haproxy.cfg
   logs       $LOCAL/logs/      pids  $LOCAL/run/
   CLI        source .local/env && shouwang tail '' --from 0
   token      shouwang token --role operator --subject me   (then: curl -H "Authorization: Bearer …")
@@ -76,5 +157,5 @@ DONE
     fi
     sleep 1
 done
-"$BIN/shouwang" status || true
-die "not ready after 60 s; logs are in $LOCAL/logs/"
+cat "$LOCAL/status.txt" 2>/dev/null || true
+die "not ready after 90 s; logs are in $LOCAL/logs/"

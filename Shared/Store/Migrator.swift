@@ -66,14 +66,8 @@ public struct Migrator: Sendable {
     /// the service's long-lived client runs.
     @discardableResult
     public func migrate(_ url: DatabaseURL, logger: Logger) async throws -> [Migration] {
-        // The pool warns when leased before `run()` has started, which a one-shot client always is.
-        var background = logger
-        background.logLevel = .error
-        let client = PostgresClient(configuration: url.clientConfiguration(maximumConnections: 1), backgroundLogger: background)
-        return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await client.run() }
-            defer { group.cancelAll() }
-            return try await migrate(client, logger: logger)
+        try await url.withClient(maximumConnections: 1, logger: logger) { client in
+            try await migrate(client, logger: logger)
         }
     }
 }
