@@ -6,6 +6,7 @@
 # to this script (.local/chaos-postgres, loopback ports below the ephemeral range).
 set -euo pipefail
 source "$(dirname "$0")/../local/lib.sh"
+source "$(dirname "$0")/../local/balancer.sh"
 HERE="$ROOT/Deploy/chaos"
 cd "$ROOT"
 
@@ -36,6 +37,12 @@ Options:
   --intake-down D       seconds a replica stays down (default 1)
   --postgres-down D     seconds PostgreSQL stays down (default 5)
   --no-kill-bus, --no-kill-intake, --no-kill-postgres    leave that one alone
+  --balancer            the balancer round: three intake replicas behind HAProxy (Deploy/local/
+                        balancer.sh), every client posting through it; at --kill-intake-at the
+                        first replica is SIGKILLed (restarted after --intake-down) and --intake-gap
+                        later the second is removed with SIGTERM for good. Also checks that the
+                        balancer marked the killed replica down within --down-within seconds
+                        (default 5) and that the removed one finished its requests and exited.
   --settle S            at most this long to wait for the relay and subscriber (default 60)
   --clients N           concurrent clients (default 8)
   --batch N             check-ins per batch (default 100)
@@ -51,6 +58,7 @@ Exit status: 0 when every round passed, 1 otherwise.
 USAGE
 }
 
+BALANCER=0 DOWN_WITHIN=5
 ROUNDS=1 SURGE=40 SETTLE=60 CLIENTS=8 BATCH=100 LOG_LEVEL=info KEEP_LOGS="" BUILD=1
 BUS_AT="" INTAKE_AT="" INTAKE_GAP="" POSTGRES_AT="" BUS_DOWN=2 INTAKE_DOWN=1 POSTGRES_DOWN=5
 KILL_BUS=1 KILL_INTAKE=1 KILL_POSTGRES=1
@@ -68,6 +76,8 @@ while [ $# -gt 0 ]; do
         --no-kill-bus) KILL_BUS=0 ;;
         --no-kill-intake) KILL_INTAKE=0 ;;
         --no-kill-postgres) KILL_POSTGRES=0 ;;
+        --balancer) BALANCER=1 ;;
+        --down-within) DOWN_WITHIN=$2; shift ;;
         --settle) SETTLE=$2; shift ;;
         --clients) CLIENTS=$2; shift ;;
         --batch) BATCH=$2; shift ;;
@@ -96,6 +106,7 @@ for pair in "--kill-bus-at:$BUS_AT" "--kill-intake-at:$INTAKE_AT" "--intake-gap:
 done
 
 ensure_packages curl
+[ "$BALANCER" -eq 0 ] || ensure_packages haproxy
 command -v python3 >/dev/null || die "python3 is needed for the load clients and checks (standard library only)"
 KEEP_LOGS=${KEEP_LOGS:-$(mktemp -d -t shouwang-chaos.XXXXXX)}
 mkdir -p "$KEEP_LOGS"
@@ -125,6 +136,11 @@ BUS_REPLAY_PORT=$(port_after $((BUS_SUBSCRIBE_PORT + 1)))
 INTAKE_A_PORT=$(port_after 27581)
 INTAKE_B_PORT=$(port_after $((INTAKE_A_PORT + 1)))
 BUS_HTTP_PORT=$(port_after $((INTAKE_B_PORT + 1)))
+INTAKE_C_PORT=$(port_after $((BUS_HTTP_PORT + 1)))
+BALANCER_PORT=$(port_after $((INTAKE_C_PORT + 1)))
+BALANCER_STATS_PORT=$(port_after $((BALANCER_PORT + 1)))
+INTAKES=(intake-a intake-b)
+[ "$BALANCER" -eq 0 ] || INTAKES+=(intake-c)
 # The bus's CURVE keys, made once and registered in every round's new database.
 KEYS_DIR="$LOCAL/chaos-keys"
 TOKEN_SECRET=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
@@ -145,6 +161,7 @@ service_environment() {
     export SHOUWANG_TOKEN_SECRET="$TOKEN_SECRET"
     export SHOUWANG_LOG_LEVEL="$LOG_LEVEL"
     export SHOUWANG_HTTP_HOST=127.0.0.1
+    export SHOUWANG_TRUSTED_PROXIES=127.0.0.1
     unset SHOUWANG_BUS_SERVER_SECRET_KEY_FILE
     [ -f "$KEYS_DIR/bus.pub" ] && export SHOUWANG_BUS_SERVER_KEY="$(cat "$KEYS_DIR/bus.pub")"
     # Until provision.sh has made the keys (the first migrate), the CLI runs without one.
@@ -152,6 +169,7 @@ service_environment() {
     case $name in
         intake-a) export SHOUWANG_HTTP_PORT=$INTAKE_A_PORT SHOUWANG_BUS_SECRET_KEY_FILE="$KEYS_DIR/intake.key" ;;
         intake-b) export SHOUWANG_HTTP_PORT=$INTAKE_B_PORT SHOUWANG_BUS_SECRET_KEY_FILE="$KEYS_DIR/intake.key" ;;
+        intake-c) export SHOUWANG_HTTP_PORT=$INTAKE_C_PORT SHOUWANG_BUS_SECRET_KEY_FILE="$KEYS_DIR/intake.key" ;;
         bus) export SHOUWANG_HTTP_PORT=$BUS_HTTP_PORT SHOUWANG_BUS_SERVER_SECRET_KEY_FILE="$KEYS_DIR/bus.key" ;;
         *) unset SHOUWANG_HTTP_PORT ;;
     esac
@@ -174,7 +192,8 @@ start_service() {
     local command=()
     case $name in
         bus) command=("$BIN/shouwang-bus") ;;
-        intake-a|intake-b) command=("$BIN/shouwang-intake") ;;
+        intake-a|intake-b|intake-c) command=("$BIN/shouwang-intake") ;;
+        balancer) command=(haproxy -db -f "$ROUND_DIR/haproxy.cfg") ;;
         subscriber) command=("$BIN/shouwang" tail intake. --from 0) ;;
         *) die "no such service $name" ;;
     esac
@@ -218,7 +237,7 @@ psql_round() { PGHOST=127.0.0.1 PGPORT=$PG_PORT PGUSER=shouwang PGDATABASE=$DATA
 # 10 s later (recorded in HUNG: a clean service finishes a graceful stop well within that).
 stop_round_processes() {
     local name pending=()
-    for name in subscriber intake-a intake-b bus; do
+    for name in subscriber balancer intake-a intake-b intake-c bus; do
         [ -n "${PIDS[$name]:-}" ] || continue
         kill -TERM "${PIDS[$name]}" 2>/dev/null || true
         pending+=("$name")
@@ -264,7 +283,9 @@ chaos_schedule() {
     [ "$KILL_BUS" -eq 1 ] && events+=("$BUS_AT bus")
     if [ "$KILL_INTAKE" -eq 1 ]; then
         events+=("$INTAKE_AT intake-a")
-        events+=("$(awk -v a="$INTAKE_AT" -v g="$INTAKE_GAP" 'BEGIN { print a + g }') intake-b")
+        local second=intake-b
+        [ "$BALANCER" -eq 1 ] && second=remove-intake-b
+        events+=("$(awk -v a="$INTAKE_AT" -v g="$INTAKE_GAP" 'BEGIN { print a + g }') $second")
     fi
     [ "$KILL_POSTGRES" -eq 1 ] && events+=("$POSTGRES_AT postgres")
     # Not a pipeline into the loop: restarts must update PIDS in this shell.
@@ -276,12 +297,42 @@ chaos_schedule() {
                 sleep "$BUS_DOWN"; start_service bus; mark "bus restarted (pid ${PIDS[bus]})" ;;
             intake-a|intake-b)
                 mark "SIGKILL $what (pid ${PIDS[$what]})"; stop_service "$what" KILL
+                [ "$BALANCER" -eq 1 ] && { watch_marked_down "$what" & }
                 sleep "$INTAKE_DOWN"; start_service "$what"; mark "$what restarted (pid ${PIDS[$what]})" ;;
+            remove-intake-b)
+                # Scaled away for good: the balancer sees its port close and stops sending.
+                mark "SIGTERM intake-b (removed, pid ${PIDS[intake-b]})"
+                local removed=${PIDS[intake-b]} started; started=$(date +%s.%N)
+                kill -TERM "$removed" 2>/dev/null || true
+                ( for _ in $(seq 1 100); do [ -e "/proc/$removed" ] && ! grep -q '^[0-9]* (.*) Z' "/proc/$removed/stat" 2>/dev/null || break; sleep 0.1; done
+                  awk -v t0="$started" -v now="$(date +%s.%N)" 'BEGIN { printf "%.1f\n", now - t0 }' >"$ROUND_DIR/removed-exit.txt" ) &
+                ;;
             postgres)
                 mark "pg_ctl stop -m immediate"; postgres_crash
                 sleep "$POSTGRES_DOWN"; postgres_start; mark "PostgreSQL restarted (port $PG_PORT)" ;;
         esac
     done < <(printf '%s\n' "${events[@]}" | sort -n)
+}
+
+# The balancer's view of one replica (UP, DOWN, …) from its stats CSV.
+balancer_state() {
+    curl -fsS "http://127.0.0.1:$BALANCER_STATS_PORT/;csv" 2>/dev/null |
+        awk -F, -v server="intake-$1" '$1 == "intake" && $2 == server { print $18; exit }'
+}
+
+# watch_marked_down NAME: how long after NAME's SIGKILL the balancer marked it down
+# (ROUND_DIR/down-NAME.txt), or "never" within 30 s.
+watch_marked_down() {
+    local name=$1 index started
+    case $name in intake-a) index=1 ;; intake-b) index=2 ;; *) index=3 ;; esac
+    started=$(date +%s.%N)
+    for _ in $(seq 1 150); do
+        case $(balancer_state "$index") in
+            DOWN*|MAINT*) awk -v t0="$started" -v now="$(date +%s.%N)" 'BEGIN { printf "%.1f\n", now - t0 }' >"$ROUND_DIR/down-$name.txt"; return ;;
+        esac
+        sleep 0.2
+    done
+    echo never >"$ROUND_DIR/down-$name.txt"
 }
 
 # --- one round ---------------------------------------------------------------------------
@@ -304,18 +355,28 @@ run_round() {
     device=$(shouwang_cli token --role device --area 320505-001-001 --subject chaos-device)
 
     start_service bus
-    start_service intake-a
-    start_service intake-b
+    for name in "${INTAKES[@]}"; do start_service "$name"; done
+    local urls="http://127.0.0.1:$INTAKE_A_PORT,http://127.0.0.1:$INTAKE_B_PORT" replicas=":$INTAKE_A_PORT and :$INTAKE_B_PORT"
+    if [ "$BALANCER" -eq 1 ]; then
+        write_balancer_config "$ROUND_DIR/haproxy.cfg" 127.0.0.1 "$BALANCER_STATS_PORT" "intake:$BALANCER_PORT:$INTAKE_A_PORT,$INTAKE_B_PORT,$INTAKE_C_PORT"
+        start_service balancer
+        urls="http://127.0.0.1:$BALANCER_PORT" replicas=":$INTAKE_A_PORT :$INTAKE_B_PORT :$INTAKE_C_PORT behind the balancer :$BALANCER_PORT"
+    fi
     local ids
     ids=$(python3 "$HERE/chaos.py" setup --url "http://127.0.0.1:$INTAKE_A_PORT" --token "$operator" 2>>"$ROUND_DIR/setup.log") ||
         { tail "$ROUND_DIR/setup.log" >&2; round_verdict "$round" 1 "setup failed"; return; }
     wait_http "$INTAKE_B_PORT" /readyz 60 || { round_verdict "$round" 1 "intake-b not ready"; return; }
+    if [ "$BALANCER" -eq 1 ]; then
+        wait_http "$INTAKE_C_PORT" /readyz 60 || { round_verdict "$round" 1 "intake-c not ready"; return; }
+        # Every replica in rotation before the surge (health checks every 2 s, rise 2).
+        for _ in $(seq 1 50); do [ "$(balancer_state 1)$(balancer_state 2)$(balancer_state 3)" = UPUPUP ] && break; sleep 0.2; done
+    fi
     start_service subscriber
     read -r ROUND_ID SITE_ID <<<"$ids"
 
     T0=$(date +%s.%N)
-    mark "surge: $CLIENTS clients, batches of $BATCH, $SURGE s, replicas :$INTAKE_A_PORT and :$INTAKE_B_PORT"
-    python3 "$HERE/chaos.py" surge --urls "http://127.0.0.1:$INTAKE_A_PORT,http://127.0.0.1:$INTAKE_B_PORT" \
+    mark "surge: $CLIENTS clients, batches of $BATCH, $SURGE s, replicas $replicas"
+    python3 "$HERE/chaos.py" surge --urls "$urls" \
         --token "$device" --round "$ROUND_ID" --site "$SITE_ID" --seconds "$SURGE" --clients "$CLIENTS" --batch "$BATCH" \
         --finish-timeout "$SETTLE" --out "$ROUND_DIR" >"$ROUND_DIR/surge.log" 2>&1 &
     LOAD_PID=$!
@@ -324,7 +385,8 @@ run_round() {
     mark "surge over: $(wc -l <"$ROUND_DIR/batches.jsonl" 2>/dev/null || echo 0) batches"
 
     local unasked=()
-    for name in bus intake-a intake-b subscriber; do
+    for name in bus "${INTAKES[@]}" subscriber; do
+        [ "$BALANCER" -eq 1 ] && [ "$name" = intake-b ] && [ "$KILL_INTAKE" -eq 1 ] && continue   # removed on purpose
         alive "$name" || unasked+=("$name")
     done
     [ ${#unasked[@]} -eq 0 ] || mark "exited unasked: ${unasked[*]} (see their logs)"
@@ -336,6 +398,21 @@ run_round() {
     local failed=0
     psql_round python3 "$HERE/chaos.py" check --events "$ROUND_DIR/events.jsonl" --out "$ROUND_DIR" | tee -a "$ROUND_DIR/timeline.log" || failed=1
     [ ${#unasked[@]} -eq 0 ] || { failed=1; echo "  FAIL processes exited unasked: ${unasked[*]}" | tee -a "$ROUND_DIR/timeline.log"; }
+    if [ "$BALANCER" -eq 1 ] && [ "$KILL_INTAKE" -eq 1 ]; then
+        local down removed
+        down=$(cat "$ROUND_DIR/down-intake-a.txt" 2>/dev/null || echo never)
+        removed=$(cat "$ROUND_DIR/removed-exit.txt" 2>/dev/null || echo never)
+        if [ "$down" != never ] && awk -v d="$down" -v w="$DOWN_WITHIN" 'BEGIN { exit !(d <= w) }'; then
+            echo "  ok   (e) the balancer marked the killed replica down $down s after SIGKILL" | tee -a "$ROUND_DIR/timeline.log"
+        else
+            failed=1; echo "  FAIL (e) the balancer marked the killed replica down: $down (limit $DOWN_WITHIN s)" | tee -a "$ROUND_DIR/timeline.log"
+        fi
+        if [ "$removed" != never ]; then
+            echo "  ok   (f) the removed replica finished its requests and exited $removed s after SIGTERM" | tee -a "$ROUND_DIR/timeline.log"
+        else
+            failed=1; echo "  FAIL (f) the removed replica did not exit within 10 s of SIGTERM" | tee -a "$ROUND_DIR/timeline.log"
+        fi
+    fi
     if grep -q '"stalled": true' "$ROUND_DIR/check.json" 2>/dev/null; then
         show_stall
     fi

@@ -15,12 +15,15 @@ say "building (debug, with tests)"
 swift build --build-tests
 export SHOUWANG_BIN_DIR="$(swift build --show-bin-path)"
 
-# The short chaos round (a surge while the bus, each intake replica and PostgreSQL die)
-# before the unit and integration tests, so their summary stays the last line. Skipped
-# when tests are filtered; SHOUWANG_CHAOS_ROUNDS=0 skips it too.
+# The short chaos rounds (a surge while the bus, each intake replica and PostgreSQL die;
+# then the same through the balancer, one replica killed and one removed) before the unit
+# and integration tests, so their summary stays the last line. Skipped when tests are
+# filtered; SHOUWANG_CHAOS_ROUNDS=0 skips them too.
 if [ $# -eq 0 ] && [ "${SHOUWANG_CHAOS_ROUNDS:-1}" -gt 0 ]; then
     say "chaos: ${SHOUWANG_CHAOS_ROUNDS:-1} short round(s) (Deploy/chaos/run.sh)"
     Deploy/chaos/run.sh --no-build --rounds "${SHOUWANG_CHAOS_ROUNDS:-1}" --seconds 30 --settle 45
+    say "chaos: the balancer round (three replicas behind HAProxy; one SIGKILLed, one removed)"
+    Deploy/chaos/run.sh --no-build --balancer --rounds 1 --seconds 30 --settle 45
 fi
 
 say "running tests (PostgreSQL on port $SHOUWANG_PG_PORT)"
