@@ -30,6 +30,19 @@ public struct DatabaseURL: Sendable, Equatable, CustomStringConvertible {
         requireTLS = url.queryItems?.contains { $0.name == "sslmode" && ["require", "verify-full", "verify-ca"].contains($0.value ?? "") } ?? false
     }
 
+    /// The URL again, password included: for a child process's environment only, never a log.
+    public var connectionString: String {
+        var url = URLComponents()
+        url.scheme = "postgres"
+        url.user = username
+        url.password = password
+        url.host = host
+        url.port = port
+        url.path = "/" + database
+        if requireTLS { url.queryItems = [URLQueryItem(name: "sslmode", value: "require")] }
+        return url.string ?? ""
+    }
+
     /// The same server with another database, e.g. for a test's own database.
     public func with(database: String) -> DatabaseURL {
         var copy = self

@@ -16,7 +16,8 @@ struct BenchIntakeCommand: AsyncParsableCommand {
         abstract: "A testing-surge of check-ins against N intake processes, next to plain INSERTs of the same rows.",
         discussion: """
             Starts --replicas shouwang-intake processes (the binaries beside this one) on free ports \
-            against SHOUWANG_DATABASE_URL — use a fresh database — loads a small geography, a round \
+            (with --balancer behind the local suite's HAProxy; a list such as 1,2,4 measures each count \
+            in turn, side by side) against SHOUWANG_DATABASE_URL — use a fresh database — loads a small geography, a round \
             and a site, then for --seconds each: batches of 100 from --concurrency clients, single \
             posts from --concurrency clients, and the same batches INSERTed straight into PostgreSQL \
             over --concurrency connections (the floor). HTTP load comes from wrk (one process per \
@@ -27,8 +28,14 @@ struct BenchIntakeCommand: AsyncParsableCommand {
 
     @OptionGroup var options: ServiceOptions
 
-    @Option(help: "How many intake processes.")
-    var replicas: Int = 2
+    @Option(help: "How many intake processes; a list (1,2,4) runs each count in turn, side by side in one report.")
+    var replicas: String = "2"
+
+    @Flag(help: "Put the replicas behind the local suite's HAProxy balancer (Deploy/local/balancer.sh), every client posting through it.")
+    var balancer = false
+
+    @Option(help: "The balancer's config script (with --balancer).")
+    var balancerScript = "Deploy/local/balancer.sh"
 
     @Option(help: "Seconds per phase.")
     var seconds: Int = 10
@@ -43,32 +50,52 @@ struct BenchIntakeCommand: AsyncParsableCommand {
     @Option(help: "Where HTTP load comes from: wrk (a separate process) or urlsession (tasks in this process).")
     var client: Client = WrkLoad.executable == nil ? .urlsession : .wrk
 
+    func validate() throws {
+        guard !counts.isEmpty, counts.allSatisfy({ (1...32).contains($0) }) else {
+            throw ValidationError("--replicas takes counts from 1 to 32, e.g. 2 or 1,2,4; got '\(replicas)'")
+        }
+        guard seconds > 0, concurrency > 0 else { throw ValidationError("--seconds and --concurrency must be at least 1") }
+    }
+
+    private var counts: [Int] { replicas.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
+
     func run() async throws {
         let configuration = try options.resolve(defaultHTTPPort: 0)
         Observability.bootstrap(logLevel: .warning)
         let logger = Logger(label: "shouwang.bench")
         try await Migrator(AllMigrations.all).migrate(configuration.database, logger: logger)
-        let surge = try await IntakeSurge.start(replicas: replicas, configuration: configuration)
-        defer { surge.stop() }
-        print("Seeding geography, round and site…")
-        let (round, site) = try await surge.seed()
-        print("Batches of 100 for \(seconds) s (\(client.rawValue))…")
-        let batched = try await post(surge, round: round, site: site, itemsPerRequest: 100)
-        print("Single posts for \(seconds) s (\(client.rawValue))…")
-        let single = try await post(surge, round: round, site: site, itemsPerRequest: 1)
+        let script = balancer ? URL(fileURLWithPath: balancerScript) : nil
+        var rows: [(replicas: Int, phase: String, result: IntakeSurge.Result)] = []
+        var seeded: (round: String, site: String)?
+        for count in counts {
+            let surge = try await IntakeSurge.start(replicas: count, configuration: configuration, balancer: script)
+            defer { surge.stop() }
+            print("\(count) replica(s)\(balancer ? " behind the balancer" : ""): seeding geography, round and site…")
+            let (round, site) = try await surge.seed()
+            seeded = (round, site)
+            print("  batches of 100 for \(seconds) s (\(client.rawValue))…")
+            rows.append((count, "batches of 100 via HTTP", try await post(surge, round: round, site: site, itemsPerRequest: 100)))
+            print("  single posts for \(seconds) s (\(client.rawValue))…")
+            rows.append((count, "single posts via HTTP", try await post(surge, round: round, site: site, itemsPerRequest: 1)))
+            surge.stop()
+        }
+        guard let (round, site) = seeded else { return }
         print("Plain INSERTs of the same batches for \(seconds) s…")
         let floor = try await IntakeSurge.plainInserts(
             database: configuration.database, round: round, site: site, seconds: seconds, concurrency: concurrency, logger: logger
         )
         print("")
-        print(BenchmarkReport.machine() + " \(replicas) intake replica(s), \(concurrency) clients (\(client.rawValue)), \(seconds) s per phase.")
+        print(
+            BenchmarkReport.machine() + " \(replicas) intake replica(s)\(balancer ? " behind HAProxy (on the same cores)" : ""), "
+                + "\(concurrency) clients (\(client.rawValue)), \(seconds) s per phase."
+        )
         print("")
-        print("| phase | check-ins/s | requests/s | p50 | p99 | errors |")
-        print("| --- | --- | --- | --- | --- | --- |")
-        for (name, result) in [("batches of 100 via HTTP", batched), ("single posts via HTTP", single)] {
-            print("| \(name) | \(Int(result.itemsPerSecond)) | \(Int(result.requestsPerSecond)) | \(BenchmarkReport.milliseconds(result.p50)) ms | \(BenchmarkReport.milliseconds(result.p99)) ms | \(result.errors) |")
+        print("| replicas | phase | check-ins/s | requests/s | p50 | p99 | errors |")
+        print("| --- | --- | --- | --- | --- | --- | --- |")
+        for (count, name, result) in rows {
+            print("| \(count) | \(name) | \(Int(result.itemsPerSecond)) | \(Int(result.requestsPerSecond)) | \(BenchmarkReport.milliseconds(result.p50)) ms | \(BenchmarkReport.milliseconds(result.p99)) ms | \(result.errors) |")
         }
-        print("| plain INSERT … UNNEST, batches of 100 | \(Int(floor)) | – | – | – | – |")
+        print("| – | plain INSERT … UNNEST, batches of 100 | \(Int(floor)) | – | – | – | – |")
     }
 
     /// Check-ins posted `itemsPerRequest` at a time for `seconds`, from the chosen client.

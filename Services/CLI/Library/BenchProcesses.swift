@@ -34,7 +34,7 @@ final class BenchProcesses: Sendable {
             process.executableURL = binary
             process.arguments = ["--port", "\(port)", "--log-level", "warning"]
             process.environment = ProcessInfo.processInfo.environment.merging([
-                "SHOUWANG_DATABASE_URL": "postgres://\(configuration.database.username)@\(configuration.database.host):\(configuration.database.port)/\(configuration.database.database)",
+                "SHOUWANG_DATABASE_URL": configuration.database.connectionString,
                 "SHOUWANG_TOKEN_SECRET": secret,
             ].merging(environment) { $1 }) { $1 }
             try process.run()
@@ -54,6 +54,42 @@ final class BenchProcesses: Sendable {
             }
         }
         return started
+    }
+
+    /// The same replicas behind HAProxy configured by `script` (Deploy/local/balancer.sh, the
+    /// local suite's own balancer): ``urls`` becomes the balancer's one address.
+    func behindBalancer(script: URL, service: String) async throws -> BenchProcesses {
+        guard let haproxy = ["/usr/sbin/haproxy", "/usr/bin/haproxy"].first(where: FileManager.default.isExecutableFile(atPath:)) else {
+            throw ConfigurationError("haproxy is not installed: apt-get install haproxy (Deploy/local/up.sh does)")
+        }
+        guard FileManager.default.fileExists(atPath: script.path) else {
+            throw ConfigurationError("\(script.path) is missing: run the benchmark from the checkout, or pass --balancer-script")
+        }
+        let port = LoopbackPort.free(), stats = LoopbackPort.free()
+        let config = FileManager.default.temporaryDirectory.appendingPathComponent("shouwang-bench-\(UUID().uuidString).cfg")
+        let servers = urls.compactMap { URL(string: $0)?.port }.map(String.init).joined(separator: ",")
+        let writer = Process()
+        writer.executableURL = URL(fileURLWithPath: "/bin/bash")
+        writer.arguments = [
+            "-c", #"set -e; die() { echo "$*" >&2; exit 1; }; source "$0"; write_balancer_config "$1" 127.0.0.1 "$2" "$3""#,
+            script.path, config.path, "\(stats)", "\(service):\(port):\(servers)",
+        ]
+        try writer.run()
+        writer.waitUntilExit()
+        guard writer.terminationStatus == 0 else { throw ConfigurationError("\(script.path) could not write the balancer's config") }
+        let balancer = Process()
+        balancer.executableURL = URL(fileURLWithPath: haproxy)
+        balancer.arguments = ["-db", "-f", config.path]
+        balancer.standardOutput = FileHandle.nullDevice
+        balancer.standardError = FileHandle.nullDevice
+        try balancer.run()
+        let balanced = BenchProcesses(urls: ["http://127.0.0.1:\(port)"], processes: processes + [balancer], signer: signer)
+        for _ in 0..<100 {
+            if (try? await send(balanced.urls[0] + "/healthz", method: "GET", body: nil, token: nil).status) == 200 { return balanced }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        balanced.stop()
+        throw ConfigurationError("the balancer on port \(port) did not answer")
     }
 
     func stop() {

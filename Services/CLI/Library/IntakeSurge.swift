@@ -25,10 +25,22 @@ final class IntakeSurge: Sendable {
         deviceToken = try replicas.token(.device, area: "320505-001-001")
     }
 
-    static func start(replicas: Int, configuration: ServiceConfiguration) async throws -> IntakeSurge {
-        try IntakeSurge(replicas: try await BenchProcesses.start(
-            "shouwang-intake", replicas: replicas, configuration: configuration, environment: ["SHOUWANG_INTAKE_PUBLIC_PER_MINUTE": "1000000"]
-        ))
+    /// Starts `replicas` intake processes, behind the local balancer when `balancer` names
+    /// its script (Deploy/local/balancer.sh).
+    static func start(replicas: Int, configuration: ServiceConfiguration, balancer: URL? = nil) async throws -> IntakeSurge {
+        var processes = try await BenchProcesses.start(
+            "shouwang-intake", replicas: replicas, configuration: configuration,
+            environment: ["SHOUWANG_INTAKE_PUBLIC_PER_MINUTE": "1000000", "SHOUWANG_TRUSTED_PROXIES": "127.0.0.1"]
+        )
+        if let balancer {
+            do {
+                processes = try await processes.behindBalancer(script: balancer, service: "intake")
+            } catch {
+                processes.stop()
+                throw error
+            }
+        }
+        return try IntakeSurge(replicas: processes)
     }
 
     func stop() { replicas.stop() }
