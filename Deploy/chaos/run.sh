@@ -340,6 +340,8 @@ run_round() {
     local round=$1
     ROUND_DIR="$KEEP_LOGS/round-$round"
     HUNG=()
+    # A reused --keep-logs folder must not mix an earlier run's batches and events into this check.
+    rm -rf "$ROUND_DIR"
     mkdir -p "$ROUND_DIR"
     DATABASE="chaos_${RUN_ID}_$round"
     T0=$(date +%s.%N)

@@ -65,6 +65,8 @@ public enum ServiceApplication {
         logger.logLevel = configuration.logLevel
         logger.info("starting", metadata: ["database": "\(configuration.database)", "port": "\(configuration.httpPort)"])
         try await Migrator(CoreMigrations.all + description.migrations).migrate(configuration.database, logger: logger)
+        let deadline = ShutdownDeadline(grace: configuration.shutdownGrace, logger: logger)
         try await build(description, configuration: configuration, logger: logger, registry: registry).runService()
+        withExtendedLifetime(deadline) {}
     }
 }

@@ -27,6 +27,10 @@ public struct ServiceConfiguration: Sendable {
     /// every interface).
     public var advertisedURL: String?
 
+    /// `SHOUWANG_SHUTDOWN_GRACE_SECONDS`: how long a graceful shutdown may take before the
+    /// process exits anyway (``ShutdownDeadline``); below the orchestrator's 30 s.
+    public var shutdownGrace: Duration = .seconds(20)
+
     /// The URL this replica registers in `service_replicas`.
     public var replicaURL: String {
         if let advertisedURL { return advertisedURL }
@@ -82,6 +86,12 @@ public struct ServiceConfiguration: Sendable {
         configuration.busInsecure = BusSecurityEnvironment.insecure(environment)
         configuration.trustedProxies = try TrustedProxies(parsing: environment["SHOUWANG_TRUSTED_PROXIES"] ?? "")
         configuration.advertisedURL = environment["SHOUWANG_ADVERTISE_URL"].flatMap { $0.isEmpty ? nil : $0 }
+        if let text = environment["SHOUWANG_SHUTDOWN_GRACE_SECONDS"] {
+            guard let seconds = Double(text), seconds > 0, seconds <= 3600 else {
+                throw ConfigurationError("SHOUWANG_SHUTDOWN_GRACE_SECONDS must be a number of seconds from 0 to 3600, got '\(text)'")
+            }
+            configuration.shutdownGrace = .milliseconds(Int64(seconds * 1000))
+        }
         return configuration
     }
 
