@@ -93,11 +93,13 @@ start_postgres() {
         if grep -qE '^(local|host)[[:space:]].*[[:space:]]trust$' "$dir/data/pg_hba.conf"; then
             # A cluster made before passwords: set it, then stop trusting (reload, no restart).
             say "switching $dir to password authentication"
-            psql -X -q -h 127.0.0.1 -p "$port" -U shouwang -d postgres -c "ALTER ROLE shouwang PASSWORD '$password'" >/dev/null
+            # On standard input, not the command line, where `ps` would show it.
+            printf "ALTER ROLE shouwang PASSWORD '%s';\n" "$password" | psql -X -q -h 127.0.0.1 -p "$port" -U shouwang -d postgres >/dev/null
             as_owner sed -i -E '/^[[:space:]]*#/! s/[[:space:]]trust$/ scram-sha-256/' "$dir/data/pg_hba.conf"
             as_owner "$bin/pg_ctl" -D "$dir/data" reload >/dev/null
         fi
         export SHOUWANG_PG_ADMIN_URL="postgres://shouwang:$password@127.0.0.1:$port/postgres"
+        export PGPASSWORD=$password   # psql's, so no URL with the password reaches a command line
     else
         export SHOUWANG_PG_ADMIN_URL="postgres://shouwang@127.0.0.1:$port/postgres"
     fi
@@ -112,8 +114,8 @@ stop_postgres() {
 # create_database NAME: creates it in the running private cluster if missing.
 create_database() {
     local name=$1
-    psql -X "$SHOUWANG_PG_ADMIN_URL" -tAc "SELECT 1 FROM pg_database WHERE datname = '$name'" | grep -q 1 ||
-        psql -X "$SHOUWANG_PG_ADMIN_URL" -qc "CREATE DATABASE \"$name\"" >/dev/null
+    psql -X -h 127.0.0.1 -p "$SHOUWANG_PG_PORT" -U shouwang -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$name'" | grep -q 1 ||
+        psql -X -h 127.0.0.1 -p "$SHOUWANG_PG_PORT" -U shouwang -d postgres -qc "CREATE DATABASE \"$name\"" >/dev/null
 }
 
 # The bus's CURVE keys for this machine's processes: see Deploy/keys/provision.sh.

@@ -12,7 +12,8 @@ usage() {
 Usage: Deploy/local/up.sh [--intake-replicas N] [--matching-replicas N] [--supplies-replicas N] [--outreach-replicas N]
 
 Starts (or scales) the suite: a private PostgreSQL (.local/postgres, password authentication),
-shouwang-bus, and each service as N replicas (default 1) behind HAProxy on 127.0.0.1:8081–8084
+shouwang-bus, and each service as N replicas (default 1; a count not given keeps the last run's,
+kept in .local/replicas) behind HAProxy on 127.0.0.1:8081–8084
 (intake, matching, supplies, outreach). Replica k of a service listens on its port + 10000 + 100·(k−1)
 (intake: 18081, 18181, 18281…). Running it again with other counts starts the missing replicas,
 rewrites the balancer's config (reloaded without dropping a connection), and stops extra replicas
@@ -27,6 +28,12 @@ USAGE
 SERVICES=(intake matching supplies outreach)
 declare -A PORT=([intake]=8081 [matching]=8082 [supplies]=8083 [outreach]=8084)
 declare -A REPLICAS=([intake]=1 [matching]=1 [supplies]=1 [outreach]=1)
+# The counts of the last run (.local/replicas): a count not given on this run stays as it was.
+if [ -f "$LOCAL/replicas" ]; then
+    while read -r service count; do
+        [[ -n ${REPLICAS[$service]:-} && $count =~ ^[1-9][0-9]?$ ]] && REPLICAS[$service]=$count
+    done <"$LOCAL/replicas"
+fi
 while [ $# -gt 0 ]; do
     case $1 in
         --intake-replicas|--matching-replicas|--supplies-replicas|--outreach-replicas)
@@ -116,6 +123,7 @@ for pidfile in "$LOCAL"/run/*.pid; do
     [[ " ${expected[*]} " == *" $name "* ]] || extra+=("$name")
 done
 
+for service in "${SERVICES[@]}"; do echo "$service ${REPLICAS[$service]}"; done >"$LOCAL/replicas"
 write_balancer_config "$LOCAL/haproxy.cfg" 127.0.0.1 8404 "${entries[@]}"
 start_balancer "$LOCAL/haproxy.cfg" "$LOCAL/run/haproxy.pid" "$LOCAL/logs/haproxy.log"
 if [ ${#extra[@]} -gt 0 ]; then

@@ -11,7 +11,7 @@ struct BusCommand: AsyncParsableCommand {
             Relays publish to --bus-publish (XSUB), subscribers connect to --bus-subscribe (XPUB), \
             and ask --bus-replay (ROUTER) for events they missed, read from the database. \
             Every socket requires CURVE: the bus's key pair comes from SHOUWANG_BUS_SERVER_SECRET_KEY_FILE \
-            (shouwang keys server), clients' public keys from the database (shouwang keys create|list|revoke), \
+            (shouwang keys generate), clients' public keys from the database (shouwang keys create|list|revoke), \
             reloaded every 2 s. /healthz, /readyz and /metrics are served on --port (default 8080). \
             Every option falls back to its SHOUWANG_* environment variable.
             """
