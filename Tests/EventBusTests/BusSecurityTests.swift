@@ -145,7 +145,7 @@ import ZeroMQ
                 await #expect(throws: ReplayError.self) {
                     _ = try await ReplayClient.fetch(ReplayRequest(.prefix("outreach.", after: [:])), bus: board)
                 }
-                let granted = try await ReplayClient.fetch(ReplayRequest(.topic("outreach.probe.p1", after: 0)), bus: board)
+                let granted = try await ReplayClient.fetch(ReplayRequest(.topic("outreach.probe.p1", after: 0)), bus: board, timeoutMilliseconds: 10_000)
                 #expect(granted.events.count == 10)
                 let live = try await Self.collecting(board, prefix: "outreach.probe.p1", expecting: 12) {
                     try await Self.write(Self.events(4, stream: "outreach", from: 20), client)
