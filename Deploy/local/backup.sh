@@ -37,66 +37,12 @@ while [ $# -gt 0 ]; do
     shift
 done
 
-# --- the database URL, handed to libpq through its environment variables -------------------
-
-database_url() {
-    if [ -n "${SHOUWANG_DATABASE_URL:-}" ]; then
-        printf '%s' "$SHOUWANG_DATABASE_URL"
-    elif [ -n "${SHOUWANG_DATABASE_URL_FILE:-}" ]; then
-        [ -r "$SHOUWANG_DATABASE_URL_FILE" ] || die "SHOUWANG_DATABASE_URL_FILE names $SHOUWANG_DATABASE_URL_FILE, which cannot be read"
-        tr -d '\r\n' <"$SHOUWANG_DATABASE_URL_FILE"
-    elif [ -f "$LOCAL/env" ]; then
-        # shellcheck disable=SC1091
-        (set +u; source "$LOCAL/env" >/dev/null 2>&1; printf '%s' "${SHOUWANG_DATABASE_URL:-}")
-    else
-        die "no database: set SHOUWANG_DATABASE_URL, or start the suite with Deploy/local/up.sh (it writes .local/env)"
-    fi
-}
-
-url_decode() { local s=${1//\\/\\\\}; printf '%b' "${s//%/\\x}"; }
-
-# use_database_url URL: exports PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE (and PGSSLMODE)
-# for URL, read as Shouwang reads it (Shared/Store/DatabaseURL.swift); sets DB_NAME, DB_SHOWN.
-use_database_url() {
-    local url=$1 rest query="" userinfo hostport host port user password="" database=""
-    [[ $url =~ ^postgres(ql)?:// ]] || die "the database URL must look like postgres://user:password@host:5432/database"
-    rest=${url#*://}
-    if [[ $rest == *\?* ]]; then query=${rest#*\?}; rest=${rest%%\?*}; fi
-    [[ $rest == *@* ]] || die "the database URL names no user"
-    userinfo=${rest%@*}
-    rest=${rest##*@}
-    hostport=${rest%%/*}
-    [[ $rest == */* ]] && database=${rest#*/}
-    user=${userinfo%%:*}
-    [[ $userinfo == *:* ]] && password=${userinfo#*:}
-    if [[ $hostport == \[* ]]; then
-        host=${hostport%%]*}; host=${host#[}
-        port=${hostport#*]}; port=${port#:}
-    else
-        host=${hostport%%:*}
-        port=""; [[ $hostport == *:* ]] && port=${hostport#*:}
-    fi
-    [ -n "$user" ] || die "the database URL names no user"
-    export PGHOST=${host:-127.0.0.1} PGPORT=${port:-5432} PGUSER
-    PGUSER=$(url_decode "$user")
-    database=$(url_decode "$database")
-    export PGDATABASE=${database:-$PGUSER}
-    if [ -n "$password" ]; then export PGPASSWORD; PGPASSWORD=$(url_decode "$password"); else unset PGPASSWORD; fi
-    unset PGSSLMODE
-    local pair
-    for pair in ${query//&/ }; do
-        [[ $pair == sslmode=* ]] && export PGSSLMODE=${pair#sslmode=}
-    done
-    export PGAPPNAME=shouwang-backup
-    DB_NAME=$PGDATABASE
-    DB_SHOWN="postgres://$PGUSER${PGPASSWORD:+:***}@$PGHOST:$PGPORT/$PGDATABASE"
-}
 
 # --- the dump ------------------------------------------------------------------------------
 
-URL=$(database_url)
+URL=$(suite_database_url)
 [ -n "$URL" ] || die "no database URL in .local/env: run Deploy/local/up.sh, or set SHOUWANG_DATABASE_URL"
-use_database_url "$URL"
+use_database_url "$URL" shouwang-backup
 BIN=$(pg_bin)
 for tool in pg_dump pg_restore psql; do [ -x "$BIN/$tool" ] || die "$BIN/$tool is missing (Debian: postgresql-client)"; done
 

@@ -62,60 +62,6 @@ done
 [ -n "$DUMP" ] || { usage >&2; die "which dump? (backup.sh prints its path; default folder .local/backups)"; }
 [ -r "$DUMP" ] || die "$DUMP cannot be read"
 
-# --- the database URL, handed to libpq through its environment variables -------------------
-
-database_url() {
-    if [ -n "${SHOUWANG_RESTORE_DATABASE_URL:-}" ]; then
-        printf '%s' "$SHOUWANG_RESTORE_DATABASE_URL"
-    elif [ -n "${SHOUWANG_DATABASE_URL:-}" ]; then
-        printf '%s' "$SHOUWANG_DATABASE_URL"
-    elif [ -n "${SHOUWANG_DATABASE_URL_FILE:-}" ]; then
-        [ -r "$SHOUWANG_DATABASE_URL_FILE" ] || die "SHOUWANG_DATABASE_URL_FILE names $SHOUWANG_DATABASE_URL_FILE, which cannot be read"
-        tr -d '\r\n' <"$SHOUWANG_DATABASE_URL_FILE"
-    elif [ -f "$LOCAL/env" ]; then
-        # shellcheck disable=SC1091
-        (set +u; source "$LOCAL/env" >/dev/null 2>&1; printf '%s' "${SHOUWANG_DATABASE_URL:-}")
-    else
-        die "no database: set SHOUWANG_DATABASE_URL (or SHOUWANG_RESTORE_DATABASE_URL), or use --local"
-    fi
-}
-
-url_decode() { local s=${1//\\/\\\\}; printf '%b' "${s//%/\\x}"; }
-
-# use_database_url URL: exports PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE (and PGSSLMODE)
-# for URL, read as Shouwang reads it (Shared/Store/DatabaseURL.swift).
-use_database_url() {
-    local url=$1 rest query="" userinfo hostport host port user password="" database=""
-    [[ $url =~ ^postgres(ql)?:// ]] || die "the database URL must look like postgres://user:password@host:5432/database"
-    rest=${url#*://}
-    if [[ $rest == *\?* ]]; then query=${rest#*\?}; rest=${rest%%\?*}; fi
-    [[ $rest == *@* ]] || die "the database URL names no user"
-    userinfo=${rest%@*}
-    rest=${rest##*@}
-    hostport=${rest%%/*}
-    [[ $rest == */* ]] && database=${rest#*/}
-    user=${userinfo%%:*}
-    [[ $userinfo == *:* ]] && password=${userinfo#*:}
-    if [[ $hostport == \[* ]]; then
-        host=${hostport%%]*}; host=${host#[}
-        port=${hostport#*]}; port=${port#:}
-    else
-        host=${hostport%%:*}
-        port=""; [[ $hostport == *:* ]] && port=${hostport#*:}
-    fi
-    [ -n "$user" ] || die "the database URL names no user"
-    export PGHOST=${host:-127.0.0.1} PGPORT=${port:-5432} PGUSER
-    PGUSER=$(url_decode "$user")
-    database=$(url_decode "$database")
-    export PGDATABASE=${database:-$PGUSER}
-    if [ -n "$password" ]; then export PGPASSWORD; PGPASSWORD=$(url_decode "$password"); else unset PGPASSWORD; fi
-    unset PGSSLMODE
-    local pair
-    for pair in ${query//&/ }; do
-        [[ $pair == sslmode=* ]] && export PGSSLMODE=${pair#sslmode=}
-    done
-    export PGAPPNAME=shouwang-restore
-}
 
 BIN=$(pg_bin)
 for tool in pg_restore psql; do [ -x "$BIN/$tool" ] || die "$BIN/$tool is missing (Debian: postgresql-client)"; done
@@ -129,10 +75,10 @@ if [ "$USE_LOCAL" -eq 1 ]; then
     fi
     URL=${SHOUWANG_PG_ADMIN_URL%/postgres}/shouwang
 else
-    URL=$(database_url)
+    URL=$(suite_database_url SHOUWANG_RESTORE_DATABASE_URL)
     [ -n "$URL" ] || die "no database URL in .local/env: set SHOUWANG_DATABASE_URL, or use --local"
 fi
-use_database_url "$URL"
+use_database_url "$URL" shouwang-restore
 TARGET=${TARGET_NAME:-$PGDATABASE}
 [[ $TARGET =~ ^[A-Za-z_][A-Za-z0-9_-]*$ ]] || die "database name '$TARGET': letters, digits, '_' and '-' only"
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
