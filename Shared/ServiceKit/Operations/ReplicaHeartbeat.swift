@@ -40,7 +40,7 @@ public struct ReplicaHeartbeat: Service {
             try await client.query("DELETE FROM service_replicas WHERE seen_at < now() - interval '1 day'", logger: logger)
         }.run()
         // Graceful shutdown: say so, so the replica is not mistaken for one that crashed.
-        try? await client.query(
+        _ = try? await client.query(
             "UPDATE service_replicas SET stopped_at = now() WHERE service = \(replica.service) AND instance = \(replica.instance)",
             logger: logger
         )
