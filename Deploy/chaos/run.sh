@@ -234,7 +234,8 @@ postgres_start() {
 psql_round() { PGHOST=127.0.0.1 PGPORT=$PG_PORT PGUSER=shouwang PGDATABASE=$DATABASE "$@"; }
 
 # Stops what is left of the round: SIGTERM to all at once, SIGKILL to whatever still runs
-# 10 s later (recorded in HUNG: a clean service finishes a graceful stop well within that).
+# 25 s later (recorded in HUNG). A service drains for 4 s and exits by itself 20 s after
+# SIGTERM at the latest (SHOUWANG_SHUTDOWN_GRACE_SECONDS), so HUNG means that failed.
 stop_round_processes() {
     local name pending=()
     for name in subscriber balancer intake-a intake-b intake-c bus; do
@@ -243,7 +244,7 @@ stop_round_processes() {
         pending+=("$name")
     done
     [ ${#pending[@]} -gt 0 ] || return 0
-    for _ in $(seq 1 100); do
+    for _ in $(seq 1 250); do
         local running=0
         for name in "${pending[@]}"; do alive "$name" && running=1; done
         [ $running -eq 0 ] && break
@@ -251,7 +252,7 @@ stop_round_processes() {
     done
     for name in "${pending[@]}"; do
         if alive "$name"; then
-            mark "$name did not stop within 10 s of SIGTERM; SIGKILL"
+            mark "$name did not stop within 25 s of SIGTERM; SIGKILL"
             HUNG+=("$name")
             stop_service "$name" KILL
         else

@@ -14,7 +14,7 @@ write_balancer_config() {
         cat <<CFG
 # Written by Deploy/local/balancer.sh ($(date -u +%Y-%m-%dT%H:%MZ)); rewritten on every up.sh.
 global
-    log stdout format raw local0 notice
+    log stdout format raw local0 info
     maxconn 4000
     hard-stop-after 30s
     tune.bufsize 65536
@@ -40,7 +40,10 @@ defaults
     option httpchk
     http-check send meth GET uri /readyz?for=traffic ver HTTP/1.1 hdr Host balancer
     http-check expect status 200
-    default-server check inter 2s fastinter 1s downinter 2s fall 2 rise 2 observe layer4 error-limit 1 on-error mark-down
+    # At most 200 connections a replica (more wait in the balancer's queue, not in a replica's
+    # listen backlog, where a flood turned into refused connections); ten refused connections
+    # in a row make the checks run every second, and two failed checks take a replica out.
+    default-server check inter 2s fastinter 1s downinter 2s fall 2 rise 2 maxconn 200 observe layer4 error-limit 10 on-error fastinter
 
 # Stats and the balancer's own liveness, on loopback only.
 frontend operations

@@ -20,12 +20,14 @@ for pidfile in "$LOCAL"/run/*.pid; do
     fi
     rm -f "$pidfile"
 done
-for _ in $(seq 1 100); do
+# A service drains for 4 s and gives up on requests that never end after 20 s
+# (SHOUWANG_DRAIN_SECONDS, SHOUWANG_SHUTDOWN_GRACE_SECONDS): wait a little longer than that.
+for _ in $(seq 1 250); do
     alive=0
     for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
     [ $alive -eq 0 ] && break
     sleep 0.1
 done
-for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && { say "pid $pid did not stop in 10 s; killing"; kill -KILL "$pid"; }; done
+for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && { say "pid $pid did not stop in 25 s; killing"; kill -KILL "$pid"; }; done
 stop_postgres "$LOCAL/postgres"
 say "stopped"

@@ -9,7 +9,7 @@ cd "$ROOT"
 
 usage() {
     cat <<'USAGE'
-Usage: Deploy/local/up.sh [--intake-replicas N] [--matching-replicas N] [--supplies-replicas N] [--outreach-replicas N]
+Usage: Deploy/local/up.sh [--intake-replicas N] [--matching-replicas N] [--supplies-replicas N] [--outreach-replicas N] [--no-build]
 
 Starts (or scales) the suite: a private PostgreSQL (.local/postgres, password authentication),
 shouwang-bus, and each service as N replicas (default 1; a count not given keeps the last run's,
@@ -20,11 +20,15 @@ rewrites the balancer's config (reloaded without dropping a connection), and sto
 gracefully once the balancer no longer sends them anything. Secrets (.local/token-secret,
 .local/postgres-password, .local/keys/, .local/env) are readable by their owner only.
 
+--no-build starts the binaries already built (to scale during a round without rebuilding the
+working tree); a new replica runs whatever binary is there.
+
   balancer stats  http://127.0.0.1:8404/        status  source .local/env && shouwang status
   logs            .local/logs/NAME.log          stop    Deploy/local/down.sh
 USAGE
 }
 
+BUILD=1
 SERVICES=(intake matching supplies outreach)
 declare -A PORT=([intake]=8081 [matching]=8082 [supplies]=8083 [outreach]=8084)
 declare -A REPLICAS=([intake]=1 [matching]=1 [supplies]=1 [outreach]=1)
@@ -39,6 +43,7 @@ while [ $# -gt 0 ]; do
         --intake-replicas|--matching-replicas|--supplies-replicas|--outreach-replicas)
             [ $# -ge 2 ] && [[ $2 =~ ^[1-9][0-9]?$ ]] || die "$1 takes a count from 1 to 99"
             name=${1#--}; REPLICAS[${name%-replicas}]=$2; shift ;;
+        --no-build) BUILD=0 ;;
         -h|--help) usage; exit 0 ;;
         *) usage >&2; die "unknown option $1" ;;
     esac
@@ -54,9 +59,14 @@ SHOUWANG_PG_PASSWORD_FILE="$LOCAL/postgres-password" start_postgres "$LOCAL/post
 create_database shouwang
 export SHOUWANG_DATABASE_URL="postgres://shouwang:$(cat "$LOCAL/postgres-password")@127.0.0.1:$SHOUWANG_PG_PORT/shouwang"
 
-say "building (the first build takes several minutes)"
-swift build
+if [ "$BUILD" -eq 1 ]; then
+    say "building (the first build takes several minutes)"
+    swift build
+fi
 BIN="$(swift build --show-bin-path)"
+for binary in shouwang shouwang-bus shouwang-intake shouwang-matching shouwang-supplies shouwang-outreach; do
+    [ -x "$BIN/$binary" ] || die "$BIN/$binary is not built: run up.sh without --no-build"
+done
 
 # One token secret for every local process, kept across restarts so issued tokens stay valid.
 [ -f "$LOCAL/token-secret" ] || head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$LOCAL/token-secret"

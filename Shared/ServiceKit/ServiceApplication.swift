@@ -14,7 +14,8 @@ public enum ServiceApplication {
     /// The HTTP router of `description` (operations routes, problem+json errors, metrics) and
     /// the background services its routes rely on.
     public static func buildRouter(
-        _ description: ServiceDescription, dependencies: ServiceDependencies, registry: PrometheusCollectorRegistry
+        _ description: ServiceDescription, dependencies: ServiceDependencies, registry: PrometheusCollectorRegistry,
+        draining: DrainSignal = DrainSignal()
     ) -> (router: Router<ServiceRequestContext>, services: [any Service]) {
         let router = Router(context: ServiceRequestContext.self)
         router.add(middleware: ClientAddressMiddleware(trusted: dependencies.configuration.trustedProxies))
@@ -23,7 +24,7 @@ public enum ServiceApplication {
         router.addOperationsRoutes(
             service: description.name,
             readiness: ReadinessProbe(client: dependencies.client, bus: dependencies.configuration.bus, logger: dependencies.logger),
-            registry: registry
+            registry: registry, draining: draining
         )
         if let document = description.openAPIDocument() {
             router.get("/openapi.json") { _, _ in
@@ -36,7 +37,8 @@ public enum ServiceApplication {
 
     /// The application with its background services (database client first, then relay).
     public static func build(
-        _ description: ServiceDescription, configuration: ServiceConfiguration, logger: Logger, registry: PrometheusCollectorRegistry
+        _ description: ServiceDescription, configuration: ServiceConfiguration, logger: Logger, registry: PrometheusCollectorRegistry,
+        draining: DrainSignal = DrainSignal()
     ) -> some ApplicationProtocol {
         let client = PostgresClient(configuration: configuration.database.clientConfiguration(), backgroundLogger: logger)
         let dependencies = ServiceDependencies(service: description.name, client: client, configuration: configuration, logger: logger)
@@ -44,7 +46,7 @@ public enum ServiceApplication {
             configuration: RelayConfiguration(stream: description.name, database: configuration.database, bus: configuration.bus),
             logger: logger
         )
-        let (router, services) = buildRouter(description, dependencies: dependencies, registry: registry)
+        let (router, services) = buildRouter(description, dependencies: dependencies, registry: registry, draining: draining)
         return Application(
             router: router,
             configuration: .init(address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: "shouwang-\(description.name)"),
@@ -66,7 +68,16 @@ public enum ServiceApplication {
         logger.info("starting", metadata: ["database": "\(configuration.database)", "port": "\(configuration.httpPort)"])
         try await Migrator(CoreMigrations.all + description.migrations).migrate(configuration.database, logger: logger)
         let deadline = ShutdownDeadline(grace: configuration.shutdownGrace, logger: logger)
-        try await build(description, configuration: configuration, logger: logger, registry: registry).runService()
+        let draining = DrainSignal()
+        let application = build(description, configuration: configuration, logger: logger, registry: registry, draining: draining)
+        // Shutdown runs in reverse order: the drain first, then the application.
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: application), .init(service: Drain(signal: draining, period: configuration.drainPeriod, logger: logger))],
+                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger
+            )
+        )
+        try await group.run()
         withExtendedLifetime(deadline) {}
     }
 }

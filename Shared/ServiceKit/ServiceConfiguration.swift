@@ -30,6 +30,10 @@ public struct ServiceConfiguration: Sendable {
     /// `SHOUWANG_SHUTDOWN_GRACE_SECONDS`: how long a graceful shutdown may take before the
     /// process exits anyway (``ShutdownDeadline``); below the orchestrator's 30 s.
     public var shutdownGrace: Duration = .seconds(20)
+    /// `SHOUWANG_DRAIN_SECONDS`: how long a stopping replica keeps serving while `/readyz`
+    /// says 503, so balancers stop sending to it first (``Drain``): their check interval
+    /// times the failures they need (HAProxy here: about 3 s).
+    public var drainPeriod: Duration = .seconds(4)
 
     /// The URL this replica registers in `service_replicas`.
     public var replicaURL: String {
@@ -86,6 +90,12 @@ public struct ServiceConfiguration: Sendable {
         configuration.busInsecure = BusSecurityEnvironment.insecure(environment)
         configuration.trustedProxies = try TrustedProxies(parsing: environment["SHOUWANG_TRUSTED_PROXIES"] ?? "")
         configuration.advertisedURL = environment["SHOUWANG_ADVERTISE_URL"].flatMap { $0.isEmpty ? nil : $0 }
+        if let text = environment["SHOUWANG_DRAIN_SECONDS"] {
+            guard let seconds = Double(text), seconds >= 0, seconds <= 300 else {
+                throw ConfigurationError("SHOUWANG_DRAIN_SECONDS must be a number of seconds from 0 to 300, got '\(text)'")
+            }
+            configuration.drainPeriod = .milliseconds(Int64(seconds * 1000))
+        }
         if let text = environment["SHOUWANG_SHUTDOWN_GRACE_SECONDS"] {
             guard let seconds = Double(text), seconds > 0, seconds <= 3600 else {
                 throw ConfigurationError("SHOUWANG_SHUTDOWN_GRACE_SECONDS must be a number of seconds from 0 to 3600, got '\(text)'")

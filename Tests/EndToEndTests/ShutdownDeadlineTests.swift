@@ -29,9 +29,11 @@ import TestSupport
         return fd
     }
 
-    static func startIntake(_ suite: Deployment, grace: String) async throws -> (ChildProcess, Int) {
+    static func startIntake(_ suite: Deployment, grace: String, drain: String = "0") async throws -> (ChildProcess, Int) {
         let port = FreePort.next()
-        let intake = try await suite.start("shouwang-intake", ["--port", "\(port)"], environment: ["SHOUWANG_SHUTDOWN_GRACE_SECONDS": grace])
+        let intake = try await suite.start(
+            "shouwang-intake", ["--port", "\(port)"], environment: ["SHOUWANG_SHUTDOWN_GRACE_SECONDS": grace, "SHOUWANG_DRAIN_SECONDS": drain]
+        )
         let ready = await eventually(timeout: .seconds(30), every: .milliseconds(200)) {
             var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/healthz")!)
             request.timeoutInterval = 1
@@ -68,5 +70,27 @@ import TestSupport
         intake.terminate()
         #expect(await intake.waitForExit(timeout: .seconds(15)) == 0)
         #expect(!intake.errorOutput.contains("graceful shutdown did not finish in time"))
+    }
+
+    static func status(_ port: Int, _ path: String) async -> Int {
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
+        request.timeoutInterval = 2
+        return ((try? await URLSession.shared.data(for: request))?.1 as? HTTPURLResponse)?.statusCode ?? 0
+    }
+
+    @Test func aStoppingReplicaLeavesTheBalancerFirstAndServesWhileItDoes() async throws {
+        let suite = try await Deployment.create()
+        let bus = try await suite.startBus()
+        defer { bus.terminate() }
+        let (intake, port) = try await Self.startIntake(suite, grace: "20", drain: "3")
+        #expect(await Self.status(port, "/readyz?for=traffic") == 200)
+
+        let asked = ContinuousClock.now
+        intake.terminate()
+        let draining = await eventually(timeout: .seconds(2), every: .milliseconds(100)) { await Self.status(port, "/readyz?for=traffic") == 503 }
+        #expect(draining, "a balancer's check fails at once")
+        #expect(await Self.status(port, "/openapi.json") == 200, "requests are still served while the balancer notices")
+        #expect(await intake.waitForExit(timeout: .seconds(15)) == 0)
+        #expect(ContinuousClock.now - asked >= .seconds(3), "the listener stayed open for the drain period")
     }
 }

@@ -46,7 +46,8 @@ public struct ReadinessProbe: Sendable {
         return Report(ready: db == "ok" && b == "ok", database: db, bus: b)
     }
 
-    private func checkDatabase() async -> String {
+    /// "ok", or why the database cannot be used.
+    public func checkDatabase() async -> String {
         do {
             try await client.query("SELECT 1 FROM outbox LIMIT 1", logger: logger)
             return "ok"

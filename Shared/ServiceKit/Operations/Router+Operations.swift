@@ -7,17 +7,29 @@ extension Router {
     /// (Prometheus text), the three endpoints every Shouwang process serves.
     ///
     /// `/readyz?for=traffic` is what balancers and Kubernetes readiness probes ask: 200 as
-    /// long as the database answers. A replica without the bus still serves every request —
-    /// its events wait in the outbox — so a bus outage must not take every replica out of
-    /// rotation at once; the full `/readyz` still says the bus is missing.
-    public func addOperationsRoutes(service: String, readiness: ReadinessProbe, registry: PrometheusCollectorRegistry) {
+    /// long as the database answers (it checks nothing else, so it is cheap to ask often). A
+    /// replica without the bus still serves every request — its events wait in the outbox —
+    /// so a bus outage must not take every replica out of rotation at once; the full
+    /// `/readyz` still says the bus is missing.
+    ///
+    /// While `draining` (a graceful shutdown's first seconds, see ``Drain``) both answer 503.
+    public func addOperationsRoutes(
+        service: String, readiness: ReadinessProbe, registry: PrometheusCollectorRegistry, draining: DrainSignal = DrainSignal()
+    ) {
         get("/healthz") { _, _ in
             Self.json(["status": "alive", "service": service], status: .ok)
         }
         get("/readyz") { request, _ in
+            if draining.isDraining {
+                return Self.json(DrainingReport(), status: .serviceUnavailable)
+            }
+            if request.uri.queryParameters["for"] == "traffic" {
+                // Asked every second or two by every balancer: one query, no bus handshake.
+                let database = await readiness.checkDatabase()
+                return Self.json(["database": database], status: database == "ok" ? .ok : .serviceUnavailable)
+            }
             let report = await readiness.check()
-            let ready = request.uri.queryParameters["for"] == "traffic" ? report.database == "ok" : report.ready
-            return Self.json(report, status: ready ? .ok : .serviceUnavailable)
+            return Self.json(report, status: report.ready ? .ok : .serviceUnavailable)
         }
         get("/metrics") { _, _ in
             var buffer: [UInt8] = []
@@ -36,4 +48,10 @@ extension Router {
         let body = (try? encoder.encode(value)) ?? Data("{}".utf8)
         return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
+}
+
+/// What `/readyz` says while the replica drains.
+struct DrainingReport: Encodable {
+    var ready = false
+    var draining = true
 }
