@@ -167,22 +167,11 @@ import TestSupport
     }
 
     static func send(_ url: String, method: String = "POST", token: String?, key: String? = nil, json: String) async throws -> (Int, String) {
-        var request = URLRequest(url: URL(string: url)!)
-        request.httpMethod = method
-        request.httpBody = Data(json.utf8)
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
-        if let key { request.setValue(key, forHTTPHeaderField: "Idempotency-Key") }
-        let (body, response) = try await URLSession.shared.data(for: request)
-        return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: body, as: UTF8.self))
+        try await sendJSON(url, method: method, token: token, key: key, json: json)
     }
 
     static func waitUntilReady(_ base: String, _ process: ChildProcess) async throws {
-        let ready = await eventually(timeout: .seconds(30), every: .milliseconds(200)) {
-            var request = URLRequest(url: URL(string: base + "/readyz")!)
-            request.timeoutInterval = 1
-            return ((try? await URLSession.shared.data(for: request))?.1 as? HTTPURLResponse)?.statusCode == 200
-        }
+        let ready = await answers(base + "/readyz")
         guard ready else { throw TestSetupError("intake at \(base) did not become ready: \(process.errorOutput)") }
     }
 
@@ -220,42 +209,15 @@ import TestSupport
 
     // MARK: - Running the scripts
 
-    struct Run {
-        var status: Int32
-        var output: String
-        var errors: String
-    }
+    typealias Run = CommandRun
 
     /// Runs `Deploy/local/NAME` with bash in the checkout, with `environment` added to ours
-    /// (minus the variables that would point the scripts elsewhere); output through files.
+    /// (minus the variables that would point the scripts elsewhere).
     static func script(_ name: String, _ arguments: [String], environment: [String: String]) throws -> Run {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("shouwang-script-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let outputURL = folder.appendingPathComponent("stdout"), errorURL = folder.appendingPathComponent("stderr")
-        _ = FileManager.default.createFile(atPath: outputURL.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: errorURL.path, contents: nil)
-        let output = try FileHandle(forWritingTo: outputURL), errors = try FileHandle(forWritingTo: errorURL)
-        var inherited = ProcessInfo.processInfo.environment
-        for variable in ["SHOUWANG_DATABASE_URL", "SHOUWANG_DATABASE_URL_FILE", "SHOUWANG_RESTORE_DATABASE_URL", "PGPASSWORD", "PGDATABASE", "PGHOST", "PGPORT", "PGUSER"] {
-            inherited[variable] = nil
-        }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [root.appendingPathComponent("Deploy/local/\(name)").path] + arguments
-        process.environment = inherited.merging(environment) { $1 }
-        process.currentDirectoryURL = root
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        process.waitUntilExit()
-        try output.close()
-        try errors.close()
-        return Run(
-            status: process.terminationStatus,
-            output: String(decoding: try Data(contentsOf: outputURL), as: UTF8.self),
-            errors: String(decoding: try Data(contentsOf: errorURL), as: UTF8.self)
+        try runCommand(
+            "/bin/bash", [root.appendingPathComponent("Deploy/local/\(name)").path] + arguments, environment: environment,
+            removing: ["SHOUWANG_DATABASE_URL", "SHOUWANG_DATABASE_URL_FILE", "SHOUWANG_RESTORE_DATABASE_URL", "PGPASSWORD", "PGDATABASE", "PGHOST", "PGPORT", "PGUSER"],
+            in: root
         )
     }
 }

@@ -50,11 +50,7 @@ import TestSupport
         if let trusted { environment["SHOUWANG_TRUSTED_PROXIES"] = trusted }
         let process = try await suite.start("shouwang-intake", ["--port", "\(port)"], environment: environment)
         let base = "http://127.0.0.1:\(port)"
-        let ready = await eventually(timeout: .seconds(30), every: .milliseconds(200)) {
-            var request = URLRequest(url: URL(string: base + "/readyz")!)
-            request.timeoutInterval = 1
-            return ((try? await URLSession.shared.data(for: request))?.1 as? HTTPURLResponse)?.statusCode == 200
-        }
+        let ready = await answers(base + "/readyz")
         guard ready else { throw TestSetupError("intake did not become ready: \(process.errorOutput)") }
         return (process, base)
     }

@@ -17,14 +17,7 @@ import TestSupport
     }
 
     static func post(_ url: String, method: String = "POST", token: String?, key: String? = nil, json: String) async throws -> (Int, String) {
-        var request = URLRequest(url: URL(string: url)!)
-        request.httpMethod = method
-        request.httpBody = Data(json.utf8)
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
-        if let key { request.setValue(key, forHTTPHeaderField: "Idempotency-Key") }
-        let (body, response) = try await URLSession.shared.data(for: request)
-        return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: body, as: UTF8.self))
+        try await sendJSON(url, method: method, token: token, key: key, json: json)
     }
 
     /// Bus plus three intake replicas; returns their base URLs.
@@ -37,11 +30,7 @@ import TestSupport
             urls.append("http://127.0.0.1:\(port)")
         }
         for url in urls {
-            let ready = await eventually(timeout: .seconds(30), every: .milliseconds(200)) {
-                var request = URLRequest(url: URL(string: url + "/readyz")!)
-                request.timeoutInterval = 1
-                return ((try? await URLSession.shared.data(for: request))?.1 as? HTTPURLResponse)?.statusCode == 200
-            }
+            let ready = await answers(url + "/readyz")
             guard ready else { throw TestSetupError("intake at \(url) did not become ready: \(processes.map(\.errorOutput).joined())") }
         }
         let areas = #"[{"code":"320505","name":"虎丘区"},{"code":"320505-001","name":"狮山"},{"code":"320505-001-001","name":"和平社区"},{"code":"320505-001-001-01","name":"和平苑"}]"#

@@ -34,11 +34,7 @@ import TestSupport
         let intake = try await suite.start(
             "shouwang-intake", ["--port", "\(port)"], environment: ["SHOUWANG_SHUTDOWN_GRACE_SECONDS": grace, "SHOUWANG_DRAIN_SECONDS": drain]
         )
-        let ready = await eventually(timeout: .seconds(30), every: .milliseconds(200)) {
-            var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/healthz")!)
-            request.timeoutInterval = 1
-            return ((try? await URLSession.shared.data(for: request))?.1 as? HTTPURLResponse)?.statusCode == 200
-        }
+        let ready = await answers("http://127.0.0.1:\(port)/healthz")
         guard ready else { throw TestSetupError("intake did not start: \(intake.errorOutput)") }
         return (intake, port)
     }
@@ -73,9 +69,7 @@ import TestSupport
     }
 
     static func status(_ port: Int, _ path: String) async -> Int {
-        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
-        request.timeoutInterval = 2
-        return ((try? await URLSession.shared.data(for: request))?.1 as? HTTPURLResponse)?.statusCode ?? 0
+        await httpStatus("http://127.0.0.1:\(port)\(path)", timeout: 2)
     }
 
     @Test func aStoppingReplicaLeavesTheBalancerFirstAndServesWhileItDoes() async throws {

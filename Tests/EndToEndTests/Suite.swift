@@ -1,5 +1,8 @@
 import EventBus
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import Models
 import Store
 import TestSupport
@@ -82,3 +85,67 @@ func lineCount(_ text: String) -> Int {
     text.utf8.reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
 }
 
+/// The HTTP status `url` answers within `timeout` seconds; 0 when nothing answers.
+func httpStatus(_ url: String, timeout: Double = 1) async -> Int {
+    var request = URLRequest(url: URL(string: url)!)
+    request.timeoutInterval = timeout
+    return ((try? await URLSession.shared.data(for: request))?.1 as? HTTPURLResponse)?.statusCode ?? 0
+}
+
+/// Whether `url` answers 200 within 30 s: a started process is up.
+func answers(_ url: String) async -> Bool {
+    await eventually(timeout: .seconds(30), every: .milliseconds(200)) { await httpStatus(url) == 200 }
+}
+
+/// What a command printed and how it ended.
+struct CommandRun {
+    var status: Int32
+    var output: String
+    var errors: String
+}
+
+/// Runs `executable` with `arguments` in `directory`, with our environment minus `removing`
+/// plus `environment`; output goes through files (never pipes, which block a chatty child).
+func runCommand(
+    _ executable: String, _ arguments: [String], environment: [String: String] = [:], removing: [String] = [], in directory: URL
+) throws -> CommandRun {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("shouwang-command-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let outputURL = folder.appendingPathComponent("stdout"), errorURL = folder.appendingPathComponent("stderr")
+    _ = FileManager.default.createFile(atPath: outputURL.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: errorURL.path, contents: nil)
+    let output = try FileHandle(forWritingTo: outputURL), errors = try FileHandle(forWritingTo: errorURL)
+    var inherited = ProcessInfo.processInfo.environment
+    for variable in removing { inherited[variable] = nil }
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    process.environment = inherited.merging(environment) { $1 }
+    process.currentDirectoryURL = directory
+    process.standardInput = FileHandle.nullDevice
+    process.standardOutput = output
+    process.standardError = errors
+    try process.run()
+    process.waitUntilExit()
+    try output.close()
+    try errors.close()
+    return CommandRun(
+        status: process.terminationStatus,
+        output: String(decoding: try Data(contentsOf: outputURL), as: UTF8.self),
+        errors: String(decoding: try Data(contentsOf: errorURL), as: UTF8.self)
+    )
+}
+
+/// Sends `json` to `url` with a bearer `token` and an `Idempotency-Key` when given; returns
+/// the status and the body.
+func sendJSON(_ url: String, method: String = "POST", token: String?, key: String? = nil, json: String) async throws -> (Int, String) {
+    var request = URLRequest(url: URL(string: url)!)
+    request.httpMethod = method
+    request.httpBody = Data(json.utf8)
+    request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+    if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+    if let key { request.setValue(key, forHTTPHeaderField: "Idempotency-Key") }
+    let (body, response) = try await URLSession.shared.data(for: request)
+    return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: body, as: UTF8.self))
+}
