@@ -40,10 +40,12 @@ defaults
     option httpchk
     http-check send meth GET uri /readyz?for=traffic ver HTTP/1.1 hdr Host balancer
     http-check expect status 200
-    # At most 200 connections a replica (more wait in the balancer's queue, not in a replica's
-    # listen backlog, where a flood turned into refused connections); ten refused connections
-    # in a row make the checks run every second, and two failed checks take a replica out.
-    default-server check inter 2s fastinter 1s downinter 2s fall 2 rise 2 maxconn 200 observe layer4 error-limit 10 on-error fastinter
+    # At most 200 connections a replica: more wait in the balancer's queue, not in a replica's
+    # listen backlog (256), where a flood turned into refused connections. So a refused
+    # connection means a dead replica: three in a row take it out at once (a replica killed
+    # and restarted within a second is otherwise never seen down by 2 s checks); two failed
+    # checks do too.
+    default-server check inter 2s fastinter 1s downinter 2s fall 2 rise 2 maxconn 200 observe layer4 error-limit 3 on-error mark-down
 
 # Stats and the balancer's own liveness, on loopback only.
 frontend operations
