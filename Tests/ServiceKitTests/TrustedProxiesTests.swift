@@ -58,6 +58,22 @@ import Testing
     }
 }
 
+extension RateLimiterTests {
+    @Test func whenFullItForgetsRefilledCallersNotThrottledOnes() {
+        let limiter = RateLimiter(perMinute: 30, burst: 2, capacity: 3)
+        let allowance = RateLimiter.Allowance(perMinute: 30, burst: 2)
+        let start = ContinuousClock.now
+        #expect(limiter.take("idle", allowance, now: start) == nil)
+        let later = start + .seconds(60)  // "idle" refilled long ago (both allowances refill in 4 s)
+        #expect(limiter.take("noisy", allowance, now: later) == nil)
+        #expect(limiter.take("noisy", allowance, now: later) == nil)
+        #expect(limiter.take("noisy", allowance, now: later) != nil)
+        #expect(limiter.take("new", allowance, now: later) == nil, "the third caller fills the limiter; \"idle\" is forgotten")
+        #expect(limiter.take("newer", allowance, now: later) == nil)
+        #expect(limiter.take("noisy", allowance, now: later) != nil, "a throttled caller stays throttled")
+    }
+}
+
 @Suite struct EnvironmentSecretTests {
     @Test func aSecretComesFromItsVariableOrTheFileItsFileVariableNames() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("secret-\(UUID())").path

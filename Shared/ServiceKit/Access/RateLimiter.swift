@@ -33,12 +33,20 @@ public final class RateLimiter: Sendable {
     private let authenticated: Allowance
     private let buckets = Mutex<[String: Bucket]>([:])
     private let refused = Counter(label: "shouwang_http_rate_limited_total")
+    /// How many callers are remembered (memory stays bounded under a flood of addresses).
+    private let capacity: Int
+    /// A bucket untouched this long is full again: forgetting it changes nothing.
+    private let refill: Duration
 
     /// `perMinute`/`burst` for each anonymous client address; a caller with a valid token
     /// gets `authenticated` (default ten times as much).
-    public init(perMinute: Int, burst: Int, authenticated: Allowance? = nil) {
+    public init(perMinute: Int, burst: Int, authenticated: Allowance? = nil, capacity: Int = 100_000) {
         self.anonymous = Allowance(perMinute: perMinute, burst: burst)
         self.authenticated = authenticated ?? Allowance(perMinute: perMinute * 10, burst: burst * 10)
+        self.capacity = capacity
+        self.refill = .milliseconds(
+            [anonymous, self.authenticated].map { Int64((Double($0.burst) / (Double($0.perMinute) / 60) * 1000).rounded(.up)) }.max() ?? 0
+        )
     }
 
     /// Takes one token for the caller, or throws 429 with `Retry-After`.
@@ -72,7 +80,13 @@ public final class RateLimiter: Sendable {
         let rate = Double(allowance.perMinute) / 60
         let burst = Double(allowance.burst)
         return buckets.withLock { buckets -> Int? in
-            if buckets.count > 100_000 { buckets.removeAll() }  // bounded memory under a flood of addresses
+            if buckets[key] == nil, buckets.count >= capacity {
+                // Forget the callers whose buckets have refilled; only if that is not enough
+                // (a flood of fresh addresses) forget everyone, throttled callers included.
+                let refill = self.refill
+                buckets = buckets.filter { now - $0.value.updated < refill }
+                if buckets[key] == nil, buckets.count >= capacity { buckets.removeAll() }
+            }
             var bucket = buckets[key] ?? Bucket(tokens: burst, updated: now)
             let elapsed = now - bucket.updated
             bucket.tokens = min(burst, bucket.tokens + (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18) * rate)
