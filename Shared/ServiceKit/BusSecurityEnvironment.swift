@@ -14,8 +14,8 @@ import ZeroMQ
 enum BusSecurityEnvironment {
     /// This process's client credentials, or `nil` when it has no secret key.
     static func credentials(_ environment: [String: String]) throws -> BusCredentials? {
-        guard let secret = try value("SHOUWANG_BUS_SECRET_KEY", environment) else { return nil }
-        guard let serverKey = try value("SHOUWANG_BUS_SERVER_KEY", environment) else {
+        guard let secret = try EnvironmentSecret.value("SHOUWANG_BUS_SECRET_KEY", in: environment) else { return nil }
+        guard let serverKey = try EnvironmentSecret.value("SHOUWANG_BUS_SERVER_KEY", in: environment) else {
             throw ConfigurationError("SHOUWANG_BUS_SECRET_KEY is set but SHOUWANG_BUS_SERVER_KEY is not: give the bus's public key (shouwang keys generate printed it)")
         }
         guard ZMQCurveKeyPair.isKeyText(serverKey) else {
@@ -26,7 +26,7 @@ enum BusSecurityEnvironment {
 
     /// The bus server's own key pair, or `nil` when none is configured.
     static func server(_ environment: [String: String]) throws -> BusServerSecurity? {
-        guard let secret = try value("SHOUWANG_BUS_SERVER_SECRET_KEY", environment) else { return nil }
+        guard let secret = try EnvironmentSecret.value("SHOUWANG_BUS_SERVER_SECRET_KEY", in: environment) else { return nil }
         return BusServerSecurity(keys: try keyPair(secret, "SHOUWANG_BUS_SERVER_SECRET_KEY"))
     }
 
@@ -40,9 +40,5 @@ enum BusSecurityEnvironment {
         } catch {
             throw ConfigurationError("\(name) is not a CURVE secret key (40 Z85 characters, as shouwang keys create writes it)")
         }
-    }
-
-    private static func value(_ name: String, _ environment: [String: String]) throws -> String? {
-        try EnvironmentSecret.value(name, in: environment)
     }
 }

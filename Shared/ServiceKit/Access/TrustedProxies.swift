@@ -61,6 +61,8 @@ public struct TrustedProxies: Sendable, Equatable {
 
     /// The client behind `peer`, given the `X-Forwarded-For` values in the order received.
     public func clientAddress(peer: String, forwardedFor: [String]) -> String {
+        // Every request passes here: with nobody trusted (the default) the header is not read.
+        guard !networks.isEmpty else { return Self.normalised(peer) }
         var hops = forwardedFor.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }
         var current = Self.normalised(peer)
         while isTrusted(current), let next = hops.popLast() {
