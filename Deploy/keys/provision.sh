@@ -31,8 +31,9 @@ while read -r name stream prefixes; do
     if ! grep -F -- "$public" <<<"$listing" | grep -q ' active '; then
         grants=()
         for prefix in $prefixes; do grants+=(--prefix "${prefix/#all/}"); done
+        # --public-key=KEY, joined: a Z85 key may begin with "-", which would read as an option.
         "$shouwang" keys create --name "$name-$(printf %s "$public" | sha256sum | cut -c1-8)" \
-            --role service --stream "$stream" "${grants[@]}" --public-key "$public" >/dev/null
+            --role service --stream "$stream" "${grants[@]}" --public-key="$public" >/dev/null
     fi
 done <<'KEYS'
 intake   intake   matching. supplies. outreach.
