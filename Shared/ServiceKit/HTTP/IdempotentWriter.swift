@@ -43,21 +43,34 @@ public struct IdempotentWriter: Sendable {
         self.logger = logger
     }
 
-    /// Runs `write` for `request` (whose body is `body`), honouring its `Idempotency-Key`.
+    /// The longest `Idempotency-Key`, in UTF-8 bytes: a UUID is 36. Counted in bytes, not
+    /// characters, because a character can be any number of bytes (combining marks) and the
+    /// key is stored and indexed; anything printable up to this length is accepted, so every
+    /// client that worked before (UUIDs, short ASCII) still does.
+    public static let maximumKeyBytes = 200
+
+    /// Runs `write` for `request` (whose body is `body`), honouring its `Idempotency-Key`;
+    /// `context` tells anonymous callers apart (``caller(authorization:clientAddress:)``).
     public func perform(
-        _ request: Request, body: [UInt8],
+        _ request: Request, context: ServiceRequestContext, body: [UInt8],
         _ write: @Sendable (PostgresConnection) async throws -> StoredResponse
     ) async throws -> Response {
         // A deadlock victim runs again: its transaction left nothing behind, key row included.
         guard let clientKey = request.headers[.init("Idempotency-Key")!] else {
             return try await TransientConflict.retrying { try await client.transaction(logger: logger) { connection in try await write(connection) } }.response
         }
-        guard (1...200).contains(clientKey.count) else {
-            throw ProblemDetails(status: .badRequest, detail: "Idempotency-Key must be 1–200 characters.")
+        guard (1...Self.maximumKeyBytes).contains(clientKey.utf8.count) else {
+            throw ProblemDetails(
+                status: .badRequest, detail: "Idempotency-Key must be 1–\(Self.maximumKeyBytes) bytes of UTF-8 (a UUID is 36).",
+                errors: [.init(field: "Idempotency-Key", message: "must be 1–\(Self.maximumKeyBytes) bytes")]
+            )
         }
         // Keys belong to their caller: two devices numbering their keys alike never collide,
         // and nobody reads another caller's stored answer.
-        let key = Self.caller(of: request) + ":" + clientKey
+        let caller = Self.caller(
+            authorization: request.headers[.authorization], clientAddress: context.clientAddress ?? context.remoteAddress?.ipAddress
+        )
+        let key = caller + ":" + clientKey
         let hash = Self.hash(method: request.method.rawValue, path: request.uri.path, body: body)
         let stored = try await TransientConflict.retrying { try await client.transaction(logger: logger) { connection -> StoredResponse in
             let claimed = try await connection.query(
@@ -91,10 +104,19 @@ public struct IdempotentWriter: Sendable {
         throw ProblemDetails(status: .conflict, detail: "A request with this Idempotency-Key is still being processed; retry shortly.")
     }
 
-    /// Who is asking, for namespacing keys: a digest of the bearer token, or `public`.
-    static func caller(of request: Request) -> String {
-        guard let authorization = request.headers[.authorization] else { return "public" }
-        return SHA256.hash(data: Array(authorization.utf8)).prefix(12).map { String(format: "%02x", $0) }.joined()
+    /// Who is asking, for namespacing keys: a digest of the bearer token; without one, a
+    /// digest of the client's address (the anonymous endpoints — sign-up, a resident's
+    /// request — answer with ids nobody else should read, and "1" is a key two devices may
+    /// well both use). `public` only when there is no address either (a router tested
+    /// in-process). Digests, so the table holds neither tokens nor addresses; devices behind
+    /// one address (a NAT) still share a namespace, and a retry from a new address runs anew.
+    static func caller(authorization: String?, clientAddress: String?) -> String {
+        func digest(_ text: String) -> String {
+            SHA256.hash(data: Array(text.utf8)).prefix(12).map { String(format: "%02x", $0) }.joined()
+        }
+        if let authorization { return digest(authorization) }
+        guard let clientAddress else { return "public" }
+        return "anonymous-" + digest("address " + clientAddress)
     }
 
     /// The request's fingerprint; a JSON body is hashed in a canonical form (sorted keys, no

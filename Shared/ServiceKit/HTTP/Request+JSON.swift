@@ -3,13 +3,20 @@ import Hummingbird
 import Models
 
 extension Request {
-    /// Decodes the JSON body; a body that is not JSON of the expected shape is a 400 whose
-    /// `errors` name the offending field.
+    /// Decodes the JSON body; a body that is not JSON of the expected shape, or that
+    /// ``JSONBodyCheck`` refuses, is a 400 whose `errors` name the offending field.
     public func decodeJSON<T: Decodable>(as type: T.Type, context: some RequestContext, maximumBytes: Int = 4 << 20) async throws -> T {
         try await readJSON(as: type, context: context, maximumBytes: maximumBytes).value
     }
 
-    /// The raw body, for handlers that parse it themselves.
+    /// The raw body, unchecked, for handlers that parse it themselves or only fingerprint it.
+    ///
+    /// ``JSONBodyCheck`` does not run here, on purpose: the check-in batch parses with
+    /// ``JSONParser`` (which refuses unpaired surrogates and keeps one value per key for both
+    /// the batch and its fingerprint) and answers a control character inside one item as
+    /// that item's 422 while storing the others; the team and notice actions only hash the
+    /// body. A handler that stores what it reads from these bytes runs
+    /// `JSONBodyCheck.check` itself, or validates every stored text.
     public func bodyBytes(context: some RequestContext, maximumBytes: Int = 4 << 20) async throws -> [UInt8] {
         do {
             return Array(buffer: try await body.collect(upTo: maximumBytes))
@@ -19,17 +26,15 @@ extension Request {
     }
 
     /// Decodes the JSON body and also returns its bytes (for an idempotency key's hash).
+    /// The body passes ``JSONBodyCheck`` first, so no control character, unpaired surrogate,
+    /// repeated key or excessive nesting reaches a route (and its database) as a 500.
     public func readJSON<T: Decodable>(
         as type: T.Type, context: some RequestContext, maximumBytes: Int = 4 << 20
     ) async throws -> (value: T, bytes: [UInt8]) {
-        let buffer: ByteBuffer
+        let bytes = try await bodyBytes(context: context, maximumBytes: maximumBytes)
+        try JSONBodyCheck.check(bytes)
         do {
-            buffer = try await body.collect(upTo: maximumBytes)
-        } catch {
-            throw ProblemDetails(status: .contentTooLarge, detail: "The body is larger than \(maximumBytes / 1024) KiB.")
-        }
-        do {
-            return (try JSONDecoder().decode(T.self, from: Data(buffer: buffer)), Array(buffer: buffer))
+            return (try JSONDecoder().decode(T.self, from: Data(bytes)), bytes)
         } catch let error as DecodingError {
             throw ProblemDetails(status: .badRequest, title: "Unreadable body", detail: "The body is not the JSON this endpoint expects.", errors: [error.fieldError])
         }

@@ -49,7 +49,7 @@ struct AreaRoutes {
         // Parents before children, so the foreign key holds row by row.
         let areas = parsed.sorted { $0.code.level < $1.code.level || ($0.code.level == $1.code.level && $0.code < $1.code) }
         let inBatch = Set(areas.map(\.code))
-        return try await dependencies.writes.perform(request, body: raw) { connection in
+        return try await dependencies.writes.perform(request, context: context, body: raw) { connection in
             let missingParents = Set(areas.compactMap(\.code.parent)).subtracting(inBatch)
             let known = try await AreaDirectory(connection: connection, logger: dependencies.logger).levels(of: Array(missingParents))
             let orphans = missingParents.filter { known[$0] == nil }.sorted()

@@ -114,7 +114,7 @@ struct TestingRoutes {
         if let starts, let ends, ends <= starts { validator.fail("endsAt", "must be after startsAt") }
         try validator.check()
         try Scope.require(access, covers: area!)
-        return try await dependencies.writes.perform(request, body: raw) { connection in
+        return try await dependencies.writes.perform(request, context: context, body: raw) { connection in
             try await AreaDirectory(connection: connection, logger: dependencies.logger).requireKnown([("area", area)])
             let id = UUID()
             try await connection.query(
@@ -140,7 +140,7 @@ struct TestingRoutes {
         let expected = validator.range(input.expectedPopulation, "expectedPopulation", 1...5_000_000)
         try validator.check()
         try Scope.require(access, covers: area!)
-        return try await dependencies.writes.perform(request, body: raw) { connection in
+        return try await dependencies.writes.perform(request, context: context, body: raw) { connection in
             try await AreaDirectory(connection: connection, logger: dependencies.logger).requireKnown([("area", area)])
             guard let roundArea = try await connection.query(
                 "SELECT area FROM testing_rounds WHERE id = \(round)", logger: dependencies.logger
@@ -195,7 +195,7 @@ struct TestingRoutes {
             if result.status == .invalid { throw ProblemDetails.validation([.init(field: "siteId", message: result.reason ?? "invalid")]) }
             return try StoredResponse(status: result.status == .accepted ? .created : .ok, json: result).response
         }
-        return try await dependencies.writes.perform(request, body: raw) { connection in
+        return try await dependencies.writes.perform(request, context: context, body: raw) { connection in
             let store = CheckinStore(connection: connection, logger: dependencies.logger)
             let sites = try await store.sites(Set(checked.map(\.site)))
             var results = rejected

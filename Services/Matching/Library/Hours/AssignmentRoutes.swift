@@ -51,7 +51,7 @@ struct AssignmentRoutes {
         var validator = FieldValidator()
         let at = validator.pastTime(input.at, "at", optional: true) ?? Date()
         try validator.check()
-        return try await dependencies.writes.perform(request, body: raw) { connection in
+        return try await dependencies.writes.perform(request, context: context, body: raw) { connection in
             let logger = dependencies.logger
             guard let (volunteer, status, confirmed, checkedIn, checkedOut, area, starts) = try await connection.query(
                 """
@@ -109,7 +109,7 @@ struct AssignmentRoutes {
         if let hours, !(0...24).contains(hours) { validator.fail("hours", "between 0 and 24") }
         let reason = validator.text(input.reason, "reason", maxLength: 500)
         try validator.check()
-        return try await dependencies.writes.perform(request, body: raw) { connection in
+        return try await dependencies.writes.perform(request, context: context, body: raw) { connection in
             let community = try await connection.query(
                 "SELECT v.community FROM service_hours h JOIN volunteers v ON v.id = h.volunteer_id WHERE h.id = \(id)", logger: dependencies.logger
             ).decode(String.self).collectAll().first.flatMap(AreaCode.init)

@@ -44,7 +44,7 @@ struct PostRoutes {
             if skills.count > 10 { validator.fail("requiredSkills", "at most 10") }
             try validator.check()
             try Scope.require(access, covers: area!)
-            return try await dependencies.writes.perform(request, body: raw) { connection in
+            return try await dependencies.writes.perform(request, context: context, body: raw) { connection in
                 try await AreaDirectory(connection: connection, logger: dependencies.logger).requireKnown([("area", area)])
                 let id = UUID()
                 try await connection.query(
@@ -69,7 +69,7 @@ struct PostRoutes {
             }
             let slots = validator.range(input.slots, "slots", 1...1000)
             try validator.check()
-            return try await dependencies.writes.perform(request, body: raw) { connection in
+            return try await dependencies.writes.perform(request, context: context, body: raw) { connection in
                 guard let area = try await connection.query("SELECT area FROM posts WHERE id = \(post)", logger: dependencies.logger)
                     .decode(String.self).collectAll().first.flatMap(AreaCode.init)
                 else { throw ProblemDetails(status: .notFound, detail: "No such post.") }

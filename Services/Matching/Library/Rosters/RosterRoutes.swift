@@ -56,7 +56,7 @@ struct RosterRoutes {
         if let from, let to, to <= from || to.timeIntervalSince(from) > 14 * 86_400 { validator.fail("to", "the window ends after it starts, within 14 days") }
         try validator.check()
         try Scope.require(access, covers: area!)
-        return try await dependencies.writes.perform(request, body: raw) { connection in
+        return try await dependencies.writes.perform(request, context: context, body: raw) { connection in
             let outcome: RosterPlanner.Outcome
             do {
                 outcome = try await RosterPlanner(connection: connection, logger: dependencies.logger).plan(area: area!, from: from!, to: to!, by: access.subject)

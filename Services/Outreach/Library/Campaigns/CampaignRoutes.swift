@@ -82,7 +82,7 @@ struct CampaignRoutes {
         try validator.check()
         try Scope.require(access, covers: area!)
         let wanted = categories
-        return try await dependencies.writes.perform(request, body: raw) { connection in
+        return try await dependencies.writes.perform(request, context: context, body: raw) { connection in
             let logger = dependencies.logger
             let categories = wanted
             let year = Calendar(identifier: .gregorian).component(.year, from: Date())
@@ -238,7 +238,7 @@ struct CampaignRoutes {
         if outcome != .reachedWithNeeds && input.need != nil { validator.fail("need", "only with the outcome reached-with-needs") }
         try validator.check()
         let need = outcome == .reachedWithNeeds ? try input.need?.validated() : nil
-        return try await dependencies.writes.perform(request, body: raw) { connection in
+        return try await dependencies.writes.perform(request, context: context, body: raw) { connection in
             let logger = dependencies.logger
             guard let row = try await connection.query(
                 """

@@ -78,7 +78,7 @@ struct EscalationRoutes {
             let target: EscalationTarget? = validator.oneOf(input.to, "to")
             let reason = validator.text(input.reason, "reason", maxLength: 2000)
             try validator.check()
-            return try await dependencies.writes.perform(request, body: raw) { connection in
+            return try await dependencies.writes.perform(request, context: context, body: raw) { connection in
                 guard let area = try await connection.query(
                     "SELECT compound FROM outreach_residents WHERE id = \(resident)", logger: dependencies.logger
                 ).decode(String.self).collectAll().first.flatMap(AreaCode.init) else { throw ProblemDetails(status: .notFound, detail: "No such resident.") }

@@ -79,7 +79,7 @@ struct FollowUpRoutes {
         let outcome: FollowUpOutcome? = validator.oneOf(input.outcome, "outcome")
         let note = validator.text(input.note, "note", maxLength: 1000, optional: true)
         try validator.check()
-        return try await dependencies.writes.perform(request, body: raw) { connection in
+        return try await dependencies.writes.perform(request, context: context, body: raw) { connection in
             let (area, level) = try await resident(id, access, on: connection)
             try await FollowUpStore(connection: connection, logger: dependencies.logger).recordCall(
                 resident: id, contact: nil, caller: access.subject, kind: "follow-up", outcome: outcome!.rawValue, note: note, area: area, careLevel: level
@@ -99,7 +99,7 @@ struct FollowUpRoutes {
         let notes = validator.text(input.notes, "notes", maxLength: 2000, optional: true)
         try validator.check()
         let need = try input.need?.validated()
-        return try await dependencies.writes.perform(request, body: raw) { connection in
+        return try await dependencies.writes.perform(request, context: context, body: raw) { connection in
             let logger = dependencies.logger
             let (area, level) = try await resident(id, access, on: connection)
             let visit = UUID()

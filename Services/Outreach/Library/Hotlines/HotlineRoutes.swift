@@ -57,7 +57,7 @@ struct HotlineRoutes {
             if anonymous == true && input.residentId != nil { validator.fail("residentId", "an anonymous call names no resident") }
             try validator.check()
             try Scope.require(access, covers: area!)
-            return try await dependencies.writes.perform(request, body: raw) { connection in
+            return try await dependencies.writes.perform(request, context: context, body: raw) { connection in
                 if let resident = input.residentId {
                     let visible = try await connection.query("SELECT compound FROM outreach_residents WHERE id = \(resident)", logger: dependencies.logger)
                         .decode(String.self).collectAll().first.flatMap(AreaCode.init).map(access.covers) == true

@@ -73,7 +73,7 @@ struct NoticeRoutes {
         try validator.check()
         try Scope.require(access, covers: area!)
         let texts = JSONValue.object(variants).canonicalText
-        return try await dependencies.writes.perform(request, body: raw) { connection in
+        return try await dependencies.writes.perform(request, context: context, body: raw) { connection in
             let id = UUID()
             try await connection.query(
                 """
@@ -91,7 +91,7 @@ struct NoticeRoutes {
         let access = try dependencies.tokens.authenticate(request, allowing: [.operator, .staff])
         guard let id = context.parameters.get("id", as: UUID.self) else { throw ProblemDetails(status: .notFound, detail: "No such notice.") }
         let body = try await request.bodyBytes(context: context)
-        return try await dependencies.writes.perform(request, body: body) { connection in
+        return try await dependencies.writes.perform(request, context: context, body: body) { connection in
             guard let (title, areaText, audience, category, variantsText, published) = try await connection.query(
                 "SELECT title, area, audience, category, variants::text, published_at FROM outreach_notices WHERE id = \(id) FOR UPDATE", logger: dependencies.logger
             ).decode((String, String, String, String?, String, Date?).self).collectAll().first, let area = AreaCode(areaText) else {

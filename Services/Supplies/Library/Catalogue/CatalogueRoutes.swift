@@ -76,7 +76,7 @@ struct CatalogueRoutes {
         let strength = validator.text(input.strength, "strength", maxLength: 50, optional: category != .medicine)
         let form = validator.text(input.form, "form", maxLength: 50, optional: category != .medicine)
         try validator.check()
-        return try await dependencies.writes.perform(request, body: raw) { connection in
+        return try await dependencies.writes.perform(request, context: context, body: raw) { connection in
             let id = UUID()
             try await connection.query(
                 """
@@ -109,7 +109,7 @@ struct CatalogueRoutes {
         let area = validator.area(input.area, "area")
         try validator.check()
         try Scope.require(access, covers: area!)
-        return try await dependencies.writes.perform(request, body: raw) { connection in
+        return try await dependencies.writes.perform(request, context: context, body: raw) { connection in
             try await AreaDirectory(connection: connection, logger: dependencies.logger).requireKnown([("area", area)])
             let id = UUID()
             try await connection.query(

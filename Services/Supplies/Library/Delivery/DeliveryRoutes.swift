@@ -53,7 +53,7 @@ struct DeliveryRoutes {
         if !(1...50).contains(reservations.count) { validator.fail("reservationIds", "a run has 1–50 stops") }
         if Set(reservations).count != reservations.count { validator.fail("reservationIds", "a reservation appears twice") }
         try validator.check()
-        return try await dependencies.writes.perform(request, body: raw) { connection in
+        return try await dependencies.writes.perform(request, context: context, body: raw) { connection in
             let logger = dependencies.logger
             _ = try await DepotAccess(connection: connection, logger: logger).require(depot!, access, field: "depotId")
             let store = ReservationStore(connection: connection, logger: logger)
@@ -108,7 +108,7 @@ struct DeliveryRoutes {
         let proof = validator.text(input.proof, "proof", maxLength: 500, optional: outcome != .delivered)
         let reason = validator.text(input.reason, "reason", maxLength: 500, optional: outcome != .failed)
         try validator.check()
-        return try await dependencies.writes.perform(request, body: raw) { connection in
+        return try await dependencies.writes.perform(request, context: context, body: raw) { connection in
             let logger = dependencies.logger
             guard let (reservationID, status, depot) = try await connection.query(
                 """

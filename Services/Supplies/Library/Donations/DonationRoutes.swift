@@ -104,7 +104,7 @@ struct DonationRoutes {
         let area = validator.area(input.area, "area")
         try validator.check()
         try Scope.require(access, covers: area!)
-        return try await dependencies.writes.perform(request, body: raw) { connection in
+        return try await dependencies.writes.perform(request, context: context, body: raw) { connection in
             let id = UUID()
             try await connection.query(
                 "INSERT INTO donors (id, kind, name, contact_phone, area) VALUES (\(id), \(kind!.rawValue), \(name!), \(phone?.digits), \(area!.rawValue))",
@@ -126,7 +126,7 @@ struct DonationRoutes {
         if let deadline, deadline <= Date() { validator.fail("deadline", "is past") }
         try validator.check()
         try Scope.require(access, covers: area!)
-        return try await dependencies.writes.perform(request, body: raw) { connection in
+        return try await dependencies.writes.perform(request, context: context, body: raw) { connection in
             let id = UUID()
             try await connection.query(
                 """
@@ -167,7 +167,7 @@ struct DonationRoutes {
         let item = validator.required(input.itemId, "itemId")
         let quantity = validator.range(input.quantity, "quantity", 1...10_000_000)
         try validator.check()
-        return try await dependencies.writes.perform(request, body: raw) { connection in
+        return try await dependencies.writes.perform(request, context: context, body: raw) { connection in
             let area = try await DepotAccess(connection: connection, logger: dependencies.logger).require(depot!, access, field: "depotId")
             guard let (donorKind, donorArea) = try await connection.query("SELECT kind, area FROM donors WHERE id = \(donor!)", logger: dependencies.logger)
                 .decode((String, String).self).collectAll().first, AreaCode(donorArea).map(access.covers) == true
@@ -217,7 +217,7 @@ struct DonationRoutes {
         }
         try validator.check()
         let received = checked
-        return try await dependencies.writes.perform(request, body: raw) { connection in
+        return try await dependencies.writes.perform(request, context: context, body: raw) { connection in
             let logger = dependencies.logger
             let area = try await DepotAccess(connection: connection, logger: logger).require(depot!, access, field: "depotId")
             if let donor = input.donorId {

@@ -53,7 +53,7 @@ struct ReservationRoutes {
         let item = validator.required(input.itemId, "itemId")
         let quantity = validator.range(input.quantity, "quantity", 1...100_000)
         try validator.check()
-        return try await dependencies.writes.perform(request, body: raw) { connection in
+        return try await dependencies.writes.perform(request, context: context, body: raw) { connection in
             let area = try await DepotAccess(connection: connection, logger: dependencies.logger).require(depot!, access, field: "depotId")
             if let request = input.requestId {
                 try await WorkOrders(connection: connection, logger: dependencies.logger).requireVisible(request, access, field: "requestId")
@@ -71,7 +71,7 @@ struct ReservationRoutes {
         var validator = FieldValidator()
         let reason = validator.text(input.reason, "reason", maxLength: 500)
         try validator.check()
-        return try await dependencies.writes.perform(request, body: raw) { connection in
+        return try await dependencies.writes.perform(request, context: context, body: raw) { connection in
             let store = ReservationStore(connection: connection, logger: dependencies.logger)
             guard var reservation = try await store.lock(id) else { throw ProblemDetails(status: .notFound, detail: "No such reservation.") }
             _ = try await DepotAccess(connection: connection, logger: dependencies.logger).require(reservation.depot, access)

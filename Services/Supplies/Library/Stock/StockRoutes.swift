@@ -88,7 +88,7 @@ struct StockRoutes {
         let minimum = validator.range(input.minimum, "minimum", 0...10_000_000)
         let horizon = validator.range(input.horizonDays ?? 3, "horizonDays", 1...90)
         try validator.check()
-        return try await dependencies.writes.perform(request, body: raw) { connection in
+        return try await dependencies.writes.perform(request, context: context, body: raw) { connection in
             _ = try await DepotAccess(connection: connection, logger: dependencies.logger).require(depot!, access, field: "depotId")
             try await connection.query(
                 """
@@ -180,7 +180,7 @@ struct StockRoutes {
         let quantity = validator.range(input.quantity, "quantity", 1...10_000_000)
         let reason = validator.text(input.reason, "reason", maxLength: 500)
         try validator.check()
-        return try await dependencies.writes.perform(request, body: raw) { connection in
+        return try await dependencies.writes.perform(request, context: context, body: raw) { connection in
             let logger = dependencies.logger
             let depots = DepotAccess(connection: connection, logger: logger)
             _ = try await depots.require(from!, access, field: "fromDepotId")
@@ -224,7 +224,7 @@ struct StockRoutes {
         let quantity = validator.range(input.quantity, "quantity", 1...10_000_000)
         let reason = validator.text(input.reason, "reason", maxLength: 500)
         try validator.check()
-        return try await dependencies.writes.perform(request, body: raw) { connection in
+        return try await dependencies.writes.perform(request, context: context, body: raw) { connection in
             guard let depot = try await connection.query("SELECT depot_id FROM lots WHERE id = \(lot!)", logger: dependencies.logger)
                 .decode(UUID.self).collectAll().first
             else { throw ProblemDetails.validation([.init(field: "lotId", message: "no such lot in your area")]) }
