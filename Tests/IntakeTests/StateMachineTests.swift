@@ -5,15 +5,17 @@ import TestSupport
 
 @testable import Intake
 
+private let fit = HealthDeclaration(symptoms: false, code: .green, temperature: 36.5)
+
 @Suite struct VolunteerVettingTests {
     @Test func eligibilityNeedsVerificationTrainingAndInsurance() throws {
         var vetting = VolunteerVetting()
-        try vetting.apply(.recordTraining, reason: nil)
-        try vetting.apply(.recordInsurance, reason: nil)
+        try vetting.apply(.recordTraining, reason: nil, declaration: fit)
+        try vetting.apply(.recordInsurance, reason: nil, declaration: fit)
         #expect(!vetting.isEligible)
-        try vetting.apply(.verify, reason: nil)
+        try vetting.apply(.verify, reason: nil, declaration: fit)
         #expect(vetting.isEligible)
-        try vetting.apply(.suspend, reason: "symptoms")
+        try vetting.apply(.suspend, reason: "symptoms", declaration: fit)
         #expect(!vetting.isEligible)
     }
 
@@ -23,15 +25,15 @@ import TestSupport
     ])
     func forbiddenTransitionsAreRefused(_ status: VolunteerStatus, _ action: VettingAction) {
         var vetting = VolunteerVetting(status: status)
-        #expect(throws: VolunteerVetting.Refusal.self) { try vetting.apply(action, reason: "because") }
+        #expect(throws: VolunteerVetting.Refusal.self) { try vetting.apply(action, reason: "because", declaration: fit) }
         #expect(vetting.status == status)
     }
 
     @Test func rejectingAndSuspendingNeedAReason() {
         var pending = VolunteerVetting()
-        #expect(throws: VolunteerVetting.Refusal.self) { try pending.apply(.reject, reason: nil) }
+        #expect(throws: VolunteerVetting.Refusal.self) { try pending.apply(.reject, reason: nil, declaration: fit) }
         var verified = VolunteerVetting(status: .verified)
-        #expect(throws: VolunteerVetting.Refusal.self) { try verified.apply(.suspend, reason: nil) }
+        #expect(throws: VolunteerVetting.Refusal.self) { try verified.apply(.suspend, reason: nil, declaration: fit) }
     }
 }
 

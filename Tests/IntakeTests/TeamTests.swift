@@ -50,7 +50,10 @@ import TestSupport
     }
 
     static func volunteer(_ client: any TestClientProtocol, call: String, sequence: Int, community: String = "320505-001-001", verify: Bool) async throws -> String {
-        let signUp = try await client.send(.post, "/v1/recruitment-calls/\(call)/sign-ups", json: Fixtures.signUp(sequence: sequence, community: community))
+        // Registered at the station's desk: the desk, unlike the public page, is told the new id.
+        let signUp = try await client.send(
+            .post, "/v1/recruitment-calls/\(call)/sign-ups", token: IntakeHarness.token(.staff, "320505"), json: Fixtures.signUp(sequence: sequence, community: community)
+        )
         #expect(signUp.status == .created)
         let id = try #require(signUp.json["id"]?.stringValue)
         if verify {

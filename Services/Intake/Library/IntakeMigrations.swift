@@ -169,5 +169,21 @@ enum IntakeMigrations {
                 "CREATE UNIQUE INDEX requests_outreach_need ON requests (outreach_need_id) WHERE outreach_need_id IS NOT NULL",
             ]
         ),
+        Migration(
+            component: "intake", version: 4, name: "health declarations kept as a history",
+            statements: [
+                """
+                CREATE TABLE volunteer_declarations (
+                    volunteer_id uuid NOT NULL REFERENCES volunteers (id),
+                    declared_at timestamptz NOT NULL DEFAULT now(),
+                    health jsonb NOT NULL,
+                    actor text NOT NULL
+                )
+                """,
+                "CREATE INDEX volunteer_declarations_volunteer ON volunteer_declarations (volunteer_id, declared_at)",
+                // The declaration each volunteer made at sign-up is the first of their history.
+                "INSERT INTO volunteer_declarations (volunteer_id, declared_at, health, actor) SELECT id, created_at, health, 'sign-up' FROM volunteers",
+            ]
+        ),
     ]
 }

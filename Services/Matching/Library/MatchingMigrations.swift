@@ -117,5 +117,11 @@ enum MatchingMigrations {
                 "CREATE UNIQUE INDEX service_hours_once ON service_hours (source, source_id) WHERE corrects IS NULL",
             ]
         ),
+        Migration(
+            component: "matching", version: 4, name: "what a volunteer holds, found when they go off duty",
+            statements: [
+                "CREATE INDEX dispatches_holder ON dispatches (holder) WHERE status IN ('offering', 'assigned')",
+            ]
+        ),
     ]
 }

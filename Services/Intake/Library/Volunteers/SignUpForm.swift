@@ -9,14 +9,6 @@ struct SignUpForm: Decodable {
         var to: String?
     }
 
-    struct Health: Codable, Sendable {
-        var symptoms: Bool?
-        var healthCode: String?
-        var temperature: Double?
-        var vaccinated: Bool?
-        var recentTravel: Bool?
-    }
-
     var name: String?
     var mobile: String?
     var idNumber: String?
@@ -25,15 +17,11 @@ struct SignUpForm: Decodable {
     var teamId: UUID?
     var skills: [String]?
     var availability: [Window]?
-    var health: Health?
+    var health: HealthDeclarationForm?
 }
 
 enum Skill: String, CaseIterable, Sendable {
     case medical, driving, dialect, counselling, it, logistics
-}
-
-enum HealthCode: String, CaseIterable, Sendable {
-    case green, yellow, red
 }
 
 /// A sign-up that passed every check that needs no database.
@@ -46,7 +34,7 @@ struct NewVolunteer: Sendable {
     var team: UUID?
     var skills: [String]
     var availabilityJSON: String
-    var healthJSON: String
+    var health: HealthDeclaration
 }
 
 extension SignUpForm {
@@ -76,17 +64,7 @@ extension SignUpForm {
             if to <= from { validator.fail("availability/\(index)/to", "must be after from") }
             windows.append(["from": Timestamp.format(from), "to": Timestamp.format(to)])
         }
-        var healthObject: [String: JSONValue] = [:]
-        if let health = validator.required(health, "health") {
-            healthObject["symptoms"] = .bool(validator.required(health.symptoms, "health/symptoms") ?? false)
-            healthObject["healthCode"] = .string((validator.oneOf(health.healthCode, "health/healthCode") as HealthCode?)?.rawValue ?? "")
-            if let temperature = validator.required(health.temperature, "health/temperature") {
-                if !(34.0...43.0).contains(temperature) { validator.fail("health/temperature", "must be a body temperature in °C (34–43)") }
-                healthObject["temperature"] = .number(temperature)
-            }
-            healthObject["vaccinated"] = .bool(validator.required(health.vaccinated, "health/vaccinated") ?? false)
-            healthObject["recentTravel"] = .bool(health.recentTravel ?? false)
-        }
+        let health = validator.required(health, "health")?.validate(into: &validator, path: "health")
         try validator.check()
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
@@ -94,7 +72,7 @@ extension SignUpForm {
             name: name!, mobile: mobile!, idNumber: idNumber!, birthYear: birthYear!, community: community!, team: teamId,
             skills: skills,
             availabilityJSON: String(decoding: (try? encoder.encode(windows)) ?? Data("[]".utf8), as: UTF8.self),
-            healthJSON: String(decoding: (try? encoder.encode(JSONValue.object(healthObject))) ?? Data("{}".utf8), as: UTF8.self)
+            health: health!
         )
     }
 }

@@ -39,12 +39,20 @@ public struct VolunteerVetting: Sendable, Equatable {
         public let description: String
     }
 
-    /// Applies `action`; a reason is required to reject or suspend.
-    public mutating func apply(_ action: VettingAction, reason: String?) throws(Refusal) {
+    /// Applies `action`; a reason is required to reject or suspend. Verifying and
+    /// reinstating also ask the volunteer's latest `declaration` (``HealthDeclaration/unfitReason``):
+    /// nobody with a red or yellow code, symptoms or a fever is put on duty.
+    public mutating func apply(_ action: VettingAction, reason: String?, declaration: HealthDeclaration) throws(Refusal) {
         func refuse(_ text: String) -> Refusal { Refusal(description: text) }
+        func requireFit(_ verb: String) throws(Refusal) {
+            if let unfit = declaration.unfitReason {
+                throw refuse("the volunteer cannot be \(verb): \(unfit). They declare again when it has passed (POST /v1/volunteers/{id}/health-declarations)")
+            }
+        }
         switch action {
         case .verify:
             guard status == .pending || status == .rejected else { throw refuse("only a pending or rejected declaration can be verified (status is \(status.rawValue))") }
+            try requireFit("verified")
             status = .verified
         case .reject:
             guard status == .pending else { throw refuse("only a pending declaration can be rejected (status is \(status.rawValue))") }
@@ -56,6 +64,7 @@ public struct VolunteerVetting: Sendable, Equatable {
             status = .suspended
         case .reinstate:
             guard status == .suspended else { throw refuse("only a suspended volunteer can be reinstated (status is \(status.rawValue))") }
+            try requireFit("reinstated")
             status = .verified
         case .withdraw:
             guard status != .withdrawn else { throw refuse("the volunteer has already withdrawn") }
@@ -63,6 +72,36 @@ public struct VolunteerVetting: Sendable, Equatable {
         case .recordTraining, .recordInsurance:
             guard status != .withdrawn && status != .rejected else { throw refuse("training and insurance are recorded for active volunteers only") }
             if action == .recordTraining { trained = true } else { insured = true }
+        }
+    }
+
+    /// What a new health declaration does to the volunteer's standing.
+    public enum DeclarationOutcome: Sendable, Equatable {
+        /// Nothing changes: a fit volunteer stays on duty, a pending or suspended one waits
+        /// for staff.
+        case unchanged
+        /// A rejected volunteer's new declaration goes back to the vetting queue.
+        case awaitingVetting
+        /// A volunteer on duty declared themself unfit: off duty at once, for this reason.
+        case suspended(reason: String)
+    }
+
+    /// Records a new declaration: an unfit one takes a verified volunteer off duty without
+    /// waiting for staff, a rejected volunteer is vetted again. Someone who has withdrawn
+    /// declares nothing.
+    public mutating func declare(_ declaration: HealthDeclaration) throws(Refusal) -> DeclarationOutcome {
+        switch status {
+        case .withdrawn:
+            throw Refusal(description: "the volunteer has withdrawn; a new sign-up starts again")
+        case .verified:
+            guard let unfit = declaration.unfitReason else { return .unchanged }
+            status = .suspended
+            return .suspended(reason: "health declaration: \(unfit)")
+        case .rejected:
+            status = .pending
+            return .awaitingVetting
+        case .pending, .suspended:
+            return .unchanged
         }
     }
 

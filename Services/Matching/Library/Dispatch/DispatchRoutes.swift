@@ -49,7 +49,7 @@ struct DispatchRoutes {
         let volunteer = validator.required(own ?? input.volunteerId, "volunteerId")
         if action == .complete && input.hours == nil { validator.fail("hours", "the hours worked are recorded on completion") }
         try validator.check()
-        return try await dependencies.writes.perform(request, body: raw) { connection in
+        return try await dependencies.writes.perform(request, context: context, body: raw) { connection in
             let store = DispatchStore(connection: connection, logger: dependencies.logger)
             guard let locked = try await store.lock(id), let area = AreaCode(locked.compound) else {
                 throw ProblemDetails(status: .notFound, detail: "No such dispatch.")
@@ -58,6 +58,9 @@ struct DispatchRoutes {
             let compound = locked.compound
             if access.role != .volunteer { try Scope.requireVisible(access, area, what: "dispatch") }
             let now = try await connection.query("SELECT now()", logger: dependencies.logger).decode(Date.self).collectAll().first ?? Date()
+            if action == .accept, let reason = try await store.offDutyReason(volunteer!) {
+                throw ProblemDetails(status: .conflict, title: "Not on duty", detail: "The offer cannot be accepted: \(reason).")
+            }
             let effect: OfferChain.Effect
             do throws(OfferChain.Refusal) {
                 switch action {

@@ -7,8 +7,8 @@ import ServiceLifecycle
 import Store
 
 /// Follows intake: opens a dispatch for every new request and releases it when the request
-/// is cancelled or merged, and re-fills the future shifts of a volunteer who is suspended,
-/// withdraws or is rejected. One durable consumer, its effects exactly once (the inbox).
+/// is cancelled or merged, and, for a volunteer who is suspended, withdraws or is rejected,
+/// re-fills their future shifts and re-offers the offers and tasks they hold. One durable consumer, its effects exactly once (the inbox).
 struct DispatchConsumer: Service {
     let endpoints: BusEndpoints
     let client: PostgresClient
@@ -24,8 +24,10 @@ struct DispatchConsumer: Service {
         if ["intake.volunteer.suspended", "intake.volunteer.withdrawn", "intake.volunteer.rejected"].contains(event.topic.rawValue),
             let volunteer = event.data["volunteerId"]?.stringValue.flatMap(UUID.init(uuidString:))
         {
-            let reason = String(event.topic.rawValue.split(separator: ".").last ?? "unavailable")
-            try await RosterPlanner(connection: connection, logger: logger).refill(after: volunteer, because: "volunteer \(reason)")
+            let reason = "volunteer " + String(event.topic.rawValue.split(separator: ".").last ?? "unavailable")
+            try await RosterPlanner(connection: connection, logger: logger).refill(after: volunteer, because: reason)
+            // Off duty means off every duty: the offers and unfinished tasks they hold go on.
+            try await DispatchStore(connection: connection, logger: logger).withdraw(from: volunteer, because: reason, now: Date())
             return
         }
         guard let request = event.data["requestId"]?.stringValue.flatMap(UUID.init(uuidString:)) else { return }

@@ -85,13 +85,53 @@ struct DispatchStore {
         if case .completed(_, let worked) = effect { hours = worked }
         try await connection.query(
             """
-            UPDATE dispatches SET status = \(chain.status.rawValue), next_candidate = \(chain.next), holder = \(chain.holder),
-                   offer_expires_at = \(chain.offerExpiresAt), hours = coalesce(\(hours), hours), moved_at = now()
+            UPDATE dispatches SET status = \(chain.status.rawValue), candidates = \(chain.candidates), next_candidate = \(chain.next),
+                   holder = \(chain.holder), offer_expires_at = \(chain.offerExpiresAt), deadline_at = \(chain.deadline),
+                   hours = coalesce(\(hours), hours), moved_at = now()
             WHERE request_id = \(request)
             """,
             logger: logger
         )
         try await announce(effect, request: request, compound: compound)
+    }
+
+    /// Takes back every offer and unfinished task `volunteer` holds and offers each to the
+    /// next volunteer available now (``OfferChain/withdraw(_:now:replacements:window:)``);
+    /// returns how many moved. Runs when intake announces the volunteer off duty.
+    @discardableResult
+    func withdraw(from volunteer: UUID, because reason: String, now: Date) async throws -> Int {
+        let held = try await connection.query(
+            "SELECT request_id, category FROM dispatches WHERE holder = \(volunteer) AND status IN ('offering', 'assigned') ORDER BY created_at FOR UPDATE",
+            logger: logger
+        ).decode((UUID, String).self).collectAll()
+        var moved = 0
+        for (request, category) in held {
+            guard let locked = try await lock(request), let compound = AreaCode(locked.compound) else { continue }
+            var chain = locked.chain
+            let replacements = try await candidates(compound: compound, category: category)
+            guard let effect = chain.withdraw(volunteer, now: now, replacements: replacements, window: window) else { continue }
+            try await connection.query(
+                "INSERT INTO dispatch_history (request_id, event, volunteer_id, note) VALUES (\(request), 'withdrawn', \(volunteer), \(reason))",
+                logger: logger
+            )
+            try await save(chain, request: request, compound: locked.compound, effect: effect)
+            moved += 1
+        }
+        return moved
+    }
+
+    /// Why `volunteer` may not take a task now, or `nil` when they may: only a verified,
+    /// trained and insured volunteer is sent into a compound. Asked at every accept, since
+    /// the withdrawal that follows a suspension arrives over the bus a moment later.
+    func offDutyReason(_ volunteer: UUID) async throws -> String? {
+        guard let (status, trained, insured) = try await connection.query(
+            "SELECT status, trained, insured FROM volunteers WHERE id = \(volunteer)", logger: logger
+        ).decode((String, Bool, Bool).self).collectAll().first else {
+            return "this volunteer is not registered"
+        }
+        if status != "verified" { return "this volunteer is \(status) and cannot take tasks until the station reinstates them" }
+        if !trained || !insured { return "this volunteer has not completed training and insurance yet" }
+        return nil
     }
 
     /// Offers that lapsed, oldest and most urgent first, each taken by one replica only.

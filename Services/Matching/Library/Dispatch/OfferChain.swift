@@ -75,6 +75,23 @@ struct OfferChain: Sendable, Equatable {
         return .completed(volunteer: volunteer, hours: hours)
     }
 
+    /// The holder was taken off duty (suspended, withdrawn, rejected): the offer they hold,
+    /// or the task they were assigned and have not completed, goes to the next candidate.
+    ///
+    /// `replacements` are volunteers eligible now (the candidates fixed at the start may all
+    /// have been tried); those already asked are not asked again. An assigned task re-offered
+    /// gets a fresh window from `now`: it was served until a moment ago, and giving up on it
+    /// at once would leave the resident to the dispatcher's desk for no reason of theirs.
+    /// `nil` when the volunteer holds nothing here.
+    mutating func withdraw(_ volunteer: UUID, now: Date, replacements: [UUID], window: TimeInterval) -> Effect? {
+        guard holder == volunteer, status == .offering || status == .assigned else { return nil }
+        let asked = Set(candidates)
+        candidates += replacements.filter { $0 != volunteer && !asked.contains($0) }
+        if status == .assigned { deadline = max(deadline, now.addingTimeInterval(window)) }
+        status = .offering
+        return offerNext(now: now, reason: "the volunteer holding it was taken off duty and nobody else nearby is available")
+    }
+
     mutating func cancel() -> Effect? {
         guard status == .offering || status == .assigned || status == .unassigned else { return nil }
         status = .cancelled
