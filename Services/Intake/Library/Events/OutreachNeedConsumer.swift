@@ -9,6 +9,16 @@ import Store
 /// Turns each need outreach finds (`outreach.need.identified`) into a request filed by
 /// outreach. The event carries ids and codes only; the contact and address are read from
 /// outreach's registry here, inside intake, so they never travel on the bus.
+///
+/// The registry's rule travels with the copy: a vulnerable resident's full record is read
+/// only with a stated reason, and every such read is logged. Intake keeps the address (the
+/// household key that catches the same household asking twice is made of it), the contact
+/// and the need's details (drug, dose, note) in its row, but never shows them: its lists and
+/// detail show such a request as ``OutreachNeedCopy/shown(_:)`` makes it — category,
+/// urgency, zone, compound, a masked phone and the need's id, which is what dispatching
+/// needs. The full contact is read from outreach, `GET /v1/needs/{id}/contact?reason=…`,
+/// which logs the read in the registry's read log (`outreach_record_reads`) like any other.
+/// Whoever adds another reader of these columns keeps the rule.
 struct OutreachNeedConsumer: Service {
     let endpoints: BusEndpoints
     let client: PostgresClient
@@ -21,7 +31,8 @@ struct OutreachNeedConsumer: Service {
         }
     }
 
-    private func file(_ event: EventEnvelope, on connection: PostgresConnection) async throws {
+    /// Files the need behind `event` as a request, once.
+    func file(_ event: EventEnvelope, on connection: PostgresConnection) async throws {
         guard event.topic.rawValue == "outreach.need.identified",
             let need = event.data["needId"]?.stringValue.flatMap(UUID.init(uuidString:))
         else { return }
@@ -52,5 +63,27 @@ struct OutreachNeedConsumer: Service {
             category: category, detailsJSON: details, urgency: urgency, compound: compound, address: address, zone: zone,
             contactName: contactName, contactPhone: phone, filedBy: .outreach, outreachNeed: need
         )
+    }
+}
+
+/// What intake shows of a request copied from an outreach need: everything dispatching
+/// needs, nothing of the registry's personal data (see ``OutreachNeedConsumer``).
+enum OutreachNeedCopy {
+    static let withheld = "***"
+
+    /// `item` with the address, contact name and need details withheld and the phone masked;
+    /// the details keep their keys, so a dispatcher sees that a drug and dose were given.
+    static func shown(_ item: RequestRoutes.Item) -> RequestRoutes.Item {
+        var shown = item
+        shown.address = withheld
+        shown.contactName = withheld
+        // Lists pass the phone already masked; a detail passes the stored digits.
+        shown.contactPhone = MobileNumber(item.contactPhone)?.masked ?? (item.contactPhone.contains("****") ? item.contactPhone : withheld)
+        if case .object(let details) = item.details {
+            shown.details = .object(details.mapValues { _ in .string(withheld) })
+        } else {
+            shown.details = .object([:])
+        }
+        return shown
     }
 }

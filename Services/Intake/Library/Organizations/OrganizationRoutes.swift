@@ -36,7 +36,7 @@ struct OrganizationRoutes {
         router.post("/v1/organizations") { request, context in
             try await register(request, context, as: OrganizationInput.self) { input, validator in
                 let kind: Kind? = validator.oneOf(input.kind, "kind")
-                return (input.name, input.area, { id, name, area, connection in
+                return (input.name, input.area, { id, name, area, _, connection in
                     try await connection.query(
                         "INSERT INTO organizations (id, kind, name, area) VALUES (\(id), \(kind!.rawValue), \(name), \(area.rawValue))",
                         logger: dependencies.logger
@@ -46,7 +46,10 @@ struct OrganizationRoutes {
         }
         router.post("/v1/teams") { request, context in
             try await register(request, context, as: TeamInput.self) { input, _ in
-                (input.name, input.area, { id, name, area, connection in
+                (input.name, input.area, { id, name, area, access, connection in
+                    if let organization = input.organizationId {
+                        try await OrganizationReference(connection: connection, logger: dependencies.logger).require(organization, visibleTo: access)
+                    }
                     try await connection.query(
                         "INSERT INTO teams (id, organization_id, name, area) VALUES (\(id), \(input.organizationId), \(name), \(area.rawValue))",
                         logger: dependencies.logger
@@ -56,7 +59,8 @@ struct OrganizationRoutes {
         }
     }
 
-    typealias Insert = @Sendable (UUID, String, AreaCode, PostgresConnection) async throws -> Void
+    /// Inserts the checked thing: its id, name and area, the caller, the transaction.
+    typealias Insert = @Sendable (UUID, String, AreaCode, AccessToken, PostgresConnection) async throws -> Void
 
     /// Registers a named thing in an area the caller covers: reads the body, lets `fields`
     /// check what is particular to it and say how to insert it, then writes idempotently.
@@ -72,10 +76,10 @@ struct OrganizationRoutes {
         let area = validator.area(areaText, "area")
         try validator.check()
         try Scope.require(access, covers: area!)
-        return try await dependencies.writes.perform(request, body: raw) { connection in
+        return try await dependencies.writes.perform(request, context: context, body: raw) { connection in
             try await AreaDirectory(connection: connection, logger: dependencies.logger).requireKnown([("area", area)])
             let id = UUID()
-            try await insert(id, name!, area!, connection)
+            try await insert(id, name!, area!, access, connection)
             return try StoredResponse(status: .created, json: Created(id: id))
         }
     }

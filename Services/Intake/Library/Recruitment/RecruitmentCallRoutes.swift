@@ -60,12 +60,9 @@ struct RecruitmentCallRoutes {
         } else if deadline! < Date() { validator.fail("deadline", "must be in the future") }
         try validator.check()
         try Scope.require(access, covers: area!)
-        return try await dependencies.writes.perform(request, body: raw) { connection in
+        return try await dependencies.writes.perform(request, context: context, body: raw) { connection in
             try await AreaDirectory(connection: connection, logger: dependencies.logger).requireKnown([("area", area)])
-            let organizationExists = try await connection.query(
-                "SELECT 1 FROM organizations WHERE id = \(organization!)", logger: dependencies.logger
-            ).collect().count == 1
-            guard organizationExists else { throw ProblemDetails.validation([.init(field: "organizationId", message: "no such organization")]) }
+            try await OrganizationReference(connection: connection, logger: dependencies.logger).require(organization!, visibleTo: access)
             let id = UUID()
             try await connection.query(
                 """

@@ -38,6 +38,9 @@ struct RequestRoutes {
         var mergedInto: UUID?
         var createdAt: Date
         var updatedAt: Date
+        /// Set when outreach found the need: the resident's contact, address and medicine are
+        /// then withheld here and read from outreach with a reason (see `OutreachNeedCopy`).
+        var outreachNeedId: UUID?
     }
 
     struct HistoryEntry: Codable {
@@ -78,7 +81,7 @@ struct RequestRoutes {
             throw ProblemDetails.validation([.init(field: "filedBy", message: "without a token a request is filed by the resident")])
         }
         if let access { try Scope.require(access, covers: new.compound) }
-        return try await dependencies.writes.perform(request, body: raw) { connection in
+        return try await dependencies.writes.perform(request, context: context, body: raw) { connection in
             try await AreaDirectory(connection: connection, logger: dependencies.logger).requireKnown([("compound", new.compound)])
             let (id, original) = try await RequestStore(connection: connection, logger: dependencies.logger).create(new, actor: actor, window: duplicateWindow)
             struct Created: Codable { var id: UUID; var status: String; var probableDuplicateOf: UUID? }
@@ -93,7 +96,7 @@ struct RequestRoutes {
         var validator = FieldValidator()
         let reason = validator.text(input.reason, "reason", maxLength: 500)
         try validator.check()
-        return try await dependencies.writes.perform(request, body: raw) { connection in
+        return try await dependencies.writes.perform(request, context: context, body: raw) { connection in
             let store = RequestStore(connection: connection, logger: dependencies.logger)
             guard var summary = try await store.lock(id) else { throw ProblemDetails(status: .notFound, detail: "No such request.") }
             try Scope.requireVisible(access, summary.compound, what: "request")
@@ -117,7 +120,7 @@ struct RequestRoutes {
         let target = validator.required(input.into, "into")
         if target == id { validator.fail("into", "must be another request") }
         try validator.check()
-        return try await dependencies.writes.perform(request, body: raw) { connection in
+        return try await dependencies.writes.perform(request, context: context, body: raw) { connection in
             let store = RequestStore(connection: connection, logger: dependencies.logger)
             // Lock both in id order so two opposite merges cannot deadlock.
             let ordered = [id, target!].sorted { $0.uuidString < $1.uuidString }
@@ -181,18 +184,19 @@ struct RequestRoutes {
 
     private static let columns = """
         id, seq, category, details::text, urgency, compound, address, zone, contact_name, contact_phone, filed_by, status,
-        probable_duplicate_of, merged_into, created_at, updated_at
+        probable_duplicate_of, merged_into, created_at, updated_at, outreach_need_id
         """
-    private typealias Row = (UUID, Int64, String, String, String, String, String, String, String, String, String, String, UUID?, UUID?, Date, Date)
+    private typealias Row = (UUID, Int64, String, String, String, String, String, String, String, String, String, String, UUID?, UUID?, Date, Date, UUID?)
 
     private static func item(_ row: Row, masked: Bool) -> Item {
-        let (id, seq, category, details, urgency, compound, address, zone, name, phone, filedBy, status, duplicate, merged, created, updated) = row
-        return Item(
+        let (id, seq, category, details, urgency, compound, address, zone, name, phone, filedBy, status, duplicate, merged, created, updated, need) = row
+        let item = Item(
             id: id, cursor: seq, category: category, details: (try? JSONParser.parse(Array(details.utf8))) ?? .null, urgency: urgency,
             compound: compound, address: address, zone: zone, contactName: name,
             contactPhone: masked ? (MobileNumber(phone)?.masked ?? "***") : phone, filedBy: filedBy, status: status,
-            probableDuplicateOf: duplicate, mergedInto: merged, createdAt: created, updatedAt: updated
+            probableDuplicateOf: duplicate, mergedInto: merged, createdAt: created, updatedAt: updated, outreachNeedId: need
         )
+        return need == nil ? item : OutreachNeedCopy.shown(item)
     }
 }
 

@@ -62,7 +62,7 @@ struct TeamRoutes {
         _ action: Action, _ access: AccessToken, _ request: Request, _ context: ServiceRequestContext, volunteer: UUID, body: [UInt8]
     ) async throws -> Response {
         let teamID = try Self.id(context, "id", what: "team")
-        return try await dependencies.writes.perform(request, body: body) { connection in
+        return try await dependencies.writes.perform(request, context: context, body: body) { connection in
             let store = TeamStore(connection: connection, logger: dependencies.logger)
             guard let member = try await store.lockVolunteer(volunteer) else { throw ProblemDetails(status: .notFound, detail: "No such volunteer.") }
             try Scope.requireVisible(access, member.community, what: "volunteer")

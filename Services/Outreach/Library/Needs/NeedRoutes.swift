@@ -8,7 +8,9 @@ import ServiceKit
 import Store
 
 /// Needs found on calls and visits (`/v1/residents/{id}/needs`, `/v1/needs/{id}`): each is
-/// announced as `outreach.need.identified`, and intake turns it into a request.
+/// announced as `outreach.need.identified`, and intake turns it into a request. The request
+/// intake shows withholds the resident's contact; whoever acts on it reads the contact here
+/// (`/v1/needs/{id}/contact`), with a reason, logged like any read of the registry.
 struct NeedRoutes {
     let dependencies: ServiceDependencies
 
@@ -25,9 +27,25 @@ struct NeedRoutes {
         var createdAt: Date
     }
 
+    /// What acting on a need takes — who, where, how to reach them, what to bring — and no
+    /// more of the registry's record (no ID number, carer, notes or categories).
+    struct Contact: Codable {
+        var needId: UUID
+        var residentId: UUID
+        var requestId: UUID?
+        var category: String
+        var name: String
+        var compound: String
+        var address: String
+        var contactName: String
+        var contactPhone: String
+        var details: JSONValue
+    }
+
     func add(to router: Router<ServiceRequestContext>) {
         router.post("/v1/residents/{id}/needs") { request, context in try await identify(request, context) }
         router.get("/v1/needs/{id}") { request, context in try await show(request, context) }
+        router.get("/v1/needs/{id}/contact") { request, context in try await contact(request, context) }
     }
 
     private func identify(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
@@ -35,7 +53,7 @@ struct NeedRoutes {
         guard let resident = context.parameters.get("id", as: UUID.self) else { throw ProblemDetails(status: .notFound, detail: "No such resident.") }
         let (form, raw) = try await request.readJSON(as: NeedForm.self, context: context)
         let need = try form.validated()
-        return try await dependencies.writes.perform(request, body: raw) { connection in
+        return try await dependencies.writes.perform(request, context: context, body: raw) { connection in
             guard let compound = try await connection.query(
                 "SELECT compound FROM outreach_residents WHERE id = \(resident) AND status = 'active'", logger: dependencies.logger
             ).decode(String.self).collectAll().first.flatMap(AreaCode.init) else {
@@ -67,6 +85,44 @@ struct NeedRoutes {
         else { throw ProblemDetails(status: .notFound, detail: "No such need.") }
         try Scope.requireVisible(access, area, what: "need")
         return try JSONResponse.make(need)
+    }
+}
+
+extension NeedRoutes {
+    /// The resident's contact for a need, for staff, callers and the dispatchers who act on
+    /// the request intake filed for it: only with a stated reason (`?reason=`, 422 without),
+    /// only within the caller's area (404 outside it), and logged in the registry's read log
+    /// in the same transaction, so there is no read without its log line.
+    func contact(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
+        let access = try dependencies.tokens.authenticate(request, allowing: [.operator, .staff, .caller, .dispatcher])
+        guard let id = context.parameters.get("id", as: UUID.self) else { throw ProblemDetails(status: .notFound, detail: "No such need.") }
+        var validator = FieldValidator()
+        let reason = validator.text(request.uri.queryParameters["reason"].map(String.init), "reason", maxLength: 200)
+        try validator.check()
+        let contact = try await dependencies.client.transaction(logger: dependencies.logger) { connection -> Contact in
+            guard let row = try await connection.query(
+                """
+                SELECT n.resident_id, n.request_id, n.category, n.details::text, r.name, r.compound, r.address, r.contact_name, r.contact_phone
+                FROM outreach_needs n JOIN outreach_residents r ON r.id = n.resident_id WHERE n.id = \(id)
+                """,
+                logger: dependencies.logger
+            ).decode((UUID, UUID?, String, String, String, String, String, String, String).self).collectAll().first, let area = AreaCode(row.5) else {
+                throw ProblemDetails(status: .notFound, detail: "No such need.")
+            }
+            try Scope.requireVisible(access, area, what: "need")
+            try await connection.query(
+                """
+                INSERT INTO outreach_record_reads (resident_id, reader, role, reason)
+                VALUES (\(row.0), \(access.subject), \(access.role.rawValue), \(reason! + " (contact for need " + id.uuidString.lowercased() + ")"))
+                """,
+                logger: dependencies.logger
+            )
+            return Contact(
+                needId: id, residentId: row.0, requestId: row.1, category: row.2, name: row.4, compound: row.5, address: row.6,
+                contactName: row.7, contactPhone: row.8, details: (try? JSONParser.parse(Array(row.3.utf8))) ?? .object([:])
+            )
+        }
+        return try JSONResponse.make(contact)
     }
 }
 

@@ -63,7 +63,7 @@ struct ResidentRoutes {
         let (form, raw) = try await request.readJSON(as: ResidentForm.self, context: context)
         let resident = try form.validated()
         try Scope.require(access, covers: resident.compound)
-        return try await dependencies.writes.perform(request, body: raw) { connection in
+        return try await dependencies.writes.perform(request, context: context, body: raw) { connection in
             try await AreaDirectory(connection: connection, logger: dependencies.logger).requireKnown([("compound", resident.compound)])
             let id = UUID()
             try await connection.query(

@@ -49,7 +49,10 @@ struct PurchaseRoutes {
         let description = validator.text(input.description, "description", maxLength: 500)
         try validator.check()
         try Scope.require(access, covers: area!)
-        return try await dependencies.writes.perform(request, body: raw) { connection in
+        return try await dependencies.writes.perform(request, context: context, body: raw) { connection in
+            if let workOrder = input.requestId {
+                try await PurchaseStore(connection: connection, logger: dependencies.logger).requireWorkOrder(workOrder, under: area!, visibleTo: access)
+            }
             let id = try await PurchaseStore(connection: connection, logger: dependencies.logger)
                 .open(request: input.requestId, area: area!, description: description!, actor: access.subject)
             guard let purchase = try await PurchaseStore(connection: connection, logger: dependencies.logger).read(id) else {
@@ -69,7 +72,7 @@ struct PurchaseRoutes {
         let amount = validator.range(input.amountFen, "amountFen", 1...10_000_000, optional: true)
         if action == .quote || action == .purchase, input.amountFen == nil { validator.fail("amountFen", "is required to \(action!.rawValue)") }
         try validator.check()
-        return try await dependencies.writes.perform(request, body: raw) { connection in
+        return try await dependencies.writes.perform(request, context: context, body: raw) { connection in
             let logger = dependencies.logger
             guard let (status, quoted, paid, areaText, requestID) = try await connection.query(
                 "SELECT status, quoted_fen, paid_fen, area, request_id FROM purchase_tasks WHERE id = \(id) FOR UPDATE", logger: logger
@@ -137,6 +140,23 @@ struct PurchaseStore {
         )
         try await Outbox.append(SuppliesEvents.purchase("supplies.purchase.opened", id, request: request, area: area.rawValue, status: .open), on: connection, logger: logger)
         return id
+    }
+
+    /// Checks a caller's reference to a work order (intake's request): it must lie in the
+    /// caller's area — 422 on `requestId`, the same answer as for a work order that does not
+    /// exist, so another street's work orders cannot be probed — and within the purchase's
+    /// `area`, so the station that serves the work order sees its purchase (422 on `area`).
+    func requireWorkOrder(_ request: UUID, under area: AreaCode, visibleTo access: AccessToken) async throws {
+        let compound = try await connection.query("SELECT compound FROM requests WHERE id = \(request)", logger: logger)
+            .decode(String.self).collectAll().first.flatMap(AreaCode.init)
+        guard let compound, access.covers(compound) else {
+            throw ProblemDetails.validation([.init(field: "requestId", message: "no such work order in your area")])
+        }
+        guard area.contains(compound) else {
+            throw ProblemDetails.validation([
+                .init(field: "area", message: "must hold the work order's compound \(compound.rawValue), so the station serving it sees the purchase")
+            ])
+        }
     }
 
     /// Cancels the request's purchases that no money was spent on yet.
