@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Models
 import PostgresNIO
 import Store
 
@@ -79,11 +80,20 @@ public struct ProblemDetailsMiddleware<Context: RequestContext>: RouterMiddlewar
         )
     }
 
+    /// A rule of the domain said no (``DomainRefusal``, thrown by a store or a state machine,
+    /// possibly through a transaction): 409 with its reason.
+    static func domainRefusal(_ error: any Error) -> ProblemDetails? {
+        guard let refusal = ((error as? PostgresTransactionError)?.closureError ?? error) as? any DomainRefusal else { return nil }
+        return ProblemDetails(status: .conflict, title: refusal.title, detail: refusal.description)
+    }
+
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
         } catch let problem as ProblemDetails {
             throw problem
+        } catch let refusal where Self.domainRefusal(refusal) != nil {
+            throw Self.domainRefusal(refusal)!
         } catch let error as HTTPError {
             throw ProblemDetails(status: error.status, detail: error.body)
         } catch let error as any HTTPResponseError {
