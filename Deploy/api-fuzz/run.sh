@@ -12,7 +12,7 @@ usage() {
 Usage: Deploy/api-fuzz/run.sh [--no-build] [--examples N] [--seed N] [SERVICE...]
 
 Starts intake, matching, supplies and outreach (or the SERVICEs named) on free ports against a
-fresh database, then runs Schemathesis (installed into .local/schemathesis on first use) on each
+fresh database, then runs Schemathesis (installed into .local/python-tools on first use) on each
 service's /openapi.json twice: with an operator's bearer token, and anonymously. Checks: no 5xx,
 status codes and content types as documented, answers matching their schemas. The operations
 probes (/healthz, /readyz, /metrics) are left out: without a bus /readyz rightly answers 503.
@@ -40,12 +40,7 @@ done
 [ ${#SERVICES[@]} -gt 0 ] || SERVICES=(intake matching supplies outreach)
 
 ensure_packages curl
-VENV="$LOCAL/schemathesis"
-if [ ! -x "$VENV/bin/schemathesis" ]; then
-    say "installing Schemathesis into $VENV (once)"
-    python3 -m venv "$VENV"
-    "$VENV/bin/pip" install --quiet --disable-pip-version-check "schemathesis==4.32.5"
-fi
+TOOLS=$(python_tools)
 
 if [ "$BUILD" -eq 1 ]; then
     say "building (debug)"
@@ -104,7 +99,7 @@ for service in "${SERVICES[@]}"; do
         [ "$who" = operator ] && headers=(-H "Authorization: Bearer $OPERATOR")
         say "fuzzing $service as $who (seed $SEED, $EXAMPLES examples per operation)"
         report="$RUN_DIR/$service-$who"
-        if ! "$VENV/bin/schemathesis" run "http://127.0.0.1:${PORTS[$service]}/openapi.json" \
+        if ! "$TOOLS/schemathesis" run "http://127.0.0.1:${PORTS[$service]}/openapi.json" \
             --url "http://127.0.0.1:${PORTS[$service]}" "${headers[@]}" \
             --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
             --phases examples,coverage,fuzzing --max-examples "$EXAMPLES" --seed "$SEED" --workers 2 \

@@ -179,3 +179,22 @@ use_database_url() {
     DB_NAME=$PGDATABASE
     DB_SHOWN="postgres://$PGUSER${PGPASSWORD:+:***}@$PGHOST:$PGPORT/$PGDATABASE"
 }
+
+# python_tools: a private virtualenv (.local/python-tools) with the pinned PyPI tools of the API
+# fuzz round and the event-contract check; made once, made again when the pins change. Prints
+# its bin directory.
+PYTHON_TOOLS=("schemathesis==4.32.5" "jsonschema==4.25.1")
+python_tools() {
+    local venv="$LOCAL/python-tools" wanted="${PYTHON_TOOLS[*]}"
+    if [ ! -f "$venv/.installed" ] || [ "$(cat "$venv/.installed")" != "$wanted" ]; then
+        command -v python3 >/dev/null || die "python3 is not installed (Debian: apt-get install python3 python3-venv)"
+        say "installing ${PYTHON_TOOLS[*]} into $venv (once)" >&2
+        rm -rf "$venv"
+        python3 -m venv "$venv" >/dev/null 2>&1 ||
+            { rm -rf "$venv"; die "python3 -m venv failed: install Debian's python3-venv (apt-get install python3-venv)"; }
+        "$venv/bin/pip" install --quiet --disable-pip-version-check "${PYTHON_TOOLS[@]}" >&2 ||
+            die "pip could not install ${PYTHON_TOOLS[*]} (needs PyPI)"
+        echo "$wanted" >"$venv/.installed"
+    fi
+    echo "$venv/bin"
+}

@@ -6,6 +6,12 @@ source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 
 ensure_packages docker-compose curl haproxy openssl   # curl: the chaos round's health checks; haproxy: the balancer round and its config check
+
+# Style first: it takes seconds and says exactly what to run (docs/CONTRIBUTING.md).
+say "lint (swift format, .swift-format)"
+swift format lint --strict --parallel -r Services Shared Tests Package.swift ||
+    die "swift format found the findings above; run: swift format format -i -r Services Shared Tests Package.swift"
+TOOLS=$(python_tools)   # Schemathesis and jsonschema, for the API fuzz round and the event check
 # The test cluster trades durability for speed: it is thrown away after every run.
 start_postgres "$LOCAL/test-postgres" -c fsync=off -c synchronous_commit=off -c full_page_writes=off
 trap 'stop_postgres "$LOCAL/test-postgres"' EXIT
@@ -26,5 +32,20 @@ if [ $# -eq 0 ] && [ "${SHOUWANG_CHAOS_ROUNDS:-1}" -gt 0 ]; then
     Deploy/chaos/run.sh --no-build --balancer --rounds 1 --seconds 30 --settle 45
 fi
 
+# The API fuzz round: each service from its own OpenAPI document, with a token and without.
+if [ $# -eq 0 ] && [ "${SHOUWANG_API_FUZZ:-1}" -gt 0 ]; then
+    say "API fuzz (Deploy/api-fuzz/run.sh): no 5xx, statuses and schemas as documented"
+    Deploy/api-fuzz/run.sh --no-build
+fi
+
+# Every test's database is checked after the run: start from none.
+"$(pg_bin)/psql" "$SHOUWANG_PG_ADMIN_URL" -AtX -c "SELECT format('DROP DATABASE IF EXISTS %I;', datname) FROM pg_database WHERE datname LIKE 't\_%'" |
+    "$(pg_bin)/psql" "$SHOUWANG_PG_ADMIN_URL" -qAtX >/dev/null
+
 say "running tests (PostgreSQL on port $SHOUWANG_PG_PORT)"
-swift test --skip-build "$@"
+status=0
+swift test --skip-build "$@" || status=$?
+# Every event the tests saw emitted, against its topic's schema (docs/events.schema.json).
+say "checking every emitted event against docs/events.schema.json"
+PATH="$(pg_bin):$PATH" "$TOOLS/python" Deploy/contract/check-events.py "$SHOUWANG_PG_ADMIN_URL" || status=1
+exit $status
