@@ -29,6 +29,12 @@ public struct ServiceDescription: Sendable {
 }
 
 extension ServiceDescription {
+    /// The one-line help of the service's executable: its name and port are written once,
+    /// in the description, and read from there by the command, the options and the docs.
+    public var commandAbstract: String {
+        "Runs the Shouwang \(name) service (HTTP on port \(defaultHTTPPort) by default, events on stream '\(name)')."
+    }
+
     /// The same service, serving the `openapi.json` bundled with its library at `/openapi.json`.
     public func servingOpenAPI(from bundle: Bundle) -> ServiceDescription {
         var description = self

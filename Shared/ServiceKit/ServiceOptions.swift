@@ -29,6 +29,11 @@ public struct ServiceOptions: ParsableArguments, Sendable {
     public init() {}
 
     /// The environment's configuration with these flags laid over it.
+    /// The configuration of `service`: its own default port unless told otherwise.
+    public func resolve(for service: ServiceDescription) throws -> ServiceConfiguration {
+        try resolve(defaultHTTPPort: service.defaultHTTPPort)
+    }
+
     public func resolve(defaultHTTPPort: Int) throws -> ServiceConfiguration {
         var configuration = try ServiceConfiguration.fromEnvironment(defaultHTTPPort: defaultHTTPPort)
         if let databaseURL { configuration.database = try DatabaseURL(databaseURL) }

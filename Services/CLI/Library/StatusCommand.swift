@@ -22,7 +22,7 @@ struct StatusCommand: AsyncParsableCommand {
 
     @OptionGroup var options: ServiceOptions
 
-    @Option(name: .customLong("service"), help: "A service to check as NAME=URL (repeatable); default: the four services on 127.0.0.1:8081–8084.")
+    @Option(name: .customLong("service"), help: "A service to check as NAME=URL (repeatable); default: the four services on 127.0.0.1 at their default ports.")
     var services: [String] = []
 
     @Flag(help: "Check only the bus (for the bus's own health check).")
@@ -33,10 +33,7 @@ struct StatusCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try options.resolve(defaultHTTPPort: 0)
-        var targets: [(String, String)] = [
-            ("intake", "http://127.0.0.1:8081"), ("matching", "http://127.0.0.1:8082"),
-            ("supplies", "http://127.0.0.1:8083"), ("outreach", "http://127.0.0.1:8084"),
-        ]
+        var targets = AllServices.localURLs
         if busOnly {
             targets = []
         } else if !services.isEmpty {

@@ -6,13 +6,13 @@ import ServiceKit
 struct IntakeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "shouwang-intake",
-        abstract: "Runs the Shouwang intake service (HTTP on port 8081 by default, events on stream 'intake').",
+        abstract: IntakeService.description.commandAbstract,
         discussion: "Every option falls back to its SHOUWANG_* environment variable (see ARCHITECTURE.md)."
     )
 
     @OptionGroup var options: ServiceOptions
 
     func run() async throws {
-        try await ServiceApplication.run(IntakeService.description, configuration: options.resolve(defaultHTTPPort: 8081))
+        try await ServiceApplication.run(IntakeService.description, configuration: options.resolve(for: IntakeService.description))
     }
 }

@@ -15,14 +15,14 @@ struct MatchingCommand: AsyncParsableCommand {
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Runs the matching service (HTTP on port 8082 by default, events on stream 'matching').",
+        abstract: MatchingService.description.commandAbstract,
         discussion: "Every option falls back to its SHOUWANG_* environment variable (see ARCHITECTURE.md)."
     )
 
     @OptionGroup var options: ServiceOptions
 
     func run() async throws {
-        try await ServiceApplication.run(MatchingService.description, configuration: options.resolve(defaultHTTPPort: 8082))
+        try await ServiceApplication.run(MatchingService.description, configuration: options.resolve(for: MatchingService.description))
     }
 }
 

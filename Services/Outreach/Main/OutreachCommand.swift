@@ -6,13 +6,13 @@ import ServiceKit
 struct OutreachCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "shouwang-outreach",
-        abstract: "Runs the Shouwang outreach service (HTTP on port 8084 by default, events on stream 'outreach').",
+        abstract: OutreachService.description.commandAbstract,
         discussion: "Every option falls back to its SHOUWANG_* environment variable (see ARCHITECTURE.md)."
     )
 
     @OptionGroup var options: ServiceOptions
 
     func run() async throws {
-        try await ServiceApplication.run(OutreachService.description, configuration: options.resolve(defaultHTTPPort: 8084))
+        try await ServiceApplication.run(OutreachService.description, configuration: options.resolve(for: OutreachService.description))
     }
 }

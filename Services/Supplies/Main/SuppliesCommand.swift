@@ -6,13 +6,13 @@ import Supplies
 struct SuppliesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "shouwang-supplies",
-        abstract: "Runs the Shouwang supplies service (HTTP on port 8083 by default, events on stream 'supplies').",
+        abstract: SuppliesService.description.commandAbstract,
         discussion: "Every option falls back to its SHOUWANG_* environment variable (see ARCHITECTURE.md)."
     )
 
     @OptionGroup var options: ServiceOptions
 
     func run() async throws {
-        try await ServiceApplication.run(SuppliesService.description, configuration: options.resolve(defaultHTTPPort: 8083))
+        try await ServiceApplication.run(SuppliesService.description, configuration: options.resolve(for: SuppliesService.description))
     }
 }
