@@ -48,10 +48,13 @@ if [ "$BUILD" -eq 1 ]; then
 fi
 BIN=$(swift build --show-bin-path)
 
-start_postgres "$LOCAL/fuzz-postgres" -c fsync=off -c synchronous_commit=off -c full_page_writes=off
+# A cluster of this run's own, thrown away at the end: two runs side by side never stop each
+# other's database.
 DATABASE=fuzz_$(date +%Y%m%d%H%M%S)_$$
-create_database "$DATABASE"
 RUN_DIR="$LOCAL/api-fuzz/$DATABASE"
+PG_DIR="$LOCAL/api-fuzz/postgres-$$"
+start_postgres "$PG_DIR" -c fsync=off -c synchronous_commit=off -c full_page_writes=off
+create_database "$DATABASE"
 mkdir -p "$RUN_DIR"
 export SHOUWANG_DATABASE_URL="postgres://shouwang@127.0.0.1:$SHOUWANG_PG_PORT/$DATABASE"
 export SHOUWANG_TOKEN_SECRET=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
@@ -68,7 +71,8 @@ declare -A PIDS=() PORTS=()
 cleanup() {
     for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
     wait 2>/dev/null || true
-    stop_postgres "$LOCAL/fuzz-postgres"
+    stop_postgres "$PG_DIR"
+    rm -rf "$PG_DIR"
 }
 trap cleanup EXIT
 
@@ -92,24 +96,43 @@ curl -fsS -o /dev/null -X PUT "http://127.0.0.1:${PORTS[${SERVICES[0]}]}/v1/area
     -d '[{"code":"320505","name":"虎丘区"},{"code":"320505-001","name":"狮山"},{"code":"320505-001-001","name":"和平社区"},{"code":"320505-001-001-01","name":"和平苑"}]' \
     2>/dev/null || true
 
+# fuzz SERVICE WHO SEED: one Schemathesis run; its full output in $RUN_DIR/SERVICE-WHO.txt.
+fuzz() {
+    local service=$1 who=$2 seed=$3 headers=()
+    [ "$who" = operator ] && headers=(-H "Authorization: Bearer $OPERATOR")
+    "$TOOLS/schemathesis" run "http://127.0.0.1:${PORTS[$service]}/openapi.json" \
+        --url "http://127.0.0.1:${PORTS[$service]}" "${headers[@]}" \
+        --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
+        --phases examples,coverage,fuzzing --max-examples "$EXAMPLES" --seed "$seed" --workers 2 \
+        --exclude-tag operations --generation-database none --request-timeout 10 --no-color --output-sanitize false \
+        --report junit,pytest --report-dir "$RUN_DIR/$service-$who" >"$RUN_DIR/$service-$who.txt" 2>&1
+}
+
+# Hypothesis, under Schemathesis, sometimes fails on its own while describing a recursive
+# strategy (CPython 3.11: "SystemError: AST constructor recursion depth mismatch"): a run whose
+# only problem is such a Runtime Error found nothing about the service and tested less, so it
+# runs again with another seed (twice at most). Any check failure (ST…) fails at once.
+only_tool_error() {
+    grep -q "Runtime Error" "$1" && grep -q "SystemError: AST constructor recursion depth mismatch" "$1" && ! grep -qE "^- ST[0-9]+ " "$1"
+}
+
 failures=0
 for service in "${SERVICES[@]}"; do
     for who in operator anonymous; do
-        headers=()
-        [ "$who" = operator ] && headers=(-H "Authorization: Bearer $OPERATOR")
-        say "fuzzing $service as $who (seed $SEED, $EXAMPLES examples per operation)"
-        report="$RUN_DIR/$service-$who"
-        if ! "$TOOLS/schemathesis" run "http://127.0.0.1:${PORTS[$service]}/openapi.json" \
-            --url "http://127.0.0.1:${PORTS[$service]}" "${headers[@]}" \
-            --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
-            --phases examples,coverage,fuzzing --max-examples "$EXAMPLES" --seed "$SEED" --workers 2 \
-            --exclude-tag operations --generation-database none --request-timeout 10 --no-color --output-sanitize false \
-            --report junit,pytest --report-dir "$report" >"$report.txt" 2>&1; then
-            failures=$((failures + 1))
-            grep -E "^(FAILED|_+ |[0-9]+\. |  - |Test Phase|Summary)|Server error|Undocumented|Response violates|failures" "$report.txt" | head -40 || true
-            echo "    full output: $report.txt"
+        report="$RUN_DIR/$service-$who.txt" seed=$SEED ok=0
+        for attempt in 1 2 3; do
+            say "fuzzing $service as $who (seed $seed, $EXAMPLES examples per operation)"
+            if fuzz "$service" "$who" "$seed"; then ok=1; break; fi
+            only_tool_error "$report" || break
+            echo "    Schemathesis failed on its own (Hypothesis: AST recursion); again with another seed"
+            seed=$((seed + 7919))
+        done
+        if [ "$ok" -eq 1 ]; then
+            tail -3 "$report"
         else
-            tail -3 "$report.txt"
+            failures=$((failures + 1))
+            grep -E "^(_+ [A-Z]+ /|- ST[0-9]+|\[[0-9]{3}\]|    curl )|Runtime Error|Errors:" "$report" | head -40 || true
+            echo "    full output: $report"
         fi
     done
 done
