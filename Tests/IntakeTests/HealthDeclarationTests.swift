@@ -37,12 +37,12 @@ import TestSupport
     @Test func verifyingAndReinstatingAskTheDeclaration() throws {
         let fever = HealthDeclaration(symptoms: false, code: .green, temperature: 38.1)
         var pending = VolunteerVetting()
-        #expect(throws: VolunteerVetting.Refusal.self) { try pending.apply(.verify, reason: nil, declaration: fever) }
+        #expect(throws: Refusal.self) { try pending.apply(.verify, reason: nil, declaration: fever) }
         #expect(pending.status == .pending)
         try pending.apply(.verify, reason: nil, declaration: Self.fit)
         #expect(pending.status == .verified)
         var suspended = VolunteerVetting(status: .suspended)
-        #expect(throws: VolunteerVetting.Refusal.self) { try suspended.apply(.reinstate, reason: nil, declaration: fever) }
+        #expect(throws: Refusal.self) { try suspended.apply(.reinstate, reason: nil, declaration: fever) }
         try suspended.apply(.reinstate, reason: nil, declaration: Self.fit)
         #expect(suspended.status == .verified)
     }
@@ -56,7 +56,7 @@ import TestSupport
         var rejected = VolunteerVetting(status: .rejected)
         #expect(try rejected.declare(Self.fit) == .awaitingVetting && rejected.status == .pending)
         var withdrawn = VolunteerVetting(status: .withdrawn)
-        #expect(throws: VolunteerVetting.Refusal.self) { try withdrawn.declare(Self.fit) }
+        #expect(throws: Refusal.self) { try withdrawn.declare(Self.fit) }
     }
 }
 

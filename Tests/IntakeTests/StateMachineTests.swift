@@ -25,15 +25,15 @@ private let fit = HealthDeclaration(symptoms: false, code: .green, temperature: 
     ])
     func forbiddenTransitionsAreRefused(_ status: VolunteerStatus, _ action: VettingAction) {
         var vetting = VolunteerVetting(status: status)
-        #expect(throws: VolunteerVetting.Refusal.self) { try vetting.apply(action, reason: "because", declaration: fit) }
+        #expect(throws: Refusal.self) { try vetting.apply(action, reason: "because", declaration: fit) }
         #expect(vetting.status == status)
     }
 
     @Test func rejectingAndSuspendingNeedAReason() {
         var pending = VolunteerVetting()
-        #expect(throws: VolunteerVetting.Refusal.self) { try pending.apply(.reject, reason: nil, declaration: fit) }
+        #expect(throws: Refusal.self) { try pending.apply(.reject, reason: nil, declaration: fit) }
         var verified = VolunteerVetting(status: .verified)
-        #expect(throws: VolunteerVetting.Refusal.self) { try verified.apply(.suspend, reason: nil, declaration: fit) }
+        #expect(throws: Refusal.self) { try verified.apply(.suspend, reason: nil, declaration: fit) }
     }
 }
 

@@ -20,9 +20,9 @@ import TestSupport
 
     @Test func onlyAVerifiedMemberLeads() throws {
         var outsider = TeamMembership(team: nil, leads: false, status: .verified)
-        #expect(throws: TeamMembership.Refusal.self) { try outsider.lead(red) }
+        #expect(throws: Refusal.self) { try outsider.lead(red) }
         var pending = TeamMembership(team: red, leads: false, status: .pending)
-        #expect(throws: TeamMembership.Refusal.self) { try pending.lead(red) }
+        #expect(throws: Refusal.self) { try pending.lead(red) }
         var member = TeamMembership(team: red, leads: false, status: .verified)
         #expect(try member.lead(red) == [.leaderAppointed(red)])
         #expect(try member.lead(red).isEmpty)
@@ -32,9 +32,9 @@ import TestSupport
 
     @Test func leavingATeamOneIsNotInAndWithdrawnJoiningAreRefused() {
         var member = TeamMembership(team: red, leads: false, status: .verified)
-        #expect(throws: TeamMembership.Refusal.self) { try member.leave(blue) }
+        #expect(throws: Refusal.self) { try member.leave(blue) }
         var withdrawn = TeamMembership(team: nil, leads: false, status: .withdrawn)
-        #expect(throws: TeamMembership.Refusal.self) { try withdrawn.join(red) }
+        #expect(throws: Refusal.self) { try withdrawn.join(red) }
         #expect(withdrawn.team == nil)
     }
 }

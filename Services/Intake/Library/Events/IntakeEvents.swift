@@ -4,12 +4,39 @@ import Models
 
 /// The events intake announces. Data carries ids, codes, categories and counts only; the
 /// fields of each topic are documented in docs/EVENTS.md.
-enum IntakeEvents {
-    static func callPublished(_ call: UUID, area: AreaCode, roles: [String], headcount: Int, deadline: Date) -> OutboxEvent {
+enum IntakeEvents: EventCatalogue {
+    static let stream = "intake"
+
+    static let callPublished: Topic = "intake.call.published"
+    static let volunteerRegistered: Topic = "intake.volunteer.registered"
+    static let volunteerVerified: Topic = "intake.volunteer.verified"
+    static let volunteerRejected: Topic = "intake.volunteer.rejected"
+    static let volunteerSuspended: Topic = "intake.volunteer.suspended"
+    static let volunteerReinstated: Topic = "intake.volunteer.reinstated"
+    static let volunteerWithdrawn: Topic = "intake.volunteer.withdrawn"
+    /// Training or insurance recorded, or a rejected volunteer back in the vetting queue.
+    static let volunteerUpdated: Topic = "intake.volunteer.updated"
+    static let teamMemberJoined: Topic = "intake.team.member-joined"
+    static let teamMemberLeft: Topic = "intake.team.member-left"
+    static let teamLeaderAppointed: Topic = "intake.team.leader-appointed"
+    static let requestCreated: Topic = "intake.request.created"
+    static let requestCancelled: Topic = "intake.request.cancelled"
+    static let requestMerged: Topic = "intake.request.merged"
+    /// Another service's event moved the request on.
+    static let requestStatusChanged: Topic = "intake.request.status-changed"
+    static let checkinsRecorded: Topic = "intake.checkins.recorded"
+
+    static let topics: [Topic] = [
+        callPublished, volunteerRegistered, volunteerVerified, volunteerRejected, volunteerSuspended, volunteerReinstated,
+        volunteerWithdrawn, volunteerUpdated, teamMemberJoined, teamMemberLeft, teamLeaderAppointed, requestCreated,
+        requestCancelled, requestMerged, requestStatusChanged, checkinsRecorded,
+    ]
+
+    static func call(_ call: UUID, area: AreaCode, roles: [String], headcount: Int, deadline: Date) -> OutboxEvent {
         OutboxEvent(
-            topic: "intake.call.published", key: call.uuidString.lowercased(), area: area.rawValue,
+            topic: callPublished, key: call.lowercasedString, area: area.rawValue,
             data: .object([
-                "callId": .string(call.uuidString.lowercased()), "roles": .array(roles.map(JSONValue.string)),
+                "callId": .string(call.lowercasedString), "roles": .array(roles.map(JSONValue.string)),
                 "headcount": .number(Double(headcount)), "deadline": .string(Timestamp.format(deadline)),
             ])
         )
@@ -19,32 +46,32 @@ enum IntakeEvents {
         _ topic: Topic, id: UUID, community: AreaCode, team: UUID?, skills: [String], vetting: VolunteerVetting, call: UUID? = nil
     ) -> OutboxEvent {
         var data: [String: JSONValue] = [
-            "volunteerId": .string(id.uuidString.lowercased()), "community": .string(community.rawValue),
+            "volunteerId": .string(id.lowercasedString), "community": .string(community.rawValue),
             "status": .string(vetting.status.rawValue), "trained": .bool(vetting.trained), "insured": .bool(vetting.insured),
             "eligible": .bool(vetting.isEligible), "skills": .array(skills.map(JSONValue.string)),
         ]
-        if let team { data["teamId"] = .string(team.uuidString.lowercased()) }
-        if let call { data["callId"] = .string(call.uuidString.lowercased()) }
-        return OutboxEvent(topic: topic, key: id.uuidString.lowercased(), area: community.rawValue, data: .object(data))
+        if let team { data["teamId"] = .string(team.lowercasedString) }
+        if let call { data["callId"] = .string(call.lowercasedString) }
+        return OutboxEvent(topic: topic, key: id.lowercasedString, area: community.rawValue, data: .object(data))
     }
 
     static func request(_ topic: Topic, _ request: WorkOrderSummary, extra: [String: JSONValue] = [:]) -> OutboxEvent {
         var data: [String: JSONValue] = [
-            "requestId": .string(request.id.uuidString.lowercased()), "category": .string(request.category.rawValue),
+            "requestId": .string(request.id.lowercasedString), "category": .string(request.category.rawValue),
             "urgency": .string(request.urgency.rawValue), "zone": .string(request.zone.rawValue),
             "compound": .string(request.compound.rawValue), "status": .string(request.status.rawValue),
             "filedBy": .string(request.filedBy.rawValue),
         ]
         data.merge(extra) { $1 }
-        return OutboxEvent(topic: topic, key: request.id.uuidString.lowercased(), area: request.compound.rawValue, data: .object(data))
+        return OutboxEvent(topic: topic, key: request.id.lowercasedString, area: request.compound.rawValue, data: .object(data))
     }
 
-    static func checkinsRecorded(batch: UUID, round: UUID, site: UUID, area: AreaCode, tubes: [String]) -> OutboxEvent {
+    static func checkins(batch: UUID, round: UUID, site: UUID, area: AreaCode, tubes: [String]) -> OutboxEvent {
         OutboxEvent(
-            topic: "intake.checkins.recorded", key: batch.uuidString.lowercased(), area: area.rawValue,
+            topic: checkinsRecorded, key: batch.lowercasedString, area: area.rawValue,
             data: .object([
-                "batchId": .string(batch.uuidString.lowercased()), "roundId": .string(round.uuidString.lowercased()),
-                "siteId": .string(site.uuidString.lowercased()), "count": .number(Double(tubes.count)),
+                "batchId": .string(batch.lowercasedString), "roundId": .string(round.lowercasedString),
+                "siteId": .string(site.lowercasedString), "count": .number(Double(tubes.count)),
                 "tubeBarcodes": .array(tubes.map(JSONValue.string)),
             ])
         )
@@ -54,10 +81,10 @@ enum IntakeEvents {
 extension IntakeEvents {
     static func team(_ topic: Topic, team: UUID, volunteer: UUID, community: AreaCode, extra: [String: JSONValue] = [:]) -> OutboxEvent {
         var data: [String: JSONValue] = [
-            "teamId": .string(team.uuidString.lowercased()), "volunteerId": .string(volunteer.uuidString.lowercased()),
+            "teamId": .string(team.lowercasedString), "volunteerId": .string(volunteer.lowercasedString),
             "community": .string(community.rawValue),
         ]
         data.merge(extra) { $1 }
-        return OutboxEvent(topic: topic, key: team.uuidString.lowercased(), area: community.rawValue, data: .object(data))
+        return OutboxEvent(topic: topic, key: team.lowercasedString, area: community.rawValue, data: .object(data))
     }
 }

@@ -3,7 +3,6 @@ import Foundation
 import Logging
 import Models
 import PostgresNIO
-import ServiceLifecycle
 import Store
 
 /// Turns each need outreach finds (`outreach.need.identified`) into a request filed by
@@ -19,21 +18,21 @@ import Store
 /// needs. The full contact is read from outreach, `GET /v1/needs/{id}/contact?reason=…`,
 /// which logs the read in the registry's read log (`outreach_record_reads`) like any other.
 /// Whoever adds another reader of these columns keeps the rule.
-struct OutreachNeedConsumer: Service {
+struct OutreachNeedConsumer: EventConsumer {
+    static let needIdentified: Topic = "outreach.need.identified"
+
     let endpoints: BusEndpoints
     let client: PostgresClient
     let duplicateWindow: Duration
     let logger: Logger
 
-    func run() async throws {
-        try await Inbox(consumer: "intake.outreach-needs").follow("outreach.need.identified", endpoints: endpoints, client: client, logger: logger) { event, connection in
-            try await file(event, on: connection)
-        }
-    }
+    /// Positions are stored under this name: it never changes.
+    var inbox: String { "intake.outreach-needs" }
+    var prefixes: [String] { [Self.needIdentified.rawValue] }
 
     /// Files the need behind `event` as a request, once.
-    func file(_ event: EventEnvelope, on connection: PostgresConnection) async throws {
-        guard event.topic.rawValue == "outreach.need.identified",
+    func apply(_ event: EventEnvelope, on connection: PostgresConnection) async throws {
+        guard event.topic == Self.needIdentified,
             let need = event.data["needId"]?.stringValue.flatMap(UUID.init(uuidString:))
         else { return }
         let alreadyFiled = try await connection.query("SELECT 1 FROM requests WHERE outreach_need_id = \(need)", logger: logger).collect().count > 0
@@ -73,7 +72,7 @@ enum OutreachNeedCopy {
 
     /// `item` with the address, contact name and need details withheld and the phone masked;
     /// the details keep their keys, so a dispatcher sees that a drug and dose were given.
-    static func shown(_ item: RequestRoutes.Item) -> RequestRoutes.Item {
+    static func shown(_ item: RequestQueries.Item) -> RequestQueries.Item {
         var shown = item
         shown.address = withheld
         shown.contactName = withheld

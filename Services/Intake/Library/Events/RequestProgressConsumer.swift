@@ -3,26 +3,23 @@ import Foundation
 import Logging
 import Models
 import PostgresNIO
-import ServiceLifecycle
 import Store
 
 /// Moves residents' requests along as the other services report on them (assigned,
 /// supplies reserved, delivered, completed, followed up), so the resident and the station
 /// see one status. One durable consumer per producing stream; the inbox makes each event's
 /// effect happen once across restarts and replicas.
-struct RequestProgressConsumer: Service {
+struct RequestProgressConsumer: EventConsumer {
     let stream: String
     let endpoints: BusEndpoints
     let client: PostgresClient
     let logger: Logger
 
-    func run() async throws {
-        try await Inbox(consumer: "intake.request-progress.\(stream)").follow(stream + ".", endpoints: endpoints, client: client, logger: logger) { event, connection in
-            try await apply(event, on: connection)
-        }
-    }
+    /// One inbox per producing stream; positions are stored under these names.
+    var inbox: String { "intake.request-progress.\(stream)" }
+    var prefixes: [String] { [stream + "."] }
 
-    private func apply(_ event: EventEnvelope, on connection: PostgresConnection) async throws {
+    func apply(_ event: EventEnvelope, on connection: PostgresConnection) async throws {
         guard let next = WorkOrderProgress.status(forTopic: event.topic.rawValue),
             let id = event.data["requestId"]?.stringValue.flatMap(UUID.init(uuidString:))
         else { return }
@@ -36,7 +33,7 @@ struct RequestProgressConsumer: Service {
         guard progress.advance(to: next) else { return }
         summary.status = progress.status
         try await store.update(
-            summary, from: previous, cause: event.topic.rawValue, actor: event.stream, topic: "intake.request.status-changed",
+            summary, from: previous, cause: event.topic.rawValue, actor: event.stream, topic: IntakeEvents.requestStatusChanged,
             extra: ["cause": .string(event.topic.rawValue)]
         )
     }

@@ -44,11 +44,12 @@ extension RequestForm {
         let contactName = validator.text(contactName, "contactName", maxLength: 50)
         let contactPhone = validator.mobile(contactPhone, "contactPhone")
         let filedBy: FiledBy? = validator.oneOf(filedBy, "filedBy")
-        try validator.check()
+        guard let category, let urgency, let compound, let address, let zone, let contactName, let contactPhone, let filedBy,
+            validator.errors.isEmpty
+        else { throw ProblemDetails.validation(validator.errors) }
         return NewRequest(
-            category: category!, detailsJSON: JSONValue.object(details).canonicalText,
-            urgency: urgency!, compound: compound!, address: address!, zone: zone!, contactName: contactName!,
-            contactPhone: contactPhone!, filedBy: filedBy!
+            category: category, detailsJSON: JSONValue.object(details).canonicalText, urgency: urgency, compound: compound,
+            address: address, zone: zone, contactName: contactName, contactPhone: contactPhone, filedBy: filedBy
         )
     }
 }

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import Models
 import PostgresNIO
+import ServiceKit
 import Store
 
 /// The SQL of residents' requests: creating one (with duplicate detection), moving it on,
@@ -45,22 +46,70 @@ struct RequestStore {
             status: .open, filedBy: request.filedBy
         )
         var extra: [String: JSONValue] = [:]
-        if let original { extra["probableDuplicateOf"] = .string(original.uuidString.lowercased()) }
-        if let need = request.outreachNeed { extra["needId"] = .string(need.uuidString.lowercased()) }
-        try await Outbox.append(IntakeEvents.request("intake.request.created", summary, extra: extra), on: connection, logger: logger)
+        if let original { extra["probableDuplicateOf"] = .string(original.lowercasedString) }
+        if let need = request.outreachNeed { extra["needId"] = .string(need.lowercasedString) }
+        try await Outbox.append(IntakeEvents.request(IntakeEvents.requestCreated, summary, extra: extra), on: connection, logger: logger)
         return (id, original)
+    }
+
+    /// Cancels the request for `access` (within its area), with `reason` in its history.
+    func cancel(_ id: UUID, reason: String, by access: AccessToken) async throws -> WorkOrderSummary {
+        var summary = try await lockVisible(id, to: access)
+        let previous = summary.status
+        var progress = WorkOrderProgress(status: previous)
+        guard progress.cancel() else { throw Refusal("A request that is \(previous.rawValue) can no longer be cancelled.") }
+        summary.status = progress.status
+        try await update(
+            summary, from: previous, cause: "cancelled: \(reason)", actor: access.subject, topic: IntakeEvents.requestCancelled
+        )
+        return summary
+    }
+
+    /// Merges the duplicate `id` into `original`; both must lie in `access`'s area, and the
+    /// original must still be open to take it.
+    func merge(_ id: UUID, into original: UUID, by access: AccessToken) async throws -> WorkOrderSummary {
+        // Lock both in id order so two opposite merges cannot deadlock.
+        var locked: [UUID: WorkOrderSummary] = [:]
+        for each in [id, original].sorted(by: { $0.uuidString < $1.uuidString }) { locked[each] = try await lock(each) }
+        guard var duplicate = locked[id], let target = locked[original] else {
+            throw ProblemDetails(status: .notFound, detail: "No such request.")
+        }
+        try Scope.requireVisible(access, duplicate.compound, what: "request")
+        try Scope.requireVisible(access, target.compound, what: "request")
+        guard !target.status.isClosed else { throw Refusal("Cannot merge into a request that is \(target.status.rawValue).") }
+        let previous = duplicate.status
+        var progress = WorkOrderProgress(status: previous)
+        guard progress.merge() else { throw Refusal("A request that is \(previous.rawValue) cannot be merged.") }
+        duplicate.status = progress.status
+        try await connection.query("UPDATE requests SET merged_into = \(original) WHERE id = \(id)", logger: logger)
+        try await update(
+            duplicate, from: previous, cause: "merged into \(original.lowercasedString)", actor: access.subject,
+            topic: IntakeEvents.requestMerged, extra: ["mergedInto": .string(original.lowercasedString)]
+        )
+        try await history(original, status: target.status, cause: "absorbed duplicate \(id.lowercasedString)", actor: access.subject)
+        return duplicate
+    }
+
+    /// The request locked for a change, when `access` may see it (404 otherwise, as for
+    /// one that does not exist).
+    private func lockVisible(_ id: UUID, to access: AccessToken) async throws -> WorkOrderSummary {
+        guard let summary = try await lock(id) else { throw ProblemDetails(status: .notFound, detail: "No such request.") }
+        try Scope.requireVisible(access, summary.compound, what: "request")
+        return summary
     }
 
     /// The request, locked for a change.
     func lock(_ id: UUID) async throws -> WorkOrderSummary? {
         try await connection.query(
             "SELECT id, category, urgency, zone, compound, status, filed_by FROM requests WHERE id = \(id) FOR UPDATE", logger: logger
-        ).decode((UUID, String, String, String, String, String, String).self).collectAll().first.map { row in
-            WorkOrderSummary(
-                id: row.0, category: WorkOrderCategory(rawValue: row.1) ?? .other, urgency: Urgency(rawValue: row.2) ?? .normal,
-                zone: ZoneStatus(rawValue: row.3) ?? .precaution, compound: AreaCode(row.4)!,
-                status: WorkOrderStatus(rawValue: row.5) ?? .open, filedBy: FiledBy(rawValue: row.6) ?? .resident
-            )
+        ).decode((UUID, String, String, String, String, String, String).self).collectAll().first.flatMap { row in
+            AreaCode(row.4).map { compound in
+                WorkOrderSummary(
+                    id: row.0, category: WorkOrderCategory(rawValue: row.1) ?? .other, urgency: Urgency(rawValue: row.2) ?? .normal,
+                    zone: ZoneStatus(rawValue: row.3) ?? .precaution, compound: compound,
+                    status: WorkOrderStatus(rawValue: row.5) ?? .open, filedBy: FiledBy(rawValue: row.6) ?? .resident
+                )
+            }
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Models
 
 /// What joining, leaving or leading a team changes for one volunteer, decided without I/O.
 ///
@@ -19,15 +20,10 @@ struct TeamMembership: Sendable, Equatable {
         case leaderAppointed(UUID)
     }
 
-    /// Why an action is not possible, in words for the station worker.
-    struct Refusal: Error, Sendable, CustomStringConvertible {
-        var description: String
-    }
-
     /// Joins `newTeam`, leaving the current team first. Joining one's own team again changes nothing.
     mutating func join(_ newTeam: UUID) throws(Refusal) -> [Change] {
         guard status != .withdrawn && status != .rejected else {
-            throw Refusal(description: "A \(status.rawValue) volunteer cannot join a team.")
+            throw Refusal("A \(status.rawValue) volunteer cannot join a team.")
         }
         guard team != newTeam else { return [] }
         var changes: [Change] = []
@@ -40,7 +36,7 @@ struct TeamMembership: Sendable, Equatable {
 
     /// Leaves `oldTeam`; a leader who leaves leaves the team without a leader.
     mutating func leave(_ oldTeam: UUID) throws(Refusal) -> [Change] {
-        guard team == oldTeam else { throw Refusal(description: "The volunteer is not a member of this team.") }
+        guard team == oldTeam else { throw Refusal("The volunteer is not a member of this team.") }
         let change = Change.left(oldTeam, wasLeader: leads)
         team = nil
         leads = false
@@ -50,10 +46,10 @@ struct TeamMembership: Sendable, Equatable {
     /// Makes the volunteer the leader of `ledTeam`, which they must already belong to.
     mutating func lead(_ ledTeam: UUID) throws(Refusal) -> [Change] {
         guard team == ledTeam else {
-            throw Refusal(description: "Only a member can lead the team; add the volunteer to the team first.")
+            throw Refusal("Only a member can lead the team; add the volunteer to the team first.")
         }
         guard status == .verified else {
-            throw Refusal(description: "A team leader must be a verified volunteer (this one is \(status.rawValue)).")
+            throw Refusal("A team leader must be a verified volunteer (this one is \(status.rawValue)).")
         }
         guard !leads else { return [] }
         leads = true

@@ -73,23 +73,23 @@ struct TeamStore {
         case .joined(let joined):
             (team, history) = (joined, "team-joined")
             try await connection.query("UPDATE volunteers SET team_id = \(joined), updated_at = now() WHERE id = \(volunteer)", logger: logger)
-            event = IntakeEvents.team("intake.team.member-joined", team: joined, volunteer: volunteer, community: community)
+            event = IntakeEvents.team(IntakeEvents.teamMemberJoined, team: joined, volunteer: volunteer, community: community)
         case .left(let left, let wasLeader):
             (team, history) = (left, "team-left")
             try await connection.query(
                 "UPDATE volunteers SET team_id = NULL, updated_at = now() WHERE id = \(volunteer) AND team_id = \(left)", logger: logger
             )
             if wasLeader { try await connection.query("UPDATE teams SET leader_id = NULL WHERE id = \(left)", logger: logger) }
-            event = IntakeEvents.team("intake.team.member-left", team: left, volunteer: volunteer, community: community, extra: ["wasLeader": .bool(wasLeader)])
+            event = IntakeEvents.team(IntakeEvents.teamMemberLeft, team: left, volunteer: volunteer, community: community, extra: ["wasLeader": .bool(wasLeader)])
         case .leaderAppointed(let led):
             (team, history) = (led, "team-leader")
             try await connection.query("UPDATE teams SET leader_id = \(volunteer) WHERE id = \(led)", logger: logger)
             var extra: [String: JSONValue] = [:]
             if let previousLeader, previousLeader != volunteer {
-                extra["previousLeaderId"] = .string(previousLeader.uuidString.lowercased())
+                extra["previousLeaderId"] = .string(previousLeader.lowercasedString)
                 try await record(previousLeader, action: "team-leader-replaced", team: led, actor: actor)
             }
-            event = IntakeEvents.team("intake.team.leader-appointed", team: led, volunteer: volunteer, community: community, extra: extra)
+            event = IntakeEvents.team(IntakeEvents.teamLeaderAppointed, team: led, volunteer: volunteer, community: community, extra: extra)
         }
         try await record(volunteer, action: history, team: team, actor: actor)
         try await Outbox.append(event, on: connection, logger: logger)
@@ -99,7 +99,7 @@ struct TeamStore {
         try await connection.query(
             """
             INSERT INTO volunteer_history (volunteer_id, action, status, reason, actor)
-            SELECT id, \(action), status, \("team " + team.uuidString.lowercased()), \(actor) FROM volunteers WHERE id = \(volunteer)
+            SELECT id, \(action), status, \("team " + team.lowercasedString), \(actor) FROM volunteers WHERE id = \(volunteer)
             """,
             logger: logger
         )

@@ -77,16 +77,20 @@ extension CheckinInput {
         var scanned: Date?
         if let text = scannedAt {
             scanned = Timestamp.parse(text)
-            if scanned == nil { problems.append(("scannedAt", "must be an RFC 3339 time")) } else if scanned! > now.addingTimeInterval(120) {
-                problems.append(("scannedAt", "must not be in the future"))
+            if let date = scanned {
+                if date > now.addingTimeInterval(120) { problems.append(("scannedAt", "must not be in the future")) }
+            } else {
+                problems.append(("scannedAt", "must be an RFC 3339 time"))
             }
         } else {
             problems.append(("scannedAt", "is required"))
         }
-        guard problems.isEmpty else { return .failure(CheckinProblem(fields: problems)) }
+        guard let roundId, let siteId, let resident, let tube, let scanned, let operatorCode, problems.isEmpty else {
+            return .failure(CheckinProblem(fields: problems))
+        }
         return .success(Checkin(
-            index: index, round: roundId!, site: siteId!, residentCode: resident!, tubeBarcode: tube!, sampleGroup: group,
-            scannedAt: scanned!, operatorCode: operatorCode!, retest: retest ?? false
+            index: index, round: roundId, site: siteId, residentCode: resident, tubeBarcode: tube, sampleGroup: group,
+            scannedAt: scanned, operatorCode: operatorCode, retest: retest ?? false
         ))
     }
 }

@@ -18,26 +18,44 @@ struct CheckinStore {
         var area: AreaCode
     }
 
-    /// The sites named by `checkins`, with their round and area.
-    func sites(_ ids: Set<UUID>) async throws -> [UUID: Site] {
+    /// The sites named, with their round and area.
+    private func sites(_ ids: Set<UUID>) async throws -> [UUID: Site] {
         var sites: [UUID: Site] = [:]
         for try await (id, round, area) in try await connection.query(
             "SELECT id, round_id, area FROM testing_sites WHERE id = ANY(\(Array(ids)))", logger: logger
         ).decode((UUID, UUID, String).self) {
-            sites[id] = Site(round: round, area: AreaCode(area)!)
+            if let area = AreaCode(area) { sites[id] = Site(round: round, area: area) }
         }
         return sites
     }
 
+    /// Checks each check-in against its site (a site of its round, within the area of the
+    /// caller `scope` names for it) and records the acceptable ones: one result per check-in,
+    /// by its index. The single, batched and coalesced paths all come through here.
+    func checkIn(_ checkins: [Checkin], scope: (Checkin) -> AccessToken) async throws -> [Int: CheckinResult] {
+        let sites = try await sites(Set(checkins.map(\.site)))
+        var results: [Int: CheckinResult] = [:]
+        var acceptable: [Checkin] = []
+        for checkin in checkins {
+            if let problem = Self.problem(with: checkin, sites: sites, scope: scope(checkin)) {
+                results[checkin.index] = CheckinResult(index: checkin.index, status: .invalid, reason: problem)
+            } else {
+                acceptable.append(checkin)
+            }
+        }
+        for result in try await record(acceptable, sites: sites) { results[result.index] = result }
+        return results
+    }
+
     /// Why `checkin` cannot be recorded for a caller of `scope`, or `nil`.
-    static func problem(with checkin: Checkin, sites: [UUID: Site], scope: AccessToken) -> String? {
+    private static func problem(with checkin: Checkin, sites: [UUID: Site], scope: AccessToken) -> String? {
         guard let site = sites[checkin.site], site.round == checkin.round else { return "siteId is not a site of roundId" }
         guard scope.covers(site.area) else { return "the site is outside this device's area" }
         return nil
     }
 
     /// Inserts what is new; returns the results of the items given, in their order.
-    func record(_ given: [Checkin], sites: [UUID: Site]) async throws -> [CheckinResult] {
+    private func record(_ given: [Checkin], sites: [UUID: Site]) async throws -> [CheckinResult] {
         guard !given.isEmpty else { return [] }
         // One global order for the unique-index entries, so concurrent batches do not deadlock.
         let checkins = given.sorted { ($0.tubeBarcode, $0.residentCode) < ($1.tubeBarcode, $1.residentCode) }
@@ -100,7 +118,7 @@ struct CheckinStore {
         let unique = accepted.filter { seen.insert($0.tubeBarcode).inserted }
         let bySite = Dictionary(grouping: unique, by: \.site)
         let events = bySite.keys.sorted { $0.uuidString < $1.uuidString }.map { site in
-            IntakeEvents.checkinsRecorded(batch: UUID(), round: sites[site]!.round, site: site, area: sites[site]!.area, tubes: bySite[site]!.map(\.tubeBarcode))
+            IntakeEvents.checkins(batch: UUID(), round: sites[site]!.round, site: site, area: sites[site]!.area, tubes: bySite[site]!.map(\.tubeBarcode))
         }
         try await Outbox.append(events, on: connection, logger: logger)
     }

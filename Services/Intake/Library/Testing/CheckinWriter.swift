@@ -103,22 +103,11 @@ final class CheckinWriter: Service, Sendable {
         }
         do {
             let results = try await TransientConflict.retrying { try await client.transaction(logger: logger) { connection in
-                let store = CheckinStore(connection: connection, logger: logger)
-                let sites = try await store.sites(Set(checkins.map(\.site)))
-                var results: [Int: CheckinResult] = [:]
-                var acceptable: [Checkin] = []
-                for checkin in checkins {
-                    if let problem = CheckinStore.problem(with: checkin, sites: sites, scope: batch[checkin.index].scope) {
-                        results[checkin.index] = CheckinResult(index: checkin.index, status: .invalid, reason: problem)
-                    } else {
-                        acceptable.append(checkin)
-                    }
-                }
-                for result in try await store.record(acceptable, sites: sites) { results[result.index] = result }
-                return results
+                try await CheckinStore(connection: connection, logger: logger).checkIn(checkins) { batch[$0.index].scope }
             } }
             for (index, submission) in batch.enumerated() {
-                var result = results[index]!
+                // Every check-in given to the store comes back with a result.
+                var result = results[index] ?? CheckinResult(index: 0, status: .invalid, reason: "not recorded; resend")
                 result.index = 0
                 submission.answer.resume(returning: result)
             }

@@ -101,3 +101,14 @@ struct HealthDeclarationForm: Codable, Sendable {
         return HealthDeclaration(symptoms: symptoms, code: code, temperature: temperature, vaccinated: vaccinated, recentTravel: recentTravel ?? false)
     }
 }
+
+extension HealthDeclarationForm {
+    /// A declaration sent on its own (`POST /v1/volunteers/{id}/health-declarations`).
+    func validated() throws(ProblemDetails) -> HealthDeclaration {
+        var validator = FieldValidator()
+        guard let declaration = validate(into: &validator, path: ""), validator.errors.isEmpty else {
+            throw ProblemDetails.validation(validator.errors)
+        }
+        return declaration
+    }
+}

@@ -65,14 +65,14 @@ extension SignUpForm {
             windows.append(["from": Timestamp.format(from), "to": Timestamp.format(to)])
         }
         let health = validator.required(health, "health")?.validate(into: &validator, path: "health")
-        try validator.check()
+        guard let name, let mobile, let idNumber, let birthYear, let community, let health, validator.errors.isEmpty else {
+            throw ProblemDetails.validation(validator.errors)
+        }
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         return NewVolunteer(
-            name: name!, mobile: mobile!, idNumber: idNumber!, birthYear: birthYear!, community: community!, team: teamId,
-            skills: skills,
-            availabilityJSON: String(decoding: (try? encoder.encode(windows)) ?? Data("[]".utf8), as: UTF8.self),
-            health: health!
+            name: name, mobile: mobile, idNumber: idNumber, birthYear: birthYear, community: community, team: teamId, skills: skills,
+            availabilityJSON: String(decoding: (try? encoder.encode(windows)) ?? Data("[]".utf8), as: UTF8.self), health: health
         )
     }
 }

@@ -48,7 +48,7 @@ struct VolunteerStore {
         try await recordHistory(id, action: "sign-up", status: .pending, reason: nil, actor: actor)
         try await Outbox.append(
             IntakeEvents.volunteer(
-                "intake.volunteer.registered", id: id, community: volunteer.community, team: volunteer.team, skills: volunteer.skills,
+                IntakeEvents.volunteerRegistered, id: id, community: volunteer.community, team: volunteer.team, skills: volunteer.skills,
                 vetting: VolunteerVetting(), call: call
             ),
             on: connection, logger: logger

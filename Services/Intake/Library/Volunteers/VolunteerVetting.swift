@@ -1,3 +1,5 @@
+import Models
+
 /// Where a volunteer stands with their station.
 public enum VolunteerStatus: String, Sendable, Codable, CaseIterable {
     /// Signed up; the station has not checked the health declaration yet.
@@ -34,16 +36,11 @@ public struct VolunteerVetting: Sendable, Equatable {
     /// Only a verified, trained and insured volunteer may be rostered or dispatched.
     public var isEligible: Bool { status == .verified && trained && insured }
 
-    /// Why an action cannot be taken now.
-    public struct Refusal: Error, Equatable, Sendable, CustomStringConvertible {
-        public let description: String
-    }
-
     /// Applies `action`; a reason is required to reject or suspend. Verifying and
     /// reinstating also ask the volunteer's latest `declaration` (``HealthDeclaration/unfitReason``):
     /// nobody with a red or yellow code, symptoms or a fever is put on duty.
     public mutating func apply(_ action: VettingAction, reason: String?, declaration: HealthDeclaration) throws(Refusal) {
-        func refuse(_ text: String) -> Refusal { Refusal(description: text) }
+        func refuse(_ text: String) -> Refusal { Refusal(text) }
         func requireFit(_ verb: String) throws(Refusal) {
             if let unfit = declaration.unfitReason {
                 throw refuse("the volunteer cannot be \(verb): \(unfit). They declare again when it has passed (POST /v1/volunteers/{id}/health-declarations)")
@@ -92,7 +89,7 @@ public struct VolunteerVetting: Sendable, Equatable {
     public mutating func declare(_ declaration: HealthDeclaration) throws(Refusal) -> DeclarationOutcome {
         switch status {
         case .withdrawn:
-            throw Refusal(description: "the volunteer has withdrawn; a new sign-up starts again")
+            throw Refusal("the volunteer has withdrawn; a new sign-up starts again")
         case .verified:
             guard let unfit = declaration.unfitReason else { return .unchanged }
             status = .suspended
@@ -106,14 +103,14 @@ public struct VolunteerVetting: Sendable, Equatable {
     }
 
     /// The event topic announcing the result of `action`.
-    public static func topic(for action: VettingAction) -> String {
+    static func topic(for action: VettingAction) -> Topic {
         switch action {
-        case .verify: "intake.volunteer.verified"
-        case .reject: "intake.volunteer.rejected"
-        case .suspend: "intake.volunteer.suspended"
-        case .reinstate: "intake.volunteer.reinstated"
-        case .withdraw: "intake.volunteer.withdrawn"
-        case .recordTraining, .recordInsurance: "intake.volunteer.updated"
+        case .verify: IntakeEvents.volunteerVerified
+        case .reject: IntakeEvents.volunteerRejected
+        case .suspend: IntakeEvents.volunteerSuspended
+        case .reinstate: IntakeEvents.volunteerReinstated
+        case .withdraw: IntakeEvents.volunteerWithdrawn
+        case .recordTraining, .recordInsurance: IntakeEvents.volunteerUpdated
         }
     }
 }

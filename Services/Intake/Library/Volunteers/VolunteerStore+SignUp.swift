@@ -1,0 +1,71 @@
+import Foundation
+import Models
+import PostgresNIO
+import ServiceKit
+
+/// A sign-up to a recruitment call: the call must be open, the volunteer must live in its
+/// district (就近就便: volunteers serve near home), and a chosen team must recruit in their
+/// community.
+extension VolunteerStore {
+    enum SignUpOutcome: Sendable {
+        case registered(UUID)
+        /// The ID number was registered already; the public page is answered as for a new
+        /// sign-up, and the repeated attempt is noted in the existing registration's history.
+        case repeatedQuietly
+        /// The ID number was registered already and a station desk asked: it is told plainly,
+        /// with a link to the registration when its area covers it.
+        case alreadyRegistered(link: String?)
+    }
+
+    func signUp(_ volunteer: NewVolunteer, call: UUID, desk: AccessToken?) async throws -> SignUpOutcome {
+        let callArea = try await openCallArea(call)
+        try await AreaDirectory(connection: connection, logger: logger).requireKnown([("homeCommunity", volunteer.community)])
+        guard callArea.district == volunteer.community.district else {
+            throw ProblemDetails.validation([
+                .init(
+                    field: "homeCommunity",
+                    message: "this call recruits in district \(callArea.district.rawValue); volunteers sign up in their own district "
+                        + "(\(volunteer.community.district.rawValue)) — please answer a call of your own district"
+                )
+            ])
+        }
+        if let team = volunteer.team {
+            let teamArea = try await connection.query("SELECT area FROM teams WHERE id = \(team)", logger: logger)
+                .decode(String.self).collectAll().first.flatMap(AreaCode.init)
+            guard let teamArea, teamArea.contains(volunteer.community) else {
+                throw ProblemDetails.validation([
+                    .init(field: "teamId", message: "no such team for your community; teams recruit near home")
+                ])
+            }
+        }
+        if let id = try await register(volunteer, call: call, actor: desk?.subject ?? "public") { return .registered(id) }
+        return try await repeated(volunteer, call: call, desk: desk)
+    }
+
+    /// The area of call `id`, while it takes sign-ups.
+    private func openCallArea(_ id: UUID) async throws -> AreaCode {
+        let row = try await connection.query("SELECT area, deadline FROM recruitment_calls WHERE id = \(id)", logger: logger)
+            .decode((String, Date).self).collectAll().first
+        guard let row, let area = AreaCode(row.0) else { throw ProblemDetails(status: .notFound, detail: "No such recruitment call.") }
+        guard row.1 > Date() else { throw Refusal("This recruitment call closed at \(Timestamp.format(row.1)).", title: "Call closed") }
+        return area
+    }
+
+    private func repeated(_ volunteer: NewVolunteer, call: UUID, desk: AccessToken?) async throws -> SignUpOutcome {
+        guard let (existing, community, status) = try await connection.query(
+            "SELECT id, community, status FROM volunteers WHERE id_number = \(volunteer.idNumber.value)", logger: logger
+        ).decode((UUID, String, String).self).collectAll().first else {
+            // Registered by a concurrent sign-up whose transaction has not committed yet.
+            throw Refusal("This sign-up collided with another one; please send it again.")
+        }
+        if let desk {
+            let visible = AreaCode(community).map(desk.covers) ?? false
+            return .alreadyRegistered(link: visible ? "/v1/volunteers/\(existing.lowercasedString)" : nil)
+        }
+        try await recordHistory(
+            existing, action: "sign-up-repeated", status: VolunteerStatus(rawValue: status) ?? .pending,
+            reason: "signed up again through call \(call.lowercasedString)", actor: "public"
+        )
+        return .repeatedQuietly
+    }
+}
