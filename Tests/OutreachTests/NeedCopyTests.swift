@@ -96,7 +96,7 @@ import TestSupport
                     id: id, topic: "outreach.need.identified", seq: 1, stream: "outreach", occurredAt: Date(), key: "need",
                     data: try JSONParser.parse(Array(data.utf8))
                 )
-                try await client.transaction(logger: .test) { connection in try await consumer.file(event, on: connection) }
+                try await client.transaction(logger: .test) { connection in try await consumer.apply(event, on: connection) }
             }
         }
     }

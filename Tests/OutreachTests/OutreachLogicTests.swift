@@ -1,4 +1,5 @@
 import Foundation
+import Models
 import Testing
 
 @testable import Outreach
@@ -31,17 +32,17 @@ import Testing
         try contact.claim(by: "caller-1", now: third)
         try contact.record(.noAnswer, by: "caller-1", now: third)
         #expect(contact.status == .done && contact.outcome == .noAnswer && contact.attempts == 3)
-        #expect(throws: ContactProgress.Refusal.self) { try contact.claim(by: "caller-1", now: third.addingTimeInterval(86_400)) }
+        #expect(throws: Refusal.self) { try contact.claim(by: "caller-1", now: third.addingTimeInterval(86_400)) }
     }
 
     @Test func aClaimIsTheCallersUntilItsLeaseRunsOut() throws {
         let now = Date()
         var contact = ContactProgress(nextAttemptAt: now)
         try contact.claim(by: "caller-1", now: now)
-        #expect(throws: ContactProgress.Refusal.self) { try contact.claim(by: "caller-2", now: now.addingTimeInterval(60)) }
-        #expect(throws: ContactProgress.Refusal.self) { try contact.record(.reachedWell, by: "caller-2", now: now.addingTimeInterval(60)) }
+        #expect(throws: Refusal.self) { try contact.claim(by: "caller-2", now: now.addingTimeInterval(60)) }
+        #expect(throws: Refusal.self) { try contact.record(.reachedWell, by: "caller-2", now: now.addingTimeInterval(60)) }
         let later = now.addingTimeInterval(16 * 60)
-        #expect(throws: ContactProgress.Refusal.self) { try contact.record(.reachedWell, by: "caller-1", now: later) }
+        #expect(throws: Refusal.self) { try contact.record(.reachedWell, by: "caller-1", now: later) }
         try contact.claim(by: "caller-2", now: later)
         try contact.record(.reachedWell, by: "caller-2", now: later)
         #expect(contact.status == .done && contact.outcome == .reachedWell)

@@ -25,7 +25,7 @@ public enum OutreachService {
             LedgerRoutes(dependencies: dependencies).add(to: router)
             return [
                 NeedProgressConsumer(endpoints: dependencies.configuration.bus, client: dependencies.client, logger: dependencies.logger),
-                FollowUpWatch(client: dependencies.client, logger: dependencies.logger),
+                FollowUpWatch(client: dependencies.client, logger: dependencies.logger).periodically(),
             ]
         }
     )

@@ -1,4 +1,5 @@
 import Foundation
+import Models
 
 /// One contact of a call campaign, from its first ring to its outcome.
 ///
@@ -17,10 +18,6 @@ struct ContactProgress: Sendable, Equatable {
         case noAnswer = "no-answer"
         case wrongNumber = "wrong-number"
         case needsEscalation = "needs-escalation"
-    }
-
-    struct Refusal: Error, Sendable, CustomStringConvertible {
-        var description: String
     }
 
     static let maximumAttempts = 3
@@ -55,7 +52,9 @@ struct ContactProgress: Sendable, Equatable {
 
     mutating func claim(by caller: String, now: Date) throws(Refusal) {
         guard isAvailable(to: caller, now: now) else {
-            throw Refusal(description: status == .done ? "This contact is finished." : "Another caller has this contact, or its next attempt is not due yet.")
+            throw Refusal(
+                status == .done ? "This contact is finished." : "Another caller has this contact, or its next attempt is not due yet."
+            )
         }
         status = .claimed
         claimedBy = caller
@@ -65,7 +64,7 @@ struct ContactProgress: Sendable, Equatable {
     /// Records one call by the caller holding the contact.
     mutating func record(_ result: Outcome, by caller: String, now: Date) throws(Refusal) {
         guard status == .claimed, claimedBy == caller, (claimedUntil.map { $0 > now } ?? false) else {
-            throw Refusal(description: "Take the contact (next) before recording a call; a lease lasts 15 minutes.")
+            throw Refusal("Take the contact (next) before recording a call; a lease lasts 15 minutes.")
         }
         attempts += 1
         claimedBy = nil

@@ -3,13 +3,28 @@ import Foundation
 import Models
 
 /// The events outreach announces. Data carries ids, codes and categories only — never a
-/// name, number or address; the fields of each topic are documented in docs/EVENTS.md.
-enum OutreachEvents {
+/// name, number or address (a notice's published text is the one public exception); the
+/// fields of each topic are documented in docs/EVENTS.md.
+enum OutreachEvents: EventCatalogue {
+    static let stream = "outreach"
+
+    static let residentRegistered: Topic = "outreach.resident.registered"
+    static let needIdentified: Topic = "outreach.need.identified"
+    static let campaignCreated: Topic = "outreach.campaign.created"
+    static let followUpCompleted: Topic = "outreach.followup.completed"
+    static let followUpOverdue: Topic = "outreach.followup.overdue"
+    static let caseEscalated: Topic = "outreach.case.escalated"
+    static let noticePublished: Topic = "outreach.notice.published"
+
+    static let topics: [Topic] = [
+        residentRegistered, needIdentified, campaignCreated, followUpCompleted, followUpOverdue, caseEscalated, noticePublished,
+    ]
+
     static func residentRegistered(_ id: UUID, _ resident: VulnerableResident) -> OutboxEvent {
         OutboxEvent(
-            topic: "outreach.resident.registered", key: id.uuidString.lowercased(), area: resident.compound.rawValue,
+            topic: residentRegistered, key: id.lowercasedString, area: resident.compound.rawValue,
             data: .object([
-                "residentId": .string(id.uuidString.lowercased()), "compound": .string(resident.compound.rawValue),
+                "residentId": .string(id.lowercasedString), "compound": .string(resident.compound.rawValue),
                 "categories": .array(resident.categories.map { .string($0.rawValue) }), "careLevel": .string(resident.careLevel.rawValue),
             ])
         )
@@ -19,11 +34,67 @@ enum OutreachEvents {
     /// outreach's tables by `needId`, so they never travel on the bus.
     static func needIdentified(_ id: UUID, resident: UUID, compound: AreaCode, _ need: IdentifiedNeed) -> OutboxEvent {
         OutboxEvent(
-            topic: "outreach.need.identified", key: id.uuidString.lowercased(), area: compound.rawValue,
+            topic: needIdentified, key: id.lowercasedString, area: compound.rawValue,
             data: .object([
-                "needId": .string(id.uuidString.lowercased()), "residentId": .string(resident.uuidString.lowercased()),
+                "needId": .string(id.lowercasedString), "residentId": .string(resident.lowercasedString),
                 "category": .string(need.category.rawValue), "urgency": .string(need.urgency.rawValue),
                 "zone": .string(need.zone.rawValue), "compound": .string(compound.rawValue), "source": .string(need.source.rawValue),
+            ])
+        )
+    }
+
+    /// Counts only: who is called stays in outreach.
+    static func campaignCreated(_ id: UUID, _ campaign: NewCampaign, contacts: Int) -> OutboxEvent {
+        OutboxEvent(
+            topic: campaignCreated, key: id.lowercasedString, area: campaign.area.rawValue,
+            data: .object([
+                "campaignId": .string(id.lowercasedString), "area": .string(campaign.area.rawValue), "contacts": .number(Double(contacts)),
+                "callers": .number(Double(campaign.callers.count)), "categories": .array(campaign.categories.map { .string($0.rawValue) }),
+            ])
+        )
+    }
+
+    /// A follow-up done; with `need` and `request` when it followed up a fulfilled need, so
+    /// intake marks that request followed up.
+    static func followUpCompleted(resident: UUID, compound: AreaCode, need: (id: UUID, request: UUID)?) -> OutboxEvent {
+        var data: [String: JSONValue] = ["residentId": .string(resident.lowercasedString), "compound": .string(compound.rawValue)]
+        if let need {
+            data["needId"] = .string(need.id.lowercasedString)
+            data["requestId"] = .string(need.request.lowercasedString)
+        }
+        return OutboxEvent(topic: followUpCompleted, key: resident.lowercasedString, area: compound.rawValue, data: .object(data))
+    }
+
+    static func followUpOverdue(resident: UUID, compound: String, careLevel: String, due: Date) -> OutboxEvent {
+        OutboxEvent(
+            topic: followUpOverdue, key: resident.lowercasedString, area: compound,
+            data: .object([
+                "residentId": .string(resident.lowercasedString), "compound": .string(compound), "careLevel": .string(careLevel),
+                "dueAt": .string(Timestamp.format(due)),
+            ])
+        )
+    }
+
+    /// Who, where and to whom: the reason and the case history stay in outreach.
+    static func caseEscalated(_ id: UUID, resident: UUID, to target: EscalationTarget, area: AreaCode) -> OutboxEvent {
+        OutboxEvent(
+            topic: caseEscalated, key: resident.lowercasedString, area: area.rawValue,
+            data: .object([
+                "escalationId": .string(id.lowercasedString), "residentId": .string(resident.lowercasedString),
+                "to": .string(target.rawValue), "compound": .string(area.rawValue),
+            ])
+        )
+    }
+
+    /// The texts and the audience, for SMS or WeChat gateways to deliver.
+    static func noticePublished(_ notice: PublishedNotice) -> OutboxEvent {
+        var audience: [String: JSONValue] = ["area": .string(notice.area.rawValue), "group": .string(notice.audience)]
+        if let category = notice.category { audience["category"] = .string(category) }
+        return OutboxEvent(
+            topic: noticePublished, key: notice.id.lowercasedString, area: notice.area.rawValue,
+            data: .object([
+                "noticeId": .string(notice.id.lowercasedString), "title": .string(notice.title), "audience": .object(audience),
+                "variants": notice.variants,
             ])
         )
     }

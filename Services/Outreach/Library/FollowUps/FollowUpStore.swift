@@ -41,6 +41,36 @@ struct FollowUpStore {
         }
     }
 
+    /// A home visit recorded.
+    struct RecordedVisit: Codable {
+        var id: UUID
+        var needId: UUID?
+    }
+
+    /// Logs a home visit with its assessment; it counts as a follow-up done, and a need
+    /// found on it is identified like one found on a call.
+    func recordVisit(
+        _ visit: HomeVisit, resident: UUID, by visitor: String, area: AreaCode, careLevel: CareLevel
+    ) async throws -> RecordedVisit {
+        let id = UUID()
+        try await connection.query(
+            """
+            INSERT INTO outreach_visits (id, resident_id, visitor, assessment, notes)
+            VALUES (\(id), \(resident), \(visitor), \(visit.assessment.canonicalText)::jsonb, \(visit.notes))
+            """,
+            logger: logger
+        )
+        try await recordCall(
+            resident: resident, contact: nil, caller: visitor, kind: "visit", outcome: "visited", note: nil, area: area, careLevel: careLevel
+        )
+        var needID: UUID?
+        if let need = visit.need {
+            needID = try await NeedStore(connection: connection, logger: logger)
+                .identify(need, resident: resident, compound: area, foundBy: visitor)
+        }
+        return RecordedVisit(id: id, needId: needID)
+    }
+
     /// Outcomes in which someone spoke with the resident.
     static func reached(_ outcome: String) -> Bool {
         outcome.hasPrefix("reached") || outcome == "needs-escalation"
@@ -62,15 +92,9 @@ struct FollowUpStore {
         let requests = try await connection.query(
             "SELECT id, request_id FROM outreach_needs WHERE id = ANY(\(pending)) AND request_id IS NOT NULL ORDER BY id", logger: logger
         ).decode((UUID, UUID).self).collectAll()
-        let base: [String: JSONValue] = ["residentId": .string(resident.uuidString.lowercased()), "compound": .string(area.rawValue)]
-        let events = (requests.isEmpty ? [nil] : requests.map { Optional($0) }).map { link -> OutboxEvent in
-            var data = base
-            if let (need, request) = link {
-                data["needId"] = .string(need.uuidString.lowercased())
-                data["requestId"] = .string(request.uuidString.lowercased())
-            }
-            return OutboxEvent(topic: "outreach.followup.completed", key: resident.uuidString.lowercased(), area: area.rawValue, data: .object(data))
-        }
+        let events = requests.isEmpty
+            ? [OutreachEvents.followUpCompleted(resident: resident, compound: area, need: nil)]
+            : requests.map { OutreachEvents.followUpCompleted(resident: resident, compound: area, need: (id: $0.0, request: $0.1)) }
         try await Outbox.append(events, on: connection, logger: logger)
     }
 

@@ -3,26 +3,18 @@ import Foundation
 import Logging
 import Models
 import PostgresNIO
-import ServiceLifecycle
 import Store
 
 /// Announces `outreach.followup.overdue` for residents whose follow-up is more than six hours
 /// late, once per due time: the claim is a conditional update in the event's transaction,
 /// so replicas never announce it twice.
-struct FollowUpWatch: Service {
+struct FollowUpWatch {
     let client: PostgresClient
     let logger: Logger
-    var interval: Duration = .seconds(60)
 
-    func run() async throws {
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            do {
-                try await check()
-            } catch {
-                logger.error("follow-up check failed; trying again next round", metadata: ["error": "\(LoggableError.describe(error))"])
-            }
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
-        }
+    /// The watch as the service group runs it: a check every minute.
+    func periodically(every interval: Duration = .seconds(60)) -> PeriodicWork {
+        PeriodicWork("follow-up check", every: interval, logger: logger) { try await check() }
     }
 
     func check(now: Date = Date()) async throws {
@@ -38,12 +30,7 @@ struct FollowUpWatch: Service {
                 logger: logger
             ).decode((UUID, String, String, Date).self).collectAll()
             try await Outbox.append(
-                overdue.map { resident, compound, level, due in
-                    OutboxEvent(topic: "outreach.followup.overdue", key: resident.uuidString.lowercased(), area: compound, data: .object([
-                        "residentId": .string(resident.uuidString.lowercased()), "compound": .string(compound), "careLevel": .string(level),
-                        "dueAt": .string(Timestamp.format(due)),
-                    ]))
-                },
+                overdue.map { OutreachEvents.followUpOverdue(resident: $0.0, compound: $0.1, careLevel: $0.2, due: $0.3) },
                 on: connection, logger: logger
             )
         }

@@ -3,22 +3,17 @@ import Foundation
 import Logging
 import Models
 import PostgresNIO
-import ServiceLifecycle
 import Store
 
 /// Follows the requests intake files for outreach's needs: links each need to its request,
 /// marks it fulfilled when delivered or completed (the follow-up call is due then), closed
 /// when the request is cancelled, and follows a merge to the request that survives it.
-struct NeedProgressConsumer: Service {
+struct NeedProgressConsumer: EventConsumer {
+    let inbox = "outreach.needs"
+    let prefixes = ["intake.request."]
     let endpoints: BusEndpoints
     let client: PostgresClient
     let logger: Logger
-
-    func run() async throws {
-        try await Inbox(consumer: "outreach.needs").follow("intake.request.", endpoints: endpoints, client: client, logger: logger) { event, connection in
-            try await apply(event, on: connection)
-        }
-    }
 
     /// Events of one request arrive in no guaranteed order across topics (a replay serves
     /// topic by topic), so each one only says "look again": the need's status is derived
@@ -34,7 +29,7 @@ struct NeedProgressConsumer: Service {
                     UPDATE outreach_needs SET request_id = \(request), updated_at = now() WHERE id = \(need) AND request_id IS NULL RETURNING resident_id
                 )
                 INSERT INTO outreach_record_reads (resident_id, reader, role, reason)
-                SELECT resident_id, 'intake', 'service', \("contact copied into work order " + request.uuidString.lowercased()) FROM linked
+                SELECT resident_id, 'intake', 'service', \("contact copied into work order " + request.lowercasedString) FROM linked
                 """,
                 logger: logger
             )
