@@ -17,12 +17,12 @@ import TestSupport
     @Test func anOfferGoesToOneVolunteerAtATimeAndMovesOnWhenDeclinedOrLapsed() throws {
         var chain = OfferChain(candidates: [a, b], deadline: start.addingTimeInterval(900), offerLength: 180)
         #expect(chain.start(now: start) == .offered(volunteer: a, until: start.addingTimeInterval(180)))
-        #expect(throws: OfferChain.Refusal.self) { try chain.accept(by: b, now: start) }
+        #expect(throws: Refusal.self) { try chain.accept(by: b, now: start) }
         #expect(chain.lapse(now: start.addingTimeInterval(60)) == nil)
         #expect(chain.lapse(now: start.addingTimeInterval(180)) == .offered(volunteer: b, until: start.addingTimeInterval(360)))
-        #expect(throws: OfferChain.Refusal.self) { try chain.accept(by: a, now: start.addingTimeInterval(200)) }
+        #expect(throws: Refusal.self) { try chain.accept(by: a, now: start.addingTimeInterval(200)) }
         #expect(try chain.accept(by: b, now: start.addingTimeInterval(200)) == .assigned(volunteer: b))
-        #expect(throws: OfferChain.Refusal.self) { try chain.complete(by: b, hours: 0) }
+        #expect(throws: Refusal.self) { try chain.complete(by: b, hours: 0) }
         #expect(try chain.complete(by: b, hours: 1.5) == .completed(volunteer: b, hours: 1.5))
         #expect(chain.cancel() == nil)
     }

@@ -1,3 +1,4 @@
+import EventBus
 import Foundation
 import Hummingbird
 import ServiceKit
@@ -21,7 +22,7 @@ public enum MatchingService {
             AssignmentRoutes(dependencies: dependencies).add(to: router)
             return [
                 DispatchConsumer(endpoints: dependencies.configuration.bus, client: dependencies.client, logger: dependencies.logger),
-                DispatchSweeper(client: dependencies.client, logger: dependencies.logger),
+                DispatchSweeper(client: dependencies.client, logger: dependencies.logger).periodically(),
             ]
         }
     )

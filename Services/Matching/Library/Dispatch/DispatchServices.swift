@@ -8,17 +8,15 @@ import Store
 
 /// Follows intake: opens a dispatch for every new request and releases it when the request
 /// is cancelled or merged, and, for a volunteer who is suspended, withdraws or is rejected,
-/// re-fills their future shifts and re-offers the offers and tasks they hold. One durable consumer, its effects exactly once (the inbox).
-struct DispatchConsumer: Service {
+/// re-fills their future shifts and re-offers the offers and tasks they hold. One durable
+/// consumer, its effects exactly once (the inbox).
+struct DispatchConsumer: EventConsumer {
     let endpoints: BusEndpoints
     let client: PostgresClient
     let logger: Logger
 
-    func run() async throws {
-        try await Inbox(consumer: "matching.dispatch").follow("intake.", endpoints: endpoints, client: client, logger: logger) { event, connection in
-            try await apply(event, on: connection)
-        }
-    }
+    var inbox: String { "matching.dispatch" }
+    var prefixes: [String] { ["intake."] }
 
     func apply(_ event: EventEnvelope, on connection: PostgresConnection) async throws {
         if ["intake.volunteer.suspended", "intake.volunteer.withdrawn", "intake.volunteer.rejected"].contains(event.topic.rawValue),
@@ -52,20 +50,14 @@ struct DispatchConsumer: Service {
 /// Moves lapsed offers on to the next candidate, and gives up on requests nobody took in
 /// time (`matching.request.unassigned`, for the station's dispatcher). Several replicas
 /// may run it: each lapsed offer is taken by one of them (SKIP LOCKED).
-struct DispatchSweeper: Service {
+struct DispatchSweeper {
     let client: PostgresClient
     let logger: Logger
-    var interval: Duration = .seconds(2)
 
-    func run() async throws {
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            do {
-                try await sweep()
-            } catch {
-                logger.error("dispatch sweep failed; trying again", metadata: ["error": "\(LoggableError.describe(error))"])
-            }
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
-        }
+    /// The sweep as a service of the group: a pass every `interval`, a failed pass retried
+    /// on the next.
+    func periodically(every interval: Duration = .seconds(2)) -> PeriodicWork {
+        PeriodicWork("dispatch sweep", every: interval, logger: logger) { try await sweep() }
     }
 
     /// One pass; returns how many offers moved on.
@@ -73,7 +65,7 @@ struct DispatchSweeper: Service {
     func sweep() async throws -> Int {
         try await client.transaction(logger: logger) { connection in
             let store = DispatchStore(connection: connection, logger: logger)
-            let now = try await connection.query("SELECT now()", logger: logger).decode(Date.self).collectAll().first ?? Date()
+            let now = try await store.now()
             var moved = 0
             for request in try await store.lapsed() {
                 guard let locked = try await store.lock(request) else { continue }

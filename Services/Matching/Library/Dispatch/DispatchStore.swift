@@ -95,6 +95,42 @@ struct DispatchStore {
         try await announce(effect, request: request, compound: compound)
     }
 
+    /// The volunteer's answer to the offer or task of `request`, `dispatch` being its row as
+    /// ``lock(_:)`` read it: the chain moves on (a completion records the hours in the ledger),
+    /// or a rule refuses (``Refusal``, answered 409). Whether the volunteer is on duty is asked
+    /// at every accept, since the withdrawal that follows a suspension arrives over the bus a
+    /// moment later.
+    func answer(_ answer: DispatchAnswer, to request: UUID, in dispatch: (chain: OfferChain, compound: String), actor: String)
+        async throws -> OfferChain
+    {
+        var chain = dispatch.chain
+        let now = try await now()
+        let effect: OfferChain.Effect
+        switch answer {
+        case .accept(let volunteer):
+            if let reason = try await offDutyReason(volunteer) {
+                throw Refusal("The offer cannot be accepted: \(reason).", title: "Not on duty")
+            }
+            effect = try chain.accept(by: volunteer, now: now)
+        case .decline(let volunteer):
+            effect = try chain.decline(by: volunteer, now: now)
+        case .complete(let volunteer, let hours):
+            effect = try chain.complete(by: volunteer, hours: hours)
+        }
+        try await save(chain, request: request, compound: dispatch.compound, effect: effect)
+        if case .completed(let who, let hours) = effect {
+            try await ServiceHours(connection: connection, logger: logger).record(
+                volunteer: who, source: "task", sourceID: request, hours: hours, actor: actor
+            )
+        }
+        return chain
+    }
+
+    /// The database's clock: offers lapse by it, whichever replica asks.
+    func now() async throws -> Date {
+        try await connection.query("SELECT now()", logger: logger).decode(Date.self).collectAll().first ?? Date()
+    }
+
     /// Takes back every offer and unfinished task `volunteer` holds and offers each to the
     /// next volunteer available now (``OfferChain/withdraw(_:now:replacements:window:)``);
     /// returns how many moved. Runs when intake announces the volunteer off duty.
@@ -146,30 +182,21 @@ struct DispatchStore {
         ).decode(UUID.self).collectAll()
     }
 
+    /// Writes the step into the dispatch's history and announces it, in this transaction.
     private func announce(_ effect: OfferChain.Effect, request: UUID, compound: String) async throws {
-        let id = request.uuidString.lowercased()
-        var data: [String: JSONValue] = ["requestId": .string(id), "compound": .string(compound)]
-        let topic: Topic, history: String
+        let history: String
         var volunteer: UUID?, note: String?
         switch effect {
-        case .offered(let who, let until):
-            (topic, history, volunteer) = ("matching.request.offered", "offered", who)
-            data["until"] = .string(Timestamp.format(until))
-        case .assigned(let who):
-            (topic, history, volunteer) = ("matching.request.assigned", "assigned", who)
-        case .unassigned(let reason):
-            (topic, history, note) = ("matching.request.unassigned", "unassigned", reason)
-            data["reason"] = .string(reason)
-        case .completed(let who, let hours):
-            (topic, history, volunteer) = ("matching.task.completed", "completed", who)
-            data["hours"] = .number(hours)
-        case .cancelled:
-            (topic, history) = ("matching.request.released", "cancelled")
+        case .offered(let who, _): (history, volunteer) = ("offered", who)
+        case .assigned(let who): (history, volunteer) = ("assigned", who)
+        case .unassigned(let reason): (history, note) = ("unassigned", reason)
+        case .completed(let who, _): (history, volunteer) = ("completed", who)
+        case .cancelled: history = "cancelled"
         }
-        if let volunteer { data["volunteerId"] = .string(volunteer.uuidString.lowercased()) }
         try await connection.query(
-            "INSERT INTO dispatch_history (request_id, event, volunteer_id, note) VALUES (\(request), \(history), \(volunteer), \(note))", logger: logger
+            "INSERT INTO dispatch_history (request_id, event, volunteer_id, note) VALUES (\(request), \(history), \(volunteer), \(note))",
+            logger: logger
         )
-        try await Outbox.append(OutboxEvent(topic: topic, key: id, area: compound, data: .object(data)), on: connection, logger: logger)
+        try await Outbox.append(MatchingEvents.dispatch(effect, request: request, compound: compound), on: connection, logger: logger)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Models
 
 /// A resident's request offered to volunteers one at a time, best candidate first.
 ///
@@ -6,7 +7,7 @@ import Foundation
 /// the next candidate gets it. Nobody within the window (15 minutes by default) → the
 /// request is unassigned and escalated to the station's dispatcher. Only the volunteer
 /// holding the current offer can accept it, and only while it lasts, so an offer is never
-/// out with two people at once.
+/// out with two people at once. A step the rules forbid throws a ``Refusal`` (answered 409).
 struct OfferChain: Sendable, Equatable {
     enum Status: String, Sendable, Codable, CaseIterable {
         case offering, assigned, unassigned, completed, cancelled
@@ -19,10 +20,6 @@ struct OfferChain: Sendable, Equatable {
         case unassigned(reason: String)
         case completed(volunteer: UUID, hours: Double)
         case cancelled
-    }
-
-    struct Refusal: Error, Sendable, CustomStringConvertible {
-        var description: String
     }
 
     var candidates: [UUID]
@@ -50,7 +47,7 @@ struct OfferChain: Sendable, Equatable {
 
     mutating func accept(by volunteer: UUID, now: Date) throws(Refusal) -> Effect {
         guard status == .offering, holder == volunteer, let until = offerExpiresAt, now < until else {
-            throw Refusal(description: status == .offering ? "This offer is not yours, or it has lapsed." : "This request is \(status.rawValue).")
+            throw Refusal(status == .offering ? "This offer is not yours, or it has lapsed." : "This request is \(status.rawValue).")
         }
         status = .assigned
         offerExpiresAt = nil
@@ -58,7 +55,7 @@ struct OfferChain: Sendable, Equatable {
     }
 
     mutating func decline(by volunteer: UUID, now: Date) throws(Refusal) -> Effect {
-        guard status == .offering, holder == volunteer else { throw Refusal(description: "This offer is not yours to decline.") }
+        guard status == .offering, holder == volunteer else { throw Refusal("This offer is not yours to decline.") }
         return offerNext(now: now, reason: "every candidate declined or let the offer lapse")
     }
 
@@ -69,8 +66,8 @@ struct OfferChain: Sendable, Equatable {
     }
 
     mutating func complete(by volunteer: UUID, hours: Double) throws(Refusal) -> Effect {
-        guard status == .assigned, holder == volunteer else { throw Refusal(description: "Only the assigned volunteer completes the task.") }
-        guard hours > 0, hours <= 24 else { throw Refusal(description: "Hours worked are more than 0 and at most 24.") }
+        guard status == .assigned, holder == volunteer else { throw Refusal("Only the assigned volunteer completes the task.") }
+        guard hours > 0, hours <= 24 else { throw Refusal("Hours worked are more than 0 and at most 24.") }
         status = .completed
         return .completed(volunteer: volunteer, hours: hours)
     }

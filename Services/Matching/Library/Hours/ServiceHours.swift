@@ -38,6 +38,14 @@ struct ServiceHours {
         )
     }
 
+    /// The community of the volunteer whose entry this is, or `nil` when there is no such
+    /// entry: it decides which staff may correct it.
+    func community(of entry: UUID) async throws -> AreaCode? {
+        try await connection.query(
+            "SELECT v.community FROM service_hours h JOIN volunteers v ON v.id = h.volunteer_id WHERE h.id = \(entry)", logger: logger
+        ).decode(String.self).collectAll().first.flatMap(AreaCode.init)
+    }
+
     /// A staff correction: the entry's hours become `hours`, with the reason; the original stays.
     func correct(_ entry: UUID, to hours: Double, reason: String, actor: String) async throws -> (volunteer: UUID, entry: Entry) {
         guard let (volunteer, team, source, sourceID, corrects) = try await connection.query(
@@ -45,7 +53,7 @@ struct ServiceHours {
         ).decode((UUID, UUID?, String, UUID, UUID?).self).collectAll().first else {
             throw ProblemDetails(status: .notFound, detail: "No such entry.")
         }
-        guard corrects == nil else { throw ProblemDetails(status: .conflict, title: "A correction", detail: "Correct the original entry, not a correction.") }
+        guard corrects == nil else { throw Refusal("Correct the original entry, not a correction.", title: "A correction") }
         let current = try await connection.query(
             "SELECT sum(hours) FROM service_hours WHERE id = \(entry) OR corrects = \(entry)", logger: logger
         ).decode(Double?.self).collectAll().first ?? nil

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import Models
 import PostgresNIO
+import ServiceKit
 import Store
 
 /// Plans the open shifts of an area and a time window: reads the posts' shifts and the
@@ -23,9 +24,16 @@ struct RosterPlanner {
         var shifts: Int
     }
 
+    /// Plans and stores the roster; stored shifts or volunteers the solver cannot read (a
+    /// ``RosterInstanceError``) are a 422, since planning again will not help.
     func plan(area: AreaCode, from: Date, to: Date, by actor: String, only shiftIDs: [UUID]? = nil) async throws -> Outcome {
         let instance = try await instance(area: area, from: from, to: to, only: shiftIDs)
-        let solution = try RosterSolver().solve(instance)
+        let solution: RosterSolution
+        do {
+            solution = try RosterSolver().solve(instance)
+        } catch {
+            throw ProblemDetails(status: .unprocessableContent, detail: "The stored shifts or volunteers cannot be planned: \(error)")
+        }
         let plan = UUID()
         try await connection.query(
             """
@@ -45,27 +53,13 @@ struct RosterPlanner {
         )
         let shifts = Dictionary(uniqueKeysWithValues: instance.shifts.map { ($0.id, $0) })
         var events = assignments.map { shift, volunteer, _ in
-            OutboxEvent(topic: "matching.shift.assigned", key: shift.uuidString.lowercased(), area: shifts[shift.uuidString.lowercased()]?.area, data: .object([
-                "shiftId": .string(shift.uuidString.lowercased()), "volunteerId": .string(volunteer.uuidString.lowercased()),
-                "planId": .string(plan.uuidString.lowercased()),
-                "startsAt": .string(shifts[shift.uuidString.lowercased()].map { Timestamp.format($0.start) } ?? ""),
-                "endsAt": .string(shifts[shift.uuidString.lowercased()].map { Timestamp.format($0.end) } ?? ""),
-            ]))
+            MatchingEvents.shiftAssigned(shift, volunteer: volunteer, plan: plan, details: shifts[shift.lowercasedString])
         }
         for empty in solution.unfilled {
             guard let shift = shifts[empty.shiftId] else { continue }
-            events.append(OutboxEvent(topic: "matching.shift.shortage", key: empty.shiftId, area: shift.area, data: .object([
-                "shiftId": .string(empty.shiftId), "postId": .string(shift.postId), "area": .string(shift.area), "role": .string(shift.role),
-                "requiredSkills": .array(shift.requiredSkills.map(JSONValue.string)), "startsAt": .string(Timestamp.format(shift.start)),
-                "endsAt": .string(Timestamp.format(shift.end)), "unfilled": .number(Double(empty.count)), "cause": .string(empty.cause.rawValue),
-                "reason": .string(empty.reason), "planId": .string(plan.uuidString.lowercased()),
-            ])))
+            events.append(MatchingEvents.shiftShortage(shift, unfilled: empty, plan: plan))
         }
-        events.append(OutboxEvent(topic: "matching.roster.planned", key: plan.uuidString.lowercased(), area: area.rawValue, data: .object([
-            "planId": .string(plan.uuidString.lowercased()), "area": .string(area.rawValue), "from": .string(Timestamp.format(from)),
-            "to": .string(Timestamp.format(to)), "filled": .number(Double(solution.filledSlots)), "slots": .number(Double(solution.totalSlots)),
-            "objective": .number(Double(solution.objective)),
-        ])))
+        events.append(MatchingEvents.rosterPlanned(plan: plan, area: area, from: from, to: to, solution: solution))
         try await Outbox.append(events, on: connection, logger: logger)
         return Outcome(plan: plan, solution: solution, shifts: instance.shifts.count)
     }
@@ -89,7 +83,7 @@ struct RosterPlanner {
         ).decode((UUID, UUID, String, String, [String], Bool, Date, Date, Int).self) where open > 0 {
             anyDistrict = anyDistrict || any
             shifts.append(Shift(
-                id: id.uuidString.lowercased(), postId: post.uuidString.lowercased(), area: postArea, role: role, requiredSkills: skills,
+                id: id.lowercasedString, postId: post.lowercasedString, area: postArea, role: role, requiredSkills: skills,
                 start: starts, end: ends, slots: open, anyDistrict: any
             ))
         }
@@ -107,7 +101,7 @@ struct RosterPlanner {
             logger: logger
         ).decode((UUID, String, [String], UUID?, String).self) {
             volunteers.append(Volunteer(
-                id: id.uuidString.lowercased(), home: community, skills: skills, team: team?.uuidString.lowercased(),
+                id: id.lowercasedString, home: community, skills: skills, team: team?.lowercasedString,
                 availability: Self.windows(availability)
             ))
         }
@@ -138,11 +132,7 @@ struct RosterPlanner {
         ).decode((UUID, String, Date).self).collectAll()
         guard !cancelled.isEmpty else { return [] }
         try await Outbox.append(
-            cancelled.map { shift, area, _ in
-                OutboxEvent(topic: "matching.shift.unassigned", key: shift.uuidString.lowercased(), area: area, data: .object([
-                    "shiftId": .string(shift.uuidString.lowercased()), "volunteerId": .string(volunteer.uuidString.lowercased()), "reason": .string(reason),
-                ]))
-            },
+            cancelled.map { shift, area, _ in MatchingEvents.shiftUnassigned(shift, area: area, volunteer: volunteer, reason: reason) },
             on: connection, logger: logger
         )
         let byDistrict = Dictionary(grouping: cancelled) { AreaCode($0.1)?.district.rawValue ?? "" }
