@@ -1,4 +1,5 @@
 import Foundation
+import Models
 import Testing
 
 @testable import Supplies
@@ -24,9 +25,9 @@ import Testing
         var balance = StockBalance()
         try balance.apply(StockMovement(lot: UUID(), kind: .receipt, quantity: 10))
         try balance.apply(StockMovement(lot: UUID(), kind: .reservation, quantity: 8))
-        #expect(throws: StockBalance.Refusal.self) { try balance.apply(StockMovement(lot: UUID(), kind: .reservation, quantity: 3)) }
-        #expect(throws: StockBalance.Refusal.self) { try balance.apply(StockMovement(lot: UUID(), kind: .adjustment, quantity: 3)) }
-        #expect(throws: StockBalance.Refusal.self) { try balance.apply(StockMovement(lot: UUID(), kind: .issue, quantity: 9)) }
+        #expect(throws: Refusal.self) { try balance.apply(StockMovement(lot: UUID(), kind: .reservation, quantity: 3)) }
+        #expect(throws: Refusal.self) { try balance.apply(StockMovement(lot: UUID(), kind: .adjustment, quantity: 3)) }
+        #expect(throws: Refusal.self) { try balance.apply(StockMovement(lot: UUID(), kind: .issue, quantity: 9)) }
         try balance.apply(StockMovement(lot: UUID(), kind: .issue, quantity: 8))
         #expect(balance == StockBalance(onHand: 2, reserved: 0))
     }
@@ -72,12 +73,12 @@ import Testing
 
     @Test func anErrandPurchaseIsQuotedConfirmedBoughtDeliveredAndReimbursedInOrder() throws {
         var purchase = ErrandPurchase()
-        #expect(throws: ErrandPurchase.Refusal.self) { try purchase.apply(.purchase, amountFen: 3_000) }
+        #expect(throws: Refusal.self) { try purchase.apply(.purchase, amountFen: 3_000) }
         try purchase.apply(.quote, amountFen: 2_850)
         try purchase.apply(.confirm)
-        #expect(throws: ErrandPurchase.Refusal.self) { try purchase.apply(.purchase, amountFen: 4_000) }
+        #expect(throws: Refusal.self) { try purchase.apply(.purchase, amountFen: 4_000) }
         try purchase.apply(.purchase, amountFen: 2_990)
-        #expect(throws: ErrandPurchase.Refusal.self) { try purchase.apply(.cancel) }
+        #expect(throws: Refusal.self) { try purchase.apply(.cancel) }
         try purchase.apply(.deliver)
         try purchase.apply(.reimburse)
         #expect(purchase == ErrandPurchase(status: .reimbursed, quotedFen: 2_850, paidFen: 2_990))

@@ -4,11 +4,52 @@ import Models
 
 /// The events supplies announces: ids, codes and quantities only (a donor's or resident's
 /// name never travels); the fields of each topic are documented in docs/EVENTS.md.
-enum SuppliesEvents {
-    static func id(_ value: UUID) -> JSONValue { .string(value.uuidString.lowercased()) }
+enum SuppliesEvents: EventCatalogue {
+    static let stream = "supplies"
+
+    static let donationPledged: Topic = "supplies.donation.pledged"
+    static let donationReceived: Topic = "supplies.donation.received"
+    static let reservationCreated: Topic = "supplies.reservation.created"
+    static let reservationReleased: Topic = "supplies.reservation.released"
+    static let dispatchPlanned: Topic = "supplies.dispatch.planned"
+    static let dispatchDelivered: Topic = "supplies.dispatch.delivered"
+    static let dispatchFailed: Topic = "supplies.dispatch.failed"
+    static let stockTransferredOut: Topic = "supplies.stock.transferred-out"
+    static let stockTransferredIn: Topic = "supplies.stock.transferred-in"
+    static let stockWrittenOff: Topic = "supplies.stock.written-off"
+    static let stockLow: Topic = "supplies.stock.low"
+    static let lotExpiring: Topic = "supplies.lot.expiring"
+    static let purchaseOpened: Topic = "supplies.purchase.opened"
+    static let purchaseQuoted: Topic = "supplies.purchase.quoted"
+    static let purchaseConfirmed: Topic = "supplies.purchase.confirmed"
+    static let purchasePurchased: Topic = "supplies.purchase.purchased"
+    static let purchaseDelivered: Topic = "supplies.purchase.delivered"
+    static let purchaseReimbursed: Topic = "supplies.purchase.reimbursed"
+    static let purchaseCancelled: Topic = "supplies.purchase.cancelled"
+
+    static let topics: [Topic] = [
+        donationPledged, donationReceived, reservationCreated, reservationReleased, dispatchPlanned, dispatchDelivered, dispatchFailed,
+        stockTransferredOut, stockTransferredIn, stockWrittenOff, stockLow, lotExpiring,
+        purchaseOpened, purchaseQuoted, purchaseConfirmed, purchasePurchased, purchaseDelivered, purchaseReimbursed, purchaseCancelled,
+    ]
+
+    /// The topic announcing that an errand purchase reached `status`.
+    static func purchaseTopic(_ status: ErrandPurchase.Status) -> Topic {
+        switch status {
+        case .open: purchaseOpened
+        case .quoted: purchaseQuoted
+        case .confirmed: purchaseConfirmed
+        case .purchased: purchasePurchased
+        case .delivered: purchaseDelivered
+        case .reimbursed: purchaseReimbursed
+        case .cancelled: purchaseCancelled
+        }
+    }
+
+    static func id(_ value: UUID) -> JSONValue { .string(value.lowercasedString) }
 
     static func event(_ topic: Topic, key: UUID, area: String?, _ data: [String: JSONValue]) -> OutboxEvent {
-        OutboxEvent(topic: topic, key: key.uuidString.lowercased(), area: area, data: .object(data))
+        OutboxEvent(topic: topic, key: key.lowercasedString, area: area, data: .object(data))
     }
 
     static func pledged(_ pledge: UUID, donorKind: String, depot: UUID, area: String, item: UUID, quantity: Int, drive: UUID?) -> OutboxEvent {
@@ -16,7 +57,7 @@ enum SuppliesEvents {
             "pledgeId": id(pledge), "donorKind": .string(donorKind), "depotId": id(depot), "itemId": id(item), "quantity": .number(Double(quantity)),
         ]
         if let drive { data["driveId"] = id(drive) }
-        return event("supplies.donation.pledged", key: pledge, area: area, data)
+        return event(donationPledged, key: pledge, area: area, data)
     }
 
     static func received(_ receipt: UUID, number: Int64, depot: UUID, area: String, pledge: UUID?, lots: [(lot: UUID, item: UUID, quantity: Int)]) -> OutboxEvent {
@@ -25,7 +66,7 @@ enum SuppliesEvents {
             "lots": .array(lots.map { .object(["lotId": id($0.lot), "itemId": id($0.item), "quantity": .number(Double($0.quantity))]) }),
         ]
         if let pledge { data["pledgeId"] = id(pledge) }
-        return event("supplies.donation.received", key: receipt, area: area, data)
+        return event(donationReceived, key: receipt, area: area, data)
     }
 
     static func reservation(_ topic: Topic, _ reservation: Reservation, area: String, extra: [String: JSONValue] = [:]) -> OutboxEvent {
@@ -38,14 +79,18 @@ enum SuppliesEvents {
         return event(topic, key: reservation.id, area: area, data)
     }
 
-    static func stockLow(depot: UUID, item: UUID, area: String, available: Int, minimum: Int, daysOfCover: Double?) -> OutboxEvent {
+    static func runPlanned(_ run: UUID, depot: UUID, area: String, volunteer: UUID, reservations: [UUID]) -> OutboxEvent {
+        event(dispatchPlanned, key: run, area: area, [
+            "runId": id(run), "depotId": id(depot), "volunteerId": id(volunteer), "reservationIds": .array(reservations.map(id)),
+        ])
+    }
+
+    static func lowStock(depot: UUID, item: UUID, area: String, available: Int, minimum: Int, daysOfCover: Double?) -> OutboxEvent {
         var data: [String: JSONValue] = [
             "depotId": id(depot), "itemId": id(item), "available": .number(Double(available)), "minimum": .number(Double(minimum)),
         ]
         if let daysOfCover { data["daysOfCover"] = .number((daysOfCover * 10).rounded() / 10) }
-        return OutboxEvent(
-            topic: "supplies.stock.low", key: depot.uuidString.lowercased() + ":" + item.uuidString.lowercased(), area: area, data: .object(data)
-        )
+        return OutboxEvent(topic: stockLow, key: depot.lowercasedString + ":" + item.lowercasedString, area: area, data: .object(data))
     }
 
     /// Stock moved between depots or written off: counted changes of what a depot holds.
@@ -55,17 +100,17 @@ enum SuppliesEvents {
         return event(topic, key: depot, area: area, data)
     }
 
-    static func lotExpiring(lot: UUID, depot: UUID, item: UUID, area: String, expiresAt: Date, onHand: Int) -> OutboxEvent {
-        event("supplies.lot.expiring", key: lot, area: area, [
+    static func expiringLot(lot: UUID, depot: UUID, item: UUID, area: String, expiresAt: Date, onHand: Int) -> OutboxEvent {
+        event(lotExpiring, key: lot, area: area, [
             "lotId": id(lot), "depotId": id(depot), "itemId": id(item), "expiresAt": .string(Timestamp.format(expiresAt)),
             "onHand": .number(Double(onHand)),
         ])
     }
 
-    static func purchase(_ topic: Topic, _ purchase: UUID, request: UUID?, area: String, status: ErrandPurchase.Status, amountFen: Int? = nil) -> OutboxEvent {
+    static func purchase(_ purchase: UUID, request: UUID?, area: String, status: ErrandPurchase.Status, amountFen: Int? = nil) -> OutboxEvent {
         var data: [String: JSONValue] = ["purchaseId": id(purchase), "status": .string(status.rawValue)]
         if let amountFen { data["amountFen"] = .number(Double(amountFen)) }
         if let request { data["requestId"] = id(request) }
-        return event(topic, key: purchase, area: area, data)
+        return event(purchaseTopic(status), key: purchase, area: area, data)
     }
 }

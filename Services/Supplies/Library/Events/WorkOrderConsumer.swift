@@ -9,24 +9,12 @@ import Store
 /// Follows work orders on the bus: a medicine request opens an errand purchase (the
 /// resident's own prescription is rarely in stock); a cancelled or merged request releases
 /// what was reserved for it; a completed task issues what is still held for it.
-struct WorkOrderConsumer: Service {
+struct WorkOrderConsumer: EventConsumer {
+    let inbox = "supplies.work-orders"
+    let prefixes = ["intake.request.", "matching.task."]
     let endpoints: BusEndpoints
     let client: PostgresClient
     let logger: Logger
-
-    func run() async throws {
-        let inbox = Inbox(consumer: "supplies.work-orders")
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for prefix in ["intake.request.", "matching.task."] {
-                group.addTask {
-                    try await inbox.follow(prefix, endpoints: endpoints, client: client, logger: logger) { event, connection in
-                        try await apply(event, on: connection)
-                    }
-                }
-            }
-            try await group.waitForAll()
-        }
-    }
 
     /// Topics of one request may arrive in any order (a replay serves topic by topic), so
     /// an ended request is remembered: a `created` seen after its cancellation opens nothing.
@@ -38,12 +26,13 @@ struct WorkOrderConsumer: Service {
         case "intake.request.created":
             guard event.data["category"]?.stringValue == WorkOrderCategory.medicine.rawValue,
                 let compound = event.data["compound"]?.stringValue.flatMap(AreaCode.init),
-                try await workOrders.ended(request) == nil,
-                try await connection.query("SELECT 1 FROM purchase_tasks WHERE request_id = \(request)", logger: logger).collect().isEmpty
+                try await workOrders.ended(request) == nil
             else { return }
-            _ = try await PurchaseStore(connection: connection, logger: logger).open(
-                request: request, area: compound, description: "medicine for work order \(request.uuidString.lowercased()) (drug and dose in the request)",
-                actor: "supplies"
+            let purchases = PurchaseStore(connection: connection, logger: logger)
+            guard try await !purchases.exists(forRequest: request) else { return }
+            _ = try await purchases.open(
+                request: request, area: compound,
+                description: "medicine for work order \(request.lowercasedString) (drug and dose in the request)", actor: "supplies"
             )
         case "intake.request.cancelled", "intake.request.merged":
             let how = event.topic.rawValue == "intake.request.merged" ? "merged" : "cancelled"
@@ -51,13 +40,18 @@ struct WorkOrderConsumer: Service {
             let store = ReservationStore(connection: connection, logger: logger)
             for reservation in try await store.lockHeld(forRequest: request) {
                 try await store.cancelPendingStop(of: reservation.id, reason: "work order \(how)")
-                try await store.end(reservation, as: .released, reason: "work order \(how)", actor: "supplies", topic: "supplies.reservation.released")
+                try await store.end(
+                    reservation, as: .released, reason: "work order \(how)", actor: "supplies", topic: SuppliesEvents.reservationReleased
+                )
             }
             try await PurchaseStore(connection: connection, logger: logger).cancelOpen(forRequest: request, reason: "work order \(how)")
         case "matching.task.completed":
             let store = ReservationStore(connection: connection, logger: logger)
             for reservation in try await store.lockHeld(forRequest: request) where try await !store.isOnPendingStop(reservation.id) {
-                try await store.end(reservation, as: .issued, reason: "handed over with the completed task", actor: "supplies", topic: "supplies.dispatch.delivered")
+                try await store.end(
+                    reservation, as: .issued, reason: "handed over with the completed task", actor: "supplies",
+                    topic: SuppliesEvents.dispatchDelivered
+                )
             }
         default:
             return

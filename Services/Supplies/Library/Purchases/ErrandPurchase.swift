@@ -1,4 +1,5 @@
 import Foundation
+import Models
 
 /// An errand purchase (代购): what is not in stock — a resident's own prescription — is
 /// bought for them. The resident confirms the quoted price before anyone spends money,
@@ -10,10 +11,6 @@ struct ErrandPurchase: Sendable, Equatable {
 
     enum Action: String, Sendable, Codable, CaseIterable {
         case quote, confirm, purchase, deliver, reimburse, cancel
-    }
-
-    struct Refusal: Error, Sendable, CustomStringConvertible {
-        var description: String
     }
 
     private(set) var status: Status = .open
@@ -31,16 +28,16 @@ struct ErrandPurchase: Sendable, Equatable {
     mutating func apply(_ action: Action, amountFen: Int? = nil) throws(Refusal) {
         switch (action, status) {
         case (.quote, .open), (.quote, .quoted):
-            guard let amountFen, amountFen > 0 else { throw Refusal(description: "A quote needs a positive amount.") }
+            guard let amountFen, amountFen > 0 else { throw Refusal("A quote needs a positive amount.") }
             quotedFen = amountFen
             status = .quoted
         case (.confirm, .quoted):
             status = .confirmed
         case (.purchase, .confirmed):
-            guard let amountFen, amountFen > 0 else { throw Refusal(description: "A purchase records the positive amount paid.") }
+            guard let amountFen, amountFen > 0 else { throw Refusal("A purchase records the positive amount paid.") }
             // More than a fifth over the confirmed quote goes back to the resident first.
             if let quotedFen, amountFen > quotedFen + quotedFen / 5 {
-                throw Refusal(description: "Paid \(Self.yuan(amountFen)) against a confirmed quote of \(Self.yuan(quotedFen)); quote again and ask the resident to confirm.")
+                throw Refusal("Paid \(Self.yuan(amountFen)) against a confirmed quote of \(Self.yuan(quotedFen)); quote again and ask the resident to confirm.")
             }
             paidFen = amountFen
             status = .purchased
@@ -51,7 +48,7 @@ struct ErrandPurchase: Sendable, Equatable {
         case (.cancel, .open), (.cancel, .quoted), (.cancel, .confirmed):
             status = .cancelled
         default:
-            throw Refusal(description: "A purchase that is \(status.rawValue) cannot be \(Self.pastTense(action)).")
+            throw Refusal("A purchase that is \(status.rawValue) cannot be \(Self.pastTense(action)).")
         }
     }
 

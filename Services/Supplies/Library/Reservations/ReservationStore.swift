@@ -13,6 +13,19 @@ struct ReservationStore {
 
     var ledger: StockLedger { StockLedger(connection: connection, logger: logger) }
 
+    /// Reserves `reservation` at a depot of the caller's area (422 on `depotId`), for a work
+    /// order of that area (422 on `requestId`).
+    func reserve(_ reservation: NewReservation, by access: AccessToken) async throws -> Reservation {
+        let area = try await DepotAccess(connection: connection, logger: logger).require(reservation.depot, access, field: "depotId")
+        if let request = reservation.request {
+            try await WorkOrders(connection: connection, logger: logger).requireVisible(request, access, field: "requestId")
+        }
+        return try await reserve(
+            request: reservation.request, depot: reservation.depot, area: area, item: reservation.item, quantity: reservation.quantity,
+            actor: access.subject
+        )
+    }
+
     /// Reserves `quantity` of `item` at `depot`, first-expiring lots first; 409 with what is
     /// available when there is not enough, or when the work order has ended.
     ///
@@ -25,7 +38,7 @@ struct ReservationStore {
         if let request {
             try await WorkOrders(connection: connection, logger: logger).lock(request)
             guard try await WorkOrders(connection: connection, logger: logger).ended(request) == nil else {
-                throw ProblemDetails(status: .conflict, title: "Work order ended", detail: "This work order was cancelled or merged; nothing is reserved for it any more.")
+                throw Refusal("This work order was cancelled or merged; nothing is reserved for it any more.", title: "Work order ended")
             }
         }
         let reservation = Reservation(id: UUID(), request: request, depot: depot, item: item, quantity: quantity, status: .held)
@@ -36,18 +49,20 @@ struct ReservationStore {
             """,
             logger: logger
         )
-        try await Outbox.append(SuppliesEvents.reservation("supplies.reservation.created", reservation, area: area.rawValue), on: connection, logger: logger)
+        try await Outbox.append(
+            SuppliesEvents.reservation(SuppliesEvents.reservationCreated, reservation, area: area.rawValue), on: connection, logger: logger
+        )
         let context = StockLedger.Context(
-            reason: request.map { "work order \($0.uuidString.lowercased())" } ?? "reservation", actor: actor, reservation: reservation.id
+            reason: request.map { "work order \($0.lowercasedString)" } ?? "reservation", actor: actor, reservation: reservation.id
         )
         for round in 0..<3 {
             // Two optimistic rounds; then the lots are locked (in id order) and the plan cannot go stale.
             let lots = round < 2 ? try await ledger.availableLots(depot: depot, item: item) : try await ledger.lockAvailableLots(depot: depot, item: item)
             guard let plan = LotPlan(quantity: quantity, from: lots, now: now) else {
                 let available = lots.filter { $0.expiresAt.map { $0 > now } ?? true }.reduce(0) { $0 + $1.available }
-                throw ProblemDetails(
-                    status: .conflict, title: "Not enough stock",
-                    detail: "Only \(available) available at this depot; \(quantity) asked. Reserve less, or from another depot."
+                throw Refusal(
+                    "Only \(available) available at this depot; \(quantity) asked. Reserve less, or from another depot.",
+                    title: "Not enough stock"
                 )
             }
             try await connection.query("SAVEPOINT reservation_round", logger: logger)
@@ -64,13 +79,44 @@ struct ReservationStore {
         throw ProblemDetails(status: .serviceUnavailable, detail: "This item is in heavy demand right now; resend the reservation.")
     }
 
+    /// Withdraws a held reservation of the caller's area by hand (404 when there is none).
+    /// Refused while it is out for delivery — the stop is recorded instead — or once ended.
+    func release(_ id: UUID, reason: String, by access: AccessToken) async throws -> Reservation {
+        guard var reservation = try await lock(id) else { throw ProblemDetails(status: .notFound, detail: "No such reservation.") }
+        _ = try await DepotAccess(connection: connection, logger: logger).require(reservation.depot, access)
+        guard try await !isOnPendingStop(id) else {
+            throw Refusal(
+                "This reservation is on a delivery run; record the stop (delivered or failed) instead.", title: "Out for delivery"
+            )
+        }
+        let released = try await end(
+            reservation, as: .released, reason: "released: \(reason)", actor: access.subject, topic: SuppliesEvents.reservationReleased
+        )
+        guard released else { throw Refusal("This reservation is already \(reservation.status.rawValue).") }
+        reservation.status = .released
+        return reservation
+    }
+
+    /// The reservation, when it is held at a depot of the caller's area.
+    func read(_ id: UUID, visibleTo access: AccessToken) async throws -> Reservation? {
+        guard let reservation = try await connection.query(
+            "SELECT id, request_id, depot_id, item_id, quantity, status FROM reservations WHERE id = \(id)", logger: logger
+        ).decode((UUID, UUID?, UUID, UUID, Int, String).self).collectAll().first.map(Self.reservation) else { return nil }
+        _ = try await DepotAccess(connection: connection, logger: logger).require(reservation.depot, access)
+        return reservation
+    }
+
+    private static func reservation(_ row: (UUID, UUID?, UUID, UUID, Int, String)) -> Reservation {
+        Reservation(
+            id: row.0, request: row.1, depot: row.2, item: row.3, quantity: row.4, status: Reservation.Status(rawValue: row.5) ?? .held
+        )
+    }
+
     /// The reservation, locked for a change.
     func lock(_ id: UUID) async throws -> Reservation? {
         try await connection.query(
             "SELECT id, request_id, depot_id, item_id, quantity, status FROM reservations WHERE id = \(id) FOR UPDATE", logger: logger
-        ).decode((UUID, UUID?, UUID, UUID, Int, String).self).collectAll().first.map { row in
-            Reservation(id: row.0, request: row.1, depot: row.2, item: row.3, quantity: row.4, status: Reservation.Status(rawValue: row.5) ?? .held)
-        }
+        ).decode((UUID, UUID?, UUID, UUID, Int, String).self).collectAll().first.map(Self.reservation)
     }
 
     /// Held reservations of a work order, locked in id order (the order delivery runs lock them in).

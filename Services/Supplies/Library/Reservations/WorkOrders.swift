@@ -15,7 +15,7 @@ struct WorkOrders {
 
     /// Serialises everything supplies does for one request, until the transaction ends.
     func lock(_ request: UUID) async throws {
-        try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\("supplies-request:" + request.uuidString.lowercased())))", logger: logger)
+        try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\("supplies-request:" + request.lowercasedString)))", logger: logger)
     }
 
     /// How the request ended (`cancelled`, `merged`), or `nil` while it is open.

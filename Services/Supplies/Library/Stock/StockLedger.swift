@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Models
 import PostgresNIO
 
 /// The SQL of the stock ledger: a movement and its balance change, together, inside the
@@ -29,10 +30,10 @@ struct StockLedger {
         try await log(StockMovement(lot: lot, kind: kind, quantity: quantity), depot: depot, item: item, context)
     }
 
-    /// Applies `movement` to its lot; throws the refusal when the balance cannot take it.
+    /// Applies `movement` to its lot; throws a ``Refusal`` when the balance cannot take it.
     func apply(_ movement: StockMovement, _ context: Context) async throws {
         let (onHand, reserved) = movement.change
-        guard movement.quantity > 0 else { throw StockBalance.Refusal(description: "A movement moves a positive quantity.") }
+        guard movement.quantity > 0 else { throw Refusal("A movement moves a positive quantity.") }
         let updated = try await connection.query(
             """
             UPDATE stock_balances SET on_hand = on_hand + \(onHand), reserved = reserved + \(reserved)
@@ -43,7 +44,10 @@ struct StockLedger {
             logger: logger
         ).decode((UUID, UUID).self).collectAll().first
         guard let (depot, item) = updated else {
-            throw StockBalance.Refusal(description: "Lot \(movement.lot.uuidString.lowercased()) cannot \(movement.kind.rawValue) \(movement.quantity): not enough stock.")
+            throw Refusal(
+                "Lot \(movement.lot.lowercasedString) cannot \(movement.kind.rawValue) \(movement.quantity): not enough stock.",
+                title: "Not enough stock"
+            )
         }
         try await log(movement, depot: depot, item: item, context)
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Models
 
 /// One change to a lot's stock. The ledger is append-only: every movement is kept with its
 /// reason, and a lot's balance is the sum of its movements.
@@ -43,20 +44,16 @@ struct StockBalance: Sendable, Equatable {
 
     var available: Int { onHand - reserved }
 
-    /// Why a movement cannot happen, in the station worker's words.
-    struct Refusal: Error, Sendable, Equatable, CustomStringConvertible {
-        var description: String
-    }
-
     /// Applies `movement`, refusing any that would make a quantity negative or promise
-    /// more than is on hand — the same rule the database's CHECKs enforce.
+    /// more than is on hand — the same rule the database's CHECKs enforce. The refusal is
+    /// in the station worker's words; the problem middleware answers it 409.
     mutating func apply(_ movement: StockMovement) throws(Refusal) {
-        guard movement.quantity > 0 else { throw Refusal(description: "A movement moves a positive quantity.") }
+        guard movement.quantity > 0 else { throw Refusal("A movement moves a positive quantity.") }
         let (onHandChange, reservedChange) = movement.change
         let next = StockBalance(onHand: onHand + onHandChange, reserved: reserved + reservedChange)
-        guard next.reserved >= 0 else { throw Refusal(description: "Only \(reserved) reserved; cannot release or issue \(movement.quantity).") }
+        guard next.reserved >= 0 else { throw Refusal("Only \(reserved) reserved; cannot release or issue \(movement.quantity).") }
         guard next.onHand >= 0, next.reserved <= next.onHand else {
-            throw Refusal(description: "Only \(available) available; cannot \(movement.kind.rawValue) \(movement.quantity).")
+            throw Refusal("Only \(available) available; cannot \(movement.kind.rawValue) \(movement.quantity).")
         }
         self = next
     }

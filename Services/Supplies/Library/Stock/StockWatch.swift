@@ -20,14 +20,7 @@ struct StockWatch: Service {
     var expiryNotice: Duration = .seconds(7 * 86_400)
 
     func run() async throws {
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            do {
-                try await check()
-            } catch {
-                logger.error("stock check failed; trying again next round", metadata: ["error": "\(LoggableError.describe(error))"])
-            }
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
-        }
+        try await PeriodicWork("checking stock", every: interval, logger: logger) { [self] in try await check() }.run()
     }
 
     /// One round: running-low and expiring lots.
@@ -36,20 +29,6 @@ struct StockWatch: Service {
             try await announceLowStock(on: connection)
             try await announceExpiringLots(before: now.addingTimeInterval(Double(expiryNotice.components.seconds)), on: connection)
         }
-    }
-
-    /// Available stock and units issued in the last seven days, per item of a depot.
-    static func coverQuery(depot: UUID) -> PostgresQuery {
-        """
-        SELECT i.id, i.name,
-               coalesce((SELECT sum(b.on_hand - b.reserved) FROM stock_balances b JOIN lots l ON l.id = b.lot_id
-                          WHERE b.depot_id = \(depot) AND b.item_id = i.id AND (l.expires_at IS NULL OR l.expires_at > now())), 0)::int,
-               coalesce((SELECT sum(-on_hand_change) FROM stock_movements m
-                         WHERE m.depot_id = \(depot) AND m.item_id = i.id AND m.kind = 'issue' AND m.at > now() - interval '7 days'), 0)::int
-        FROM supply_items i
-        WHERE EXISTS (SELECT 1 FROM lots l WHERE l.depot_id = \(depot) AND l.item_id = i.id)
-        ORDER BY i.name
-        """
     }
 
     private func announceLowStock(on connection: PostgresConnection) async throws {
@@ -74,7 +53,7 @@ struct StockWatch: Service {
                 ).collect().count == 1
                 if claimed {
                     try await Outbox.append(
-                        SuppliesEvents.stockLow(depot: depot, item: item, area: area, available: available, minimum: minimum, daysOfCover: cover.daysOfCover),
+                        SuppliesEvents.lowStock(depot: depot, item: item, area: area, available: available, minimum: minimum, daysOfCover: cover.daysOfCover),
                         on: connection, logger: logger
                     )
                 }
@@ -104,7 +83,7 @@ struct StockWatch: Service {
             logger: logger
         ).decode((UUID, UUID, UUID, String, Date, Int).self).collectAll()
         try await Outbox.append(
-            details.map { SuppliesEvents.lotExpiring(lot: $0.0, depot: $0.1, item: $0.2, area: $0.3, expiresAt: $0.4, onHand: $0.5) },
+            details.map { SuppliesEvents.expiringLot(lot: $0.0, depot: $0.1, item: $0.2, area: $0.3, expiresAt: $0.4, onHand: $0.5) },
             on: connection, logger: logger
         )
     }

@@ -1,0 +1,23 @@
+import Foundation
+import Logging
+import Models
+import PostgresNIO
+import ServiceKit
+
+/// A depot, checked against the caller's scope: stock work happens only in depots of one's area.
+struct DepotAccess {
+    let connection: PostgresConnection
+    let logger: Logger
+
+    /// The depot's area. When it does not exist or lies outside `access`'s scope: 404 for a
+    /// depot named in the path or query, 422 naming `field` for one named in the body.
+    func require(_ depot: UUID, _ access: AccessToken, field: String? = nil) async throws -> AreaCode {
+        let area = try await connection.query("SELECT area FROM depots WHERE id = \(depot)", logger: logger)
+            .decode(String.self).collectAll().first.flatMap(AreaCode.init)
+        guard let area, access.covers(area) else {
+            if let field { throw ProblemDetails.validation([.init(field: field, message: "no such depot in your area")]) }
+            throw ProblemDetails(status: .notFound, detail: "No such depot.")
+        }
+        return area
+    }
+}

@@ -1,0 +1,124 @@
+import EventBus
+import Foundation
+import Logging
+import Models
+import PostgresNIO
+import ServiceKit
+import Store
+
+/// The SQL of delivery runs: planning one over held reservations, and recording each stop,
+/// which issues or releases its reservation — in the caller's transaction.
+struct DeliveryStore {
+    let connection: PostgresConnection
+    let logger: Logger
+
+    struct Run: Codable {
+        struct Stop: Codable { var id: UUID; var reservationId: UUID; var requestId: UUID?; var status: String }
+        var id: UUID
+        var depotId: UUID
+        var volunteerId: UUID
+        var stops: [Stop]
+    }
+
+    var reservations: ReservationStore { ReservationStore(connection: connection, logger: logger) }
+
+    /// Plans a run from a depot of the caller's area (422 on `depotId`) over reservations
+    /// held there and on no other run (422 on `reservationIds`), and announces it.
+    ///
+    /// Concurrency: the reservations are locked in id order — the order every change to
+    /// them takes — so a run and a release or a cancelled work order never cross.
+    func plan(_ run: NewRun, by access: AccessToken) async throws -> Run {
+        let area = try await DepotAccess(connection: connection, logger: logger).require(run.depot, access, field: "depotId")
+        for id in run.reservations.sorted(by: { $0.uuidString < $1.uuidString }) {
+            guard let reservation = try await reservations.lock(id), reservation.depot == run.depot, reservation.status == .held,
+                try await connection.query("SELECT 1 FROM delivery_stops WHERE reservation_id = \(id)", logger: logger).collect().isEmpty
+            else {
+                throw ProblemDetails.validation([
+                    .init(
+                        field: "reservationIds",
+                        message: "\(id.lowercasedString) is not a held reservation of this depot, or is already on a run"
+                    )
+                ])
+            }
+        }
+        let id = UUID()
+        try await Outbox.append(
+            SuppliesEvents.runPlanned(id, depot: run.depot, area: area.rawValue, volunteer: run.volunteer, reservations: run.reservations),
+            on: connection, logger: logger
+        )
+        try await connection.query(
+            "INSERT INTO delivery_runs (id, depot_id, volunteer_id) VALUES (\(id), \(run.depot), \(run.volunteer))", logger: logger
+        )
+        for reservation in run.reservations {
+            try await connection.query(
+                "INSERT INTO delivery_stops (id, run_id, reservation_id) VALUES (\(UUID()), \(id), \(reservation))", logger: logger
+            )
+        }
+        guard let planned = try await read(id) else { throw ProblemDetails(status: .notFound, detail: "No such run.") }
+        return planned
+    }
+
+    /// Records a stop of a run from a depot of the caller's area (404 when there is none):
+    /// delivered issues its reservation, failed puts the stock back. A stop is recorded once.
+    func record(_ outcome: StopOutcome, stop: UUID, of run: UUID, by access: AccessToken) async throws -> Run {
+        guard let (reservationID, status, depot) = try await connection.query(
+            """
+            SELECT s.reservation_id, s.status, r.depot_id FROM delivery_stops s JOIN delivery_runs r ON r.id = s.run_id
+            WHERE s.id = \(stop) AND s.run_id = \(run) FOR UPDATE OF s
+            """,
+            logger: logger
+        ).decode((UUID, String, UUID).self).collectAll().first else { throw ProblemDetails(status: .notFound, detail: "No such stop.") }
+        _ = try await DepotAccess(connection: connection, logger: logger).require(depot, access)
+        guard status == "pending" else { throw Refusal("This stop was already recorded as \(status).", title: "Already recorded") }
+        guard let reservation = try await reservations.lock(reservationID) else {
+            throw ProblemDetails(status: .notFound, detail: "No such reservation.")
+        }
+        let extra: [String: JSONValue] = ["runId": SuppliesEvents.id(run), "stopId": SuppliesEvents.id(stop)]
+        let (ended, proof, failure): (Bool, String?, String?)
+        switch outcome {
+        case .delivered(let proofText):
+            ended = try await reservations.end(
+                reservation, as: .issued, reason: "delivered on run \(run.lowercasedString)", actor: access.subject,
+                topic: SuppliesEvents.dispatchDelivered, extra: extra
+            )
+            (proof, failure) = (proofText, nil)
+        case .failed(let reason):
+            ended = try await reservations.end(
+                reservation, as: .released, reason: "delivery failed: \(reason)", actor: access.subject,
+                topic: SuppliesEvents.dispatchFailed, extra: extra
+            )
+            (proof, failure) = (nil, reason)
+        }
+        guard ended else {
+            throw Refusal(
+                "This stop's reservation is already \(reservation.status.rawValue); nothing left to deliver.", title: "Reservation ended"
+            )
+        }
+        try await connection.query(
+            """
+            UPDATE delivery_stops SET status = \(outcome.kind.rawValue), proof = \(proof), failure = \(failure), updated_at = now()
+            WHERE id = \(stop)
+            """,
+            logger: logger
+        )
+        guard let recorded = try await read(run) else { throw ProblemDetails(status: .notFound, detail: "No such run.") }
+        return recorded
+    }
+
+    func read(_ id: UUID) async throws -> Run? {
+        guard let (depot, volunteer) = try await connection.query(
+            "SELECT depot_id, volunteer_id FROM delivery_runs WHERE id = \(id)", logger: logger
+        ).decode((UUID, UUID).self).collectAll().first
+        else { return nil }
+        let stops = try await connection.query(
+            """
+            SELECT s.id, s.reservation_id, r.request_id, s.status FROM delivery_stops s JOIN reservations r ON r.id = s.reservation_id
+            WHERE s.run_id = \(id) ORDER BY r.seq
+            """,
+            logger: logger
+        ).decode((UUID, UUID, UUID?, String).self).collectAll().map {
+            Run.Stop(id: $0.0, reservationId: $0.1, requestId: $0.2, status: $0.3)
+        }
+        return Run(id: id, depotId: depot, volunteerId: volunteer, stops: stops)
+    }
+}
