@@ -190,7 +190,7 @@ let package = Package(
             .testTarget(
                 name: "EndToEndTests",
                 dependencies: [
-                    "TestSupport", "Store", "Models", "EventBus", "ServiceKit",
+                    "TestSupport", "Store", "Models", "EventBus", "ServiceKit", "Intake", "Matching", "Supplies", "Outreach",
                     .product(name: "PostgresNIO", package: "postgres-nio"),
                 ],
                 swiftSettings: swiftSettings

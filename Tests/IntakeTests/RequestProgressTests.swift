@@ -27,7 +27,14 @@ import TestSupport
             // ordered with each other, so each step waits for the one before it.
             func announce(_ topic: Topic) async throws {
                 try await client.transaction(logger: .test) { connection in
-                    try await Outbox.append(OutboxEvent(topic: topic, key: requestID, data: .object(["requestId": .string(requestID)])), on: connection, logger: .test)
+                    // Shaped as the other service publishes it (docs/events.schema.json).
+                    let data: [String: JSONValue] = topic == "matching.request.assigned"
+                        ? ["requestId": .string(requestID), "compound": .string("320505-001-001-01"), "volunteerId": .string(UUID().lowercasedString)]
+                        : [
+                            "requestId": .string(requestID), "reservationId": .string(UUID().lowercasedString), "depotId": .string(UUID().lowercasedString),
+                            "itemId": .string(UUID().lowercasedString), "quantity": .number(1), "status": .string("issued"),
+                        ]
+                    try await Outbox.append(OutboxEvent(topic: topic, key: requestID, data: .object(data)), on: connection, logger: .test)
                 }
             }
             func changes() async throws -> Int {

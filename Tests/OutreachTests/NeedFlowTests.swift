@@ -56,7 +56,11 @@ import TestSupport
             _ = try await harness.database.withClient { client in
                 try await client.transaction(logger: .test) { connection in
                     try await Outbox.append(
-                        OutboxEvent(topic: "supplies.dispatch.delivered", key: request, data: .object(["requestId": .string(request)])),
+                        // Shaped as supplies publishes it (docs/events.schema.json).
+                        OutboxEvent(topic: "supplies.dispatch.delivered", key: request, data: .object([
+                            "requestId": .string(request), "reservationId": .string(UUID().lowercasedString), "depotId": .string(UUID().lowercasedString),
+                            "itemId": .string(UUID().lowercasedString), "quantity": .number(1), "status": .string("issued"),
+                        ])),
                         on: connection, logger: .test
                     )
                 }
