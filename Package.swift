@@ -104,7 +104,8 @@ let package = Package(
         ),
         .executableTarget(
             name: "shouwang-bus",
-            dependencies: ["Bus", "ServiceKit", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Services/Bus/Main", swiftSettings: swiftSettings),
+            dependencies: ["Bus", "ServiceKit", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Services/Bus/Main", swiftSettings: swiftSettings),
         .target(
             name: "Operator",
             dependencies: [
@@ -139,7 +140,8 @@ let package = Package(
             .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"], swiftSettings: swiftSettings),
             .testTarget(name: "ModelsTests", dependencies: ["Models"], swiftSettings: swiftSettings),
             .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"], swiftSettings: swiftSettings),
-            .testTarget(name: "EventBusTests", dependencies: ["EventBus", "Bus", "Store", "TestSupport", "ZeroMQ"], swiftSettings: swiftSettings),
+            .testTarget(
+                name: "EventBusTests", dependencies: ["EventBus", "Bus", "Store", "TestSupport", "ZeroMQ"], swiftSettings: swiftSettings),
             .testTarget(
                 name: "ServiceKitTests",
                 dependencies: [

@@ -63,7 +63,9 @@ public struct BusSubscriber: Sendable {
         }
     }
 
-    private static func apply(_ input: SubscriberInput, to machine: inout SubscriberStateMachine, logger: Logger) -> SubscriberStateMachine.Output {
+    private static func apply(_ input: SubscriberInput, to machine: inout SubscriberStateMachine, logger: Logger)
+        -> SubscriberStateMachine.Output
+    {
         let now = MonotonicClock.milliseconds()
         switch input {
         case .live(let messages):

@@ -49,7 +49,9 @@ public struct Inbox: Sendable {
     private func markProcessed(_ events: [EventEnvelope], on connection: PostgresConnection, logger: Logger) async throws -> Set<UUID> {
         // Rows in one global order (by id), so replicas of a consumer never lock them in opposite orders.
         let ordered = events.sorted { $0.id.uuidString < $1.id.uuidString }
-        let ids = ordered.map(\.id), topics = ordered.map(\.topic.rawValue), seqs = ordered.map(\.seq)
+        let ids = ordered.map(\.id)
+        let topics = ordered.map(\.topic.rawValue)
+        let seqs = ordered.map(\.seq)
         var fresh = Set<UUID>()
         for try await id in try await connection.query(
             """
@@ -69,7 +71,8 @@ public struct Inbox: Sendable {
     private func savePositions(_ events: [EventEnvelope], on connection: PostgresConnection, logger: Logger) async throws {
         var highest: [String: Int64] = [:]
         for event in events { highest[event.topic.rawValue] = max(highest[event.topic.rawValue, default: 0], event.seq) }
-        let topics = highest.keys.sorted(), seqs = topics.map { highest[$0]! }
+        let topics = highest.keys.sorted()
+        let seqs = topics.map { highest[$0]! }
         try await connection.query(
             """
             INSERT INTO consumer_positions (consumer, topic, seq)
@@ -92,7 +95,8 @@ extension Inbox {
         effect: @escaping @Sendable (EventEnvelope, PostgresConnection) async throws -> Void
     ) async throws {
         let positions = try await positions(client: client, logger: logger)
-        let subscriber = BusSubscriber(configuration: SubscriberConfiguration(endpoints: endpoints, prefix: prefix, start: .after(positions)), logger: logger)
+        let subscriber = BusSubscriber(
+            configuration: SubscriberConfiguration(endpoints: endpoints, prefix: prefix, start: .after(positions)), logger: logger)
         try await subscriber.run { batch in
             try await process(batch, client: client, logger: logger) { event, connection in try await effect(event, connection) }
         }

@@ -14,8 +14,14 @@ public enum Outbox {
         guard !events.isEmpty else { return }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        var ids: [UUID] = [], streams: [String] = [], topics: [String] = [], keys: [String] = []
-        var areas: [String] = [], correlations: [String] = [], versions: [Int] = [], payloads: [String] = []
+        var ids: [UUID] = []
+        var streams: [String] = []
+        var topics: [String] = []
+        var keys: [String] = []
+        var areas: [String] = []
+        var correlations: [String] = []
+        var versions: [Int] = []
+        var payloads: [String] = []
         for event in events {
             ids.append(event.id)
             streams.append(event.stream)

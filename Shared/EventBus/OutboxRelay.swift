@@ -200,7 +200,8 @@ public struct OutboxRelay: Service {
                         try Self.checkOpen(connection)
                         // Committed before it is published: a number on the wire always exists in the database.
                         let batch = try await connection.withTransaction(logger: logger) { transaction in
-                            try await RelaySequencer.sequenceBatch(stream: stream, limit: configuration.batchSize, on: transaction, logger: logger)
+                            try await RelaySequencer.sequenceBatch(
+                                stream: stream, limit: configuration.batchSize, on: transaction, logger: logger)
                         }
                         progress.roundTripCompleted()
                         publisher.publish(batch)
@@ -211,9 +212,13 @@ public struct OutboxRelay: Service {
                         let now = Timestamp.nowMilliseconds()
                         let heads = try await RelaySequencer.heads(stream: stream, on: connection, logger: logger)
                         progress.roundTripCompleted()
-                        publisher.publish(heads.map { topic, head in
-                            [Array(topic.utf8), EnvelopeWriter.heartbeat(topic: topic, stream: stream, head: head, atMilliseconds: now)]
-                        })
+                        publisher.publish(
+                            heads.map { topic, head in
+                                [
+                                    Array(topic.utf8),
+                                    EnvelopeWriter.heartbeat(topic: topic, stream: stream, head: head, atMilliseconds: now),
+                                ]
+                            })
                         action = machine.heartbeatSent(atMilliseconds: MonotonicClock.milliseconds())
                     case .wait, .tryLock:
                         guard await wakeups.next() != nil else { break loop }

@@ -24,7 +24,8 @@ public enum ReplayClient {
             }
         }
         guard let frames, frames.first?.isEmpty == true else {
-            let hint = bus.credentials == nil
+            let hint =
+                bus.credentials == nil
                 ? "is shouwang-bus running, and does it run without CURVE? (this client has no bus key: set SHOUWANG_BUS_SECRET_KEY_FILE)"
                 : "is shouwang-bus running, is SHOUWANG_BUS_SERVER_KEY its public key, and is this client's key registered and not revoked (shouwang keys list)?"
             throw ReplayError("no reply from the bus replay endpoint \(endpoint) within \(timeoutMilliseconds) ms: \(hint)")

@@ -86,7 +86,9 @@ public struct ReplayRequest: Sendable, Equatable {
                 guard positions.count <= maximumPositions else { throw ReplayError("after lists more than \(maximumPositions) topics") }
                 for (topic, seq) in positions {
                     try checkTopicText(topic, "after key")
-                    guard topic.hasPrefix(prefix) else { throw ReplayError("after lists \"\(topic.prefix(60))\", which is outside prefix \"\(prefix)\"") }
+                    guard topic.hasPrefix(prefix) else {
+                        throw ReplayError("after lists \"\(topic.prefix(60))\", which is outside prefix \"\(prefix)\"")
+                    }
                     after[topic] = Int64(try count(seq, "after[\(topic.prefix(60))]"))
                 }
             default:

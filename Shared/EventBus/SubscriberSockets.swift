@@ -84,12 +84,15 @@ final class SubscriberSockets: Sendable {
                 let message = try BusMessage.decode(frames[1])
                 // The bus checks the topic frame against the sender's key; the envelope must agree with it.
                 guard frames[0].elementsEqual(message.topic.rawValue.utf8) else {
-                    logger.error("dropped a bus message whose envelope names another topic than its frame", metadata: ["topic": "\(String(decoding: frames[0].prefix(120), as: UTF8.self))"])
+                    logger.error(
+                        "dropped a bus message whose envelope names another topic than its frame",
+                        metadata: ["topic": "\(String(decoding: frames[0].prefix(120), as: UTF8.self))"])
                     continue
                 }
                 messages.append(message)
             } catch {
-                logger.warning("dropped an unreadable bus message", metadata: ["topic": "\(String(decoding: frames[0].prefix(120), as: UTF8.self))"])
+                logger.warning(
+                    "dropped an unreadable bus message", metadata: ["topic": "\(String(decoding: frames[0].prefix(120), as: UTF8.self))"])
             }
         }
         return messages

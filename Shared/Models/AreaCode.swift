@@ -29,7 +29,8 @@ public struct AreaCode: Hashable, Sendable, Codable, Comparable, CustomStringCon
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let code = AreaCode(text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "'\(text)' is not an area code like 320505-004-012"))
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: decoder.codingPath, debugDescription: "'\(text)' is not an area code like 320505-004-012"))
         }
         self = code
     }

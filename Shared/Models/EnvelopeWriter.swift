@@ -24,7 +24,8 @@ public enum EnvelopeWriter {
 
     /// A heartbeat announcing `head`, the topic's highest sequence number.
     public static func heartbeat(topic: String, stream: String, head: Int64, atMilliseconds: Int64) -> [UInt8] {
-        let json = "{\"topic\":\(quoted(topic)),\"seq\":\(head),\"stream\":\(quoted(stream)),"
+        let json =
+            "{\"topic\":\(quoted(topic)),\"seq\":\(head),\"stream\":\(quoted(stream)),"
             + "\"heartbeat\":true,\"occurredAt\":\"\(Timestamp.format(epochMilliseconds: atMilliseconds))\"}"
         return Array(json.utf8)
     }

@@ -39,7 +39,9 @@ public struct EventEnvelope: Sendable, Equatable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, topic, seq, stream, version = "v", occurredAt, key, area, correlationId, data
+        case id, topic, seq, stream
+        case version = "v"
+        case occurredAt, key, area, correlationId, data
     }
 
     public init(from decoder: any Decoder) throws {

@@ -8,7 +8,8 @@ public struct ResidentIDNumber: Hashable, Sendable, CustomStringConvertible {
 
     /// Why a text is not a valid number, for field-by-field errors.
     public enum Problem: Error, Equatable, Sendable, CustomStringConvertible {
-        case length, characters, birthDate, checkDigit(expected: Character)
+        case length, characters, birthDate
+        case checkDigit(expected: Character)
 
         public var description: String {
             switch self {
@@ -30,7 +31,8 @@ public struct ResidentIDNumber: Hashable, Sendable, CustomStringConvertible {
         else { return .failure(.characters) }
         let digits = characters.prefix(17).map { Int(String($0))! }
         let year = digits[6..<10].reduce(0) { $0 * 10 + $1 }
-        let month = digits[10] * 10 + digits[11], day = digits[12] * 10 + digits[13]
+        let month = digits[10] * 10 + digits[11]
+        let day = digits[12] * 10 + digits[13]
         guard (1900...2100).contains(year), (1...12).contains(month), (1...31).contains(day) else { return .failure(.birthDate) }
         let expected = checkCharacters[zip(digits, weights).reduce(0) { $0 + $1.0 * $1.1 } % 11]
         guard characters[17] == expected else { return .failure(.checkDigit(expected: expected)) }

@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// RFC 3339 timestamps with milliseconds in UTC (`2026-11-25T08:30:00.123Z`), the one format
 /// on the bus. Hand-written because the relay formats tens of thousands a second.

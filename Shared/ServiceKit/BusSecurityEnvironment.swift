@@ -16,7 +16,9 @@ enum BusSecurityEnvironment {
     static func credentials(_ environment: [String: String]) throws -> BusCredentials? {
         guard let secret = try EnvironmentSecret.value("SHOUWANG_BUS_SECRET_KEY", in: environment) else { return nil }
         guard let serverKey = try EnvironmentSecret.value("SHOUWANG_BUS_SERVER_KEY", in: environment) else {
-            throw ConfigurationError("SHOUWANG_BUS_SECRET_KEY is set but SHOUWANG_BUS_SERVER_KEY is not: give the bus's public key (shouwang keys generate printed it)")
+            throw ConfigurationError(
+                "SHOUWANG_BUS_SECRET_KEY is set but SHOUWANG_BUS_SERVER_KEY is not: give the bus's public key (shouwang keys generate printed it)"
+            )
         }
         guard ZMQCurveKeyPair.isKeyText(serverKey) else {
             throw ConfigurationError("SHOUWANG_BUS_SERVER_KEY must be the bus's public key: 40 Z85 characters")

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Ports nobody listens on, for tests and benchmarks that run private buses side by side.

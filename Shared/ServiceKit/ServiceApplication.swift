@@ -49,7 +49,8 @@ public enum ServiceApplication {
         let (router, services) = buildRouter(description, dependencies: dependencies, registry: registry, draining: draining)
         return Application(
             router: router,
-            configuration: .init(address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: "shouwang-\(description.name)"),
+            configuration: .init(
+                address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: "shouwang-\(description.name)"),
             services: [
                 client, relay, RelayLagProbe(stream: description.name, client: client, logger: logger),
                 IdempotencyKeyExpiry(service: description.name, client: client, logger: logger),
@@ -73,7 +74,9 @@ public enum ServiceApplication {
         // Shutdown runs in reverse order: the drain first, then the application.
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: application), .init(service: Drain(signal: draining, period: configuration.drainPeriod, logger: logger))],
+                services: [
+                    .init(service: application), .init(service: Drain(signal: draining, period: configuration.drainPeriod, logger: logger)),
+                ],
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger
             )
         )

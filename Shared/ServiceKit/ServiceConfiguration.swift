@@ -69,7 +69,8 @@ public struct ServiceConfiguration: Sendable {
         }
         let level = try environment["SHOUWANG_LOG_LEVEL"].map { text in
             guard let level = Logger.Level(rawValue: text) else {
-                throw ConfigurationError("SHOUWANG_LOG_LEVEL must be one of trace, debug, info, notice, warning, error, critical; got '\(text)'")
+                throw ConfigurationError(
+                    "SHOUWANG_LOG_LEVEL must be one of trace, debug, info, notice, warning, error, critical; got '\(text)'")
             }
             return level
         }

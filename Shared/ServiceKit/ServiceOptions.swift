@@ -46,7 +46,9 @@ public struct ServiceOptions: ParsableArguments, Sendable {
             configuration.httpPort = port
         }
         if let logLevel {
-            guard let level = Logger.Level(rawValue: logLevel) else { throw ConfigurationError("--log-level '\(logLevel)' is not a log level") }
+            guard let level = Logger.Level(rawValue: logLevel) else {
+                throw ConfigurationError("--log-level '\(logLevel)' is not a log level")
+            }
             configuration.logLevel = level
         }
         return configuration

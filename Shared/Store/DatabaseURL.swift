@@ -16,7 +16,8 @@ public struct DatabaseURL: Sendable, Equatable, CustomStringConvertible {
         guard let url = URLComponents(string: text), let scheme = url.scheme,
             scheme == "postgres" || scheme == "postgresql"
         else {
-            throw StoreError(.configuration, "SHOUWANG_DATABASE_URL must look like postgres://user@host:5432/database, got '\(Self.redacted(text))'")
+            throw StoreError(
+                .configuration, "SHOUWANG_DATABASE_URL must look like postgres://user@host:5432/database, got '\(Self.redacted(text))'")
         }
         guard let user = url.user, !user.isEmpty else {
             throw StoreError(.configuration, "the database URL names no user: '\(Self.redacted(text))'")
@@ -27,7 +28,8 @@ public struct DatabaseURL: Sendable, Equatable, CustomStringConvertible {
         username = user
         password = url.password
         database = name.isEmpty ? user : name
-        requireTLS = url.queryItems?.contains { $0.name == "sslmode" && ["require", "verify-full", "verify-ca"].contains($0.value ?? "") } ?? false
+        requireTLS =
+            url.queryItems?.contains { $0.name == "sslmode" && ["require", "verify-full", "verify-ca"].contains($0.value ?? "") } ?? false
     }
 
     /// The URL again, password included: for a child process's environment only, never a log.

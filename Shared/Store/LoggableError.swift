@@ -15,7 +15,8 @@ public enum LoggableError {
             return parts.joined(separator: " ")
         }
         if let error = error as? PostgresTransactionError {
-            return "transaction failed: " + [error.beginError, error.closureError, error.rollbackError, error.commitError]
+            return "transaction failed: "
+                + [error.beginError, error.closureError, error.rollbackError, error.commitError]
                 .compactMap { $0.map(describe) }.joined(separator: "; ")
         }
         return "\(error)"

@@ -18,7 +18,7 @@ public enum TransientConflict {
         while true {
             do {
                 return try await transaction()
-            } catch where matches(error) && attempt < attempts {
+            } catch  where matches(error) && attempt < attempts {
                 attempt += 1
             }
         }

@@ -46,7 +46,10 @@ public final class ZAPHandler: Sendable {
                     try socket.send(decide(request).replyFrames(to: request))
                 } else {
                     // A REP socket must answer before it can read again; this is not a ZAP peer.
-                    try socket.send([Array("1.0".utf8), frames.count > 1 ? frames[1] : [], Array("500".utf8), Array("malformed ZAP request".utf8), [], []])
+                    try socket.send([
+                        Array("1.0".utf8), frames.count > 1 ? frames[1] : [], Array("500".utf8), Array("malformed ZAP request".utf8), [],
+                        [],
+                    ])
                 }
             }
         } catch {

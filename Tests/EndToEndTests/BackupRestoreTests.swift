@@ -1,14 +1,15 @@
 import EventBus
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import Models
 import PostgresNIO
 import ServiceKit
 import Store
-import Testing
 import TestSupport
+import Testing
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 
 /// `Deploy/local/backup.sh` and `restore.sh` on a suite that has done real work: intake took
 /// requests and check-ins over HTTP and its relay sequenced their events, and a few events
@@ -43,7 +44,8 @@ import TestSupport
         try await Self.work(base)
         // Every write committed its events with its answer; intake's relay numbers them.
         let sequenced = await eventually(timeout: .seconds(30), every: .milliseconds(200)) {
-            (try? await Self.text(suite.database.url, "SELECT count(*) FILTER (WHERE seq IS NULL) = 0 AND count(*) >= 6 FROM outbox")) == "true"
+            (try? await Self.text(suite.database.url, "SELECT count(*) FILTER (WHERE seq IS NULL) = 0 AND count(*) >= 6 FROM outbox"))
+                == "true"
         }
         #expect(sequenced, "intake's relay did not sequence its events: \(intake.errorOutput.suffix(2000))")
         let events = try #require(Int(try await Self.text(suite.database.url, "SELECT count(*) FROM outbox") ?? ""))
@@ -81,30 +83,42 @@ import TestSupport
         let name = suite.database.name + "_r"
         let restore = try Self.script("restore.sh", ["--database", name, dump.path], environment: environment)
         #expect(restore.status == 0, "restore.sh failed:\n\(restore.output)\n\(restore.errors)")
-        for check in ["ok  schema_migrations", "ok  topic_heads", "ok  consumer_positions", "public.outbox", "idle_in_transaction_session_timeout"] {
+        for check in [
+            "ok  schema_migrations", "ok  topic_heads", "ok  consumer_positions", "public.outbox", "idle_in_transaction_session_timeout",
+        ] {
             #expect(restore.output.contains(check), "restore.sh did not report \(check):\n\(restore.output)")
         }
         #expect(restore.output.contains("outbox rows without seq (test 3)"), "\(restore.output)")
         let restoredURL = suite.database.url.with(database: name)
         #expect(try await Self.snapshot(restoredURL) == source)
-        #expect(try await Self.text(restoredURL, "SELECT coalesce(array_to_string(setconfig, ','), '') FROM pg_db_role_setting s JOIN pg_database d ON d.oid = s.setdatabase WHERE d.datname = current_database() AND s.setrole = 0")
-            == "idle_in_transaction_session_timeout=60s")
+        #expect(
+            try await Self.text(
+                restoredURL,
+                "SELECT coalesce(array_to_string(setconfig, ','), '') FROM pg_db_role_setting s JOIN pg_database d ON d.oid = s.setdatabase WHERE d.datname = current_database() AND s.setrole = 0"
+            )
+                == "idle_in_transaction_session_timeout=60s")
 
         // The restored schema is the current one: `shouwang migrate` finds nothing to do.
-        let again = try await suite.start("shouwang", ["migrate"], keyless: true, environment: ["SHOUWANG_DATABASE_URL": Self.urlText(restoredURL)])
+        let again = try await suite.start(
+            "shouwang", ["migrate"], keyless: true, environment: ["SHOUWANG_DATABASE_URL": Self.urlText(restoredURL)])
         #expect(await again.waitForExit(timeout: .seconds(60)) == 0, "\(again.errorOutput)")
         #expect(again.output.contains("schema is up to date"), "\(again.output)")
         #expect(try await Self.snapshot(restoredURL)["schema_migrations"] == source["schema_migrations"])
 
         // A relay on the restored database numbers what was waiting, after the restored heads.
-        let relay = try await suite.start("shouwang", ["relay", "--stream", "test"], key: relayKey, environment: ["SHOUWANG_DATABASE_URL": Self.urlText(restoredURL)])
+        let relay = try await suite.start(
+            "shouwang", ["relay", "--stream", "test"], key: relayKey, environment: ["SHOUWANG_DATABASE_URL": Self.urlText(restoredURL)])
         defer { relay.kill() }
         let numbered = await eventually(timeout: .seconds(30), every: .milliseconds(200)) {
             (try? await Self.text(restoredURL, "SELECT count(*) FROM outbox WHERE seq IS NULL")) == "0"
         }
         #expect(numbered, "the relay did not sequence the restored outbox: \(relay.errorOutput.suffix(2000))")
-        #expect(try await Self.text(restoredURL, "SELECT string_agg(topic || '=' || head, ',' ORDER BY topic) FROM topic_heads WHERE stream = 'test'") == "test.probe.p0=2,test.probe.p1=1")
-        #expect(try await Self.text(suite.database.url, "SELECT count(*) FROM outbox WHERE seq IS NULL") == "3", "the source must be untouched")
+        #expect(
+            try await Self.text(
+                restoredURL, "SELECT string_agg(topic || '=' || head, ',' ORDER BY topic) FROM topic_heads WHERE stream = 'test'")
+                == "test.probe.p0=2,test.probe.p1=1")
+        #expect(
+            try await Self.text(suite.database.url, "SELECT count(*) FROM outbox WHERE seq IS NULL") == "3", "the source must be untouched")
         relay.terminate()
         #expect(await relay.waitForExit(timeout: .seconds(20)) != nil)
 
@@ -116,7 +130,9 @@ import TestSupport
         #expect(forced.status == 0, "restore.sh --force failed:\n\(forced.output)\n\(forced.errors)")
         #expect(try await Self.snapshot(restoredURL) == source, "--force did not restore the dump's rows")
         let aside = try #require(forced.output.firstMatch(of: #/is now (\S+_before_restore_\d{8}T\d{6}Z)/#).map { String($0.1) })
-        #expect(try await Self.text(suite.database.url.with(database: aside), "SELECT count(*) FROM outbox WHERE seq IS NULL") == "0", "the set-aside database is the one the relay sequenced")
+        #expect(
+            try await Self.text(suite.database.url.with(database: aside), "SELECT count(*) FROM outbox WHERE seq IS NULL") == "0",
+            "the set-aside database is the one the relay sequenced")
     }
 
     @Test func restoreRefusesWhatIsNotAShouwangDump() async throws {
@@ -132,7 +148,8 @@ import TestSupport
         #expect(restore.errors.contains("not a dump"), "\(restore.errors)")
         // And backup.sh refuses a database that is not the suite's, keeping no file.
         let admin = try TestDatabase.adminURL()
-        let backup = try Self.script("backup.sh", ["--output", folder.path], environment: ["SHOUWANG_DATABASE_URL": Self.urlText(admin.with(database: "postgres"))])
+        let backup = try Self.script(
+            "backup.sh", ["--output", folder.path], environment: ["SHOUWANG_DATABASE_URL": Self.urlText(admin.with(database: "postgres"))])
         #expect(backup.status != 0)
         #expect(backup.errors.contains("holds no data of outbox"), "\(backup.errors)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["junk.dump"])
@@ -141,32 +158,42 @@ import TestSupport
     // MARK: - The work
 
     static func work(_ base: String) async throws {
-        let areas = #"[{"code":"320505","name":"虎丘区"},{"code":"320505-001","name":"狮山"},{"code":"320505-001-001","name":"和平社区"},{"code":"320505-001-001-01","name":"和平苑"}]"#
+        let areas =
+            #"[{"code":"320505","name":"虎丘区"},{"code":"320505-001","name":"狮山"},{"code":"320505-001-001","name":"和平社区"},{"code":"320505-001-001-01","name":"和平苑"}]"#
         let (status, body) = try await send(base + "/v1/areas", method: "PUT", token: try token(.operator, nil), json: areas)
         guard status == 200 else { throw TestSetupError("could not load areas: \(status) \(body)") }
         for n in 0..<5 {
-            let request = #"{"category":"medicine","details":{"drugName":"氨氯地平","dose":"5mg"},"urgency":"urgent","compound":"320505-001-001-01","address":"3幢20\#(n)室","zone":"sealed","contactName":"王老伯","contactPhone":"1391234567\#(n)","filedBy":"resident"}"#
+            let request =
+                #"{"category":"medicine","details":{"drugName":"氨氯地平","dose":"5mg"},"urgency":"urgent","compound":"320505-001-001-01","address":"3幢20\#(n)室","zone":"sealed","contactName":"王老伯","contactPhone":"1391234567\#(n)","filedBy":"resident"}"#
             let (status, body) = try await send(base + "/v1/requests", token: nil, key: "request-\(n)", json: request)
             guard status == 201 else { throw TestSetupError("request \(n): \(status) \(body)") }
         }
         let staff = try token(.staff, "320505-001")
-        let round = try await send(base + "/v1/testing-rounds", token: staff, json: #"{"name":"r","area":"320505-001","startsAt":"2026-11-25T00:00:00Z","endsAt":"2026-11-26T00:00:00Z"}"#)
+        let round = try await send(
+            base + "/v1/testing-rounds", token: staff,
+            json: #"{"name":"r","area":"320505-001","startsAt":"2026-11-25T00:00:00Z","endsAt":"2026-11-26T00:00:00Z"}"#)
         let roundID = try JSONParser.parse(Array(round.1.utf8))["id"]!.stringValue!
-        let site = try await send(base + "/v1/testing-rounds/\(roundID)/sites", token: staff, json: #"{"area":"320505-001-001","name":"s","opensAt":"07:00","closesAt":"19:00","expectedPopulation":500}"#)
+        let site = try await send(
+            base + "/v1/testing-rounds/\(roundID)/sites", token: staff,
+            json: #"{"area":"320505-001-001","name":"s","opensAt":"07:00","closesAt":"19:00","expectedPopulation":500}"#)
         let siteID = try JSONParser.parse(Array(site.1.utf8))["id"]!.stringValue!
         let scanned = Timestamp.format(Date().addingTimeInterval(-30))
         let items = (0..<50).map { n in
             #"{"roundId":"\#(roundID)","siteId":"\#(siteID)","residentCode":"RES-\#(n)","tubeBarcode":"TB-\#(200000 + n)","scannedAt":"\#(scanned)","operator":"op1"}"#
         }
-        let batch = try await send(base + "/v1/checkins", token: try token(.device, "320505-001-001"), key: "batch-1", json: #"{"items":[\#(items.joined(separator: ","))]}"#)
+        let batch = try await send(
+            base + "/v1/checkins", token: try token(.device, "320505-001-001"), key: "batch-1",
+            json: #"{"items":[\#(items.joined(separator: ","))]}"#)
         guard batch.0 == 200 else { throw TestSetupError("check-ins: \(batch.0) \(batch.1)") }
     }
 
     static func token(_ role: AccessRole, _ area: String?) throws -> String {
-        try TokenSigner(secret: secret).issue(AccessToken(subject: "backup-e2e", role: role, area: area.flatMap(AreaCode.init), expiresAt: Date().addingTimeInterval(3600)))
+        try TokenSigner(secret: secret).issue(
+            AccessToken(subject: "backup-e2e", role: role, area: area.flatMap(AreaCode.init), expiresAt: Date().addingTimeInterval(3600)))
     }
 
-    static func send(_ url: String, method: String = "POST", token: String?, key: String? = nil, json: String) async throws -> (Int, String) {
+    static func send(_ url: String, method: String = "POST", token: String?, key: String? = nil, json: String) async throws -> (Int, String)
+    {
         try await sendJSON(url, method: method, token: token, key: key, json: json)
     }
 
@@ -216,7 +243,10 @@ import TestSupport
     static func script(_ name: String, _ arguments: [String], environment: [String: String]) throws -> Run {
         try runCommand(
             "/bin/bash", [root.appendingPathComponent("Deploy/local/\(name)").path] + arguments, environment: environment,
-            removing: ["SHOUWANG_DATABASE_URL", "SHOUWANG_DATABASE_URL_FILE", "SHOUWANG_RESTORE_DATABASE_URL", "PGPASSWORD", "PGDATABASE", "PGHOST", "PGPORT", "PGUSER"],
+            removing: [
+                "SHOUWANG_DATABASE_URL", "SHOUWANG_DATABASE_URL_FILE", "SHOUWANG_RESTORE_DATABASE_URL", "PGPASSWORD", "PGDATABASE",
+                "PGHOST", "PGPORT", "PGUSER",
+            ],
             in: root
         )
     }

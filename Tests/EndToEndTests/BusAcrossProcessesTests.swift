@@ -13,7 +13,9 @@ import Testing
         let firstTail = try await suite.start("shouwang", ["tail", "", "--consumer", "e2e"])
         var publishers: [ChildProcess] = []
         for stream in ["loada", "loadb"] {
-            publishers.append(try await suite.start("shouwang", ["publish-test", "--count", "5000", "--stream", stream, "--topics", "3", "--batch", "100"], stream: stream))
+            publishers.append(
+                try await suite.start(
+                    "shouwang", ["publish-test", "--count", "5000", "--stream", stream, "--topics", "3", "--batch", "100"], stream: stream))
         }
         // Stop the subscriber half-way, while events are still being written.
         let halfway = await eventually(timeout: .seconds(60)) { lineCount(firstTail.output) >= 3000 }
@@ -31,7 +33,8 @@ import Testing
         _ = await secondTail.waitForExit()
         bus.terminate()
 
-        let first = try printedEvents(firstTail.output), second = try printedEvents(secondTail.output)
+        let first = try printedEvents(firstTail.output)
+        let second = try printedEvents(secondTail.output)
         let all = first + second
         #expect(first.count >= 3000 && first.count < 10_000)
         #expect(all.count == 10_000)
@@ -51,11 +54,13 @@ import Testing
         try await Task.sleep(for: .milliseconds(700))
         #expect(!standby.errorOutput.contains("relay became leader"))
 
-        let before = try await suite.start("shouwang", ["publish-test", "--no-relay", "--stream", "fail", "--count", "2000"], stream: "fail")
+        let before = try await suite.start(
+            "shouwang", ["publish-test", "--no-relay", "--stream", "fail", "--count", "2000"], stream: "fail")
         #expect(await before.waitForExit(timeout: .seconds(60)) == 0)
         leader.kill()
         let killedAt = ContinuousClock.now
-        let after = try await suite.start("shouwang", ["publish-test", "--no-relay", "--stream", "fail", "--count", "2000"], stream: "fail")
+        let after = try await suite.start(
+            "shouwang", ["publish-test", "--no-relay", "--stream", "fail", "--count", "2000"], stream: "fail")
         #expect(await after.waitForExit(timeout: .seconds(60)) == 0, "nobody sequenced the events written after the kill")
         #expect(await eventually { standby.errorOutput.contains("relay became leader") })
         #expect(ContinuousClock.now - killedAt < .seconds(30))
@@ -73,13 +78,15 @@ import Testing
         var bus = try await suite.startBus()
         let relay = try await suite.start("shouwang", ["relay", "--stream", "restart"], stream: "restart")
         let tail = try await suite.start("shouwang", ["tail", "restart.", "--from", "0"])
-        let first = try await suite.start("shouwang", ["publish-test", "--no-relay", "--stream", "restart", "--count", "1000"], stream: "restart")
+        let first = try await suite.start(
+            "shouwang", ["publish-test", "--no-relay", "--stream", "restart", "--count", "1000"], stream: "restart")
         #expect(await first.waitForExit(timeout: .seconds(60)) == 0)
         #expect(await eventually { lineCount(tail.output) >= 1000 })
 
         bus.terminate()
         #expect(await bus.waitForExit(timeout: .seconds(15)) == 0, "the bus did not shut down gracefully")
-        let whileDown = try await suite.start("shouwang", ["publish-test", "--no-relay", "--stream", "restart", "--count", "1000"], stream: "restart")
+        let whileDown = try await suite.start(
+            "shouwang", ["publish-test", "--no-relay", "--stream", "restart", "--count", "1000"], stream: "restart")
         #expect(await whileDown.waitForExit(timeout: .seconds(60)) == 0)
         bus = try await suite.startBus()
 
@@ -96,7 +103,8 @@ import Testing
         let bus = try await suite.startBus()
         let relay = try await suite.start("shouwang", ["relay", "--stream", "tail"], stream: "tail")
         let tail = try await suite.start("shouwang", ["tail", "tail.", "--from", "0"])
-        let publisher = try await suite.start("shouwang", ["publish-test", "--no-relay", "--stream", "tail", "--topics", "1", "--count", "100"], stream: "tail")
+        let publisher = try await suite.start(
+            "shouwang", ["publish-test", "--no-relay", "--stream", "tail", "--topics", "1", "--count", "100"], stream: "tail")
         #expect(await publisher.waitForExit(timeout: .seconds(60)) == 0)
         #expect(await eventually { lineCount(tail.output) >= 100 })
 

@@ -1,10 +1,11 @@
-import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import EventBus
+import Foundation
 import TestSupport
 import Testing
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 
 /// The operator's side of bus security, through the real executables: keys managed with
 /// the CLI, processes that refuse to run open, and the bus's own health endpoints.
@@ -30,9 +31,11 @@ import Testing
         #expect(again.errors.contains("never overwritten"))
         #expect(try String(contentsOfFile: file, encoding: .utf8) == secret)
 
-        let created = try await Self.run(suite, ["keys", "create", "--name", "lab", "--role", "integrator", "--prefix", "intake.testing.", "--public-key", publicKey])
+        let created = try await Self.run(
+            suite, ["keys", "create", "--name", "lab", "--role", "integrator", "--prefix", "intake.testing.", "--public-key", publicKey])
         #expect(created.status == 0, "\(created.errors)")
-        let duplicate = try await Self.run(suite, ["keys", "create", "--name", "lab", "--role", "integrator", "--prefix", "intake.", "--public-key", publicKey])
+        let duplicate = try await Self.run(
+            suite, ["keys", "create", "--name", "lab", "--role", "integrator", "--prefix", "intake.", "--public-key", publicKey])
         #expect(duplicate.status != 0)
         #expect(duplicate.errors.contains("already registered"))
         let noGrant = try await Self.run(suite, ["keys", "create", "--name", "lab2", "--role", "integrator", "--secret-file", file + ".2"])
@@ -44,7 +47,8 @@ import Testing
         let line = try #require(listed.output.split(separator: "\n").first { $0.hasPrefix("lab ") })
         #expect(line.contains("integrator") && line.contains("intake.testing.") && line.contains("active") && line.contains(publicKey))
         #expect(try await Self.run(suite, ["keys", "revoke", "lab"]).status == 0)
-        let revokedLine = try #require(try await Self.run(suite, ["keys", "list"]).output.split(separator: "\n").first { $0.hasPrefix("lab ") })
+        let revokedLine = try #require(
+            try await Self.run(suite, ["keys", "list"]).output.split(separator: "\n").first { $0.hasPrefix("lab ") })
         #expect(revokedLine.contains("revoked"))
         let twice = try await Self.run(suite, ["keys", "revoke", "lab"])
         #expect(twice.status != 0)

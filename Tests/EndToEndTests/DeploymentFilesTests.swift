@@ -30,7 +30,9 @@ import Testing
         return nil
     }
 
-    static func composeConfig(_ file: URL, quiet: Bool = true, environment: [String: String] = [:]) throws -> (status: Int32, errors: String) {
+    static func composeConfig(_ file: URL, quiet: Bool = true, environment: [String: String] = [:]) throws -> (
+        status: Int32, errors: String
+    ) {
         let result = try composeRun(file, quiet: quiet, environment: environment)
         return (result.status, result.errors)
     }
@@ -73,8 +75,9 @@ import Testing
     /// Runs Deploy/compose/prepare.sh into a fresh folder; returns the folder (remove it).
     static func preparedSecrets(_ arguments: [String] = [], into folder: URL? = nil) throws -> URL {
         let secrets = try folder ?? temporaryFolder().appendingPathComponent("secrets")
-        let result = try run("/bin/bash", [root.appendingPathComponent("Deploy/compose/prepare.sh").path] + arguments,
-                             environment: ["SHOUWANG_COMPOSE_SECRETS": secrets.path])
+        let result = try run(
+            "/bin/bash", [root.appendingPathComponent("Deploy/compose/prepare.sh").path] + arguments,
+            environment: ["SHOUWANG_COMPOSE_SECRETS": secrets.path])
         guard result.status == 0 else { throw TestSetupError("prepare.sh failed: \(result.errors)") }
         return secrets
     }
@@ -99,14 +102,18 @@ import Testing
         let text = try String(contentsOf: Self.root.appendingPathComponent("docker-compose.yml"), encoding: .utf8)
         let broken = Self.root.appendingPathComponent(".local/broken-compose-\(UUID().uuidString).yml")
         try FileManager.default.createDirectory(at: broken.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try text.replacingOccurrences(of: "condition: service_healthy", with: "condition: [not, a, condition]").write(to: broken, atomically: true, encoding: .utf8)
+        try text.replacingOccurrences(of: "condition: service_healthy", with: "condition: [not, a, condition]").write(
+            to: broken, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: broken) }
         #expect(try Self.composeConfig(broken).status != 0)
     }
 
     @Test func everyServiceRunsTheSameEnvironmentVariablesAsTheArchitecture() throws {
         let text = try String(contentsOf: Self.root.appendingPathComponent("docker-compose.yml"), encoding: .utf8)
-        for variable in ["SHOUWANG_DATABASE_URL", "SHOUWANG_BUS_PUBLISH", "SHOUWANG_BUS_SUBSCRIBE", "SHOUWANG_BUS_REPLAY", "SHOUWANG_HTTP_PORT", "SHOUWANG_TRUSTED_PROXIES"] {
+        for variable in [
+            "SHOUWANG_DATABASE_URL", "SHOUWANG_BUS_PUBLISH", "SHOUWANG_BUS_SUBSCRIBE", "SHOUWANG_BUS_REPLAY", "SHOUWANG_HTTP_PORT",
+            "SHOUWANG_TRUSTED_PROXIES",
+        ] {
             #expect(text.contains(variable))
         }
         for service in ["postgres:", "bus:", "intake:", "matching:", "supplies:", "outreach:", "balancer:"] {
@@ -150,7 +157,9 @@ import Testing
         let declared = try #require(compose["secrets"] as? [String: [String: Any]])
         #expect(Set(declared.keys) == ["postgres_password", "database_url", "token_secret"])
         for (name, secret) in declared {
-            #expect(secret["file"] as? String == secrets.appendingPathComponent(name).path, "secret \(name) is read from \(secret["file"] ?? "nowhere")")
+            #expect(
+                secret["file"] as? String == secrets.appendingPathComponent(name).path,
+                "secret \(name) is read from \(secret["file"] ?? "nowhere")")
         }
 
         let services = try #require(compose["services"] as? [String: [String: Any]])
@@ -168,7 +177,9 @@ import Testing
             #expect(secretNames(service).isSuperset(of: ["database_url", "token_secret"]), "\(service): \(secretNames(service))")
             #expect(variables["SHOUWANG_DATABASE_URL_FILE"] == "/run/secrets/database_url", "\(service)")
             #expect(variables["SHOUWANG_TOKEN_SECRET_FILE"] == "/run/secrets/token_secret", "\(service)")
-            #expect(variables["SHOUWANG_DATABASE_URL"] == nil && variables["SHOUWANG_TOKEN_SECRET"] == nil, "\(service) has a secret in its environment")
+            #expect(
+                variables["SHOUWANG_DATABASE_URL"] == nil && variables["SHOUWANG_TOKEN_SECRET"] == nil,
+                "\(service) has a secret in its environment")
             #expect(variables["SHOUWANG_HTTP_PORT"] == "\(Self.scalable[service]!)")
             // X-Forwarded-For is believed from the compose network, which only the balancer enters from outside.
             #expect(variables["SHOUWANG_TRUSTED_PROXIES"] == subnet, "\(service)")
@@ -240,7 +251,10 @@ import Testing
         let tls = folder.appendingPathComponent("tls")
         try FileManager.default.createDirectory(at: supplied, withIntermediateDirectories: true)
         let script = Self.root.appendingPathComponent("Deploy/compose/certs.sh").path
-        let environment = ["SUPPLIED_DIR": supplied.path, "TLS_DIR": tls.path, "SHOUWANG_TLS_NAMES": "localhost,127.0.0.1,shouwang.example.org", "OWNER": ""]
+        let environment = [
+            "SUPPLIED_DIR": supplied.path, "TLS_DIR": tls.path, "SHOUWANG_TLS_NAMES": "localhost,127.0.0.1,shouwang.example.org",
+            "OWNER": "",
+        ]
         let openssl = try #require(Self.installed("openssl"))
 
         let first = try Self.run("/bin/sh", [script], environment: environment)
@@ -250,7 +264,9 @@ import Testing
         #expect(made.contains("PRIVATE KEY-----") && made.contains("BEGIN CERTIFICATE-----"))
         #expect(try Self.mode(of: pem) == 0o600)
         let names = try Self.run(openssl, ["x509", "-in", pem.path, "-noout", "-ext", "subjectAltName"])
-        #expect(names.output.contains("DNS:localhost") && names.output.contains("IP Address:127.0.0.1") && names.output.contains("DNS:shouwang.example.org"))
+        #expect(
+            names.output.contains("DNS:localhost") && names.output.contains("IP Address:127.0.0.1")
+                && names.output.contains("DNS:shouwang.example.org"))
         let publicPart = try Self.text(tls.appendingPathComponent("shouwang.crt"))
         #expect(publicPart.contains("BEGIN CERTIFICATE") && !publicPart.contains("PRIVATE KEY"))
 
@@ -261,8 +277,12 @@ import Testing
         // A supplied certificate replaces it; one whose key does not match is refused.
         let key = folder.appendingPathComponent("key.pem")
         let certificate = folder.appendingPathComponent("certificate.pem")
-        let request = try Self.run(openssl, ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=shouwang.example.org",
-                                             "-keyout", key.path, "-out", certificate.path])
+        let request = try Self.run(
+            openssl,
+            [
+                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=shouwang.example.org",
+                "-keyout", key.path, "-out", certificate.path,
+            ])
         #expect(request.status == 0, "\(request.errors)")
         let suppliedPEM = try Self.text(key) + Self.text(certificate)
         try suppliedPEM.write(to: supplied.appendingPathComponent("shouwang.pem"), atomically: true, encoding: .utf8)
@@ -282,7 +302,9 @@ import Testing
     static func haproxySections() throws -> [String: [String]] {
         var sections: [String: [String]] = [:]
         var current = ""
-        for line in try text(root.appendingPathComponent("Deploy/compose/haproxy.cfg")).split(separator: "\n", omittingEmptySubsequences: false) {
+        for line in try text(root.appendingPathComponent("Deploy/compose/haproxy.cfg")).split(
+            separator: "\n", omittingEmptySubsequences: false)
+        {
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
             if line.first?.isWhitespace == false {
@@ -306,7 +328,9 @@ import Testing
         #expect(defaults.contains { $0.hasPrefix("http-check send meth GET uri /readyz") })
         #expect(defaults.contains("http-check expect status 200"))
         let server = try #require(defaults.first { $0.hasPrefix("default-server ") }).split(separator: " ")
-        for word in ["check", "resolvers", "docker", "init-addr", "none"] { #expect(server.contains(Substring(word)), "default-server lacks \(word)") }
+        for word in ["check", "resolvers", "docker", "init-addr", "none"] {
+            #expect(server.contains(Substring(word)), "default-server lacks \(word)")
+        }
         // Retries, draining.
         #expect(defaults.contains { $0.hasPrefix("retries ") })
         #expect(defaults.contains { $0.hasPrefix("option redispatch") })
@@ -325,12 +349,17 @@ import Testing
         #expect(frontend.contains { $0.hasPrefix("http-request disable-l7-retry") && $0.contains("Idempotency-Key") })
 
         for (service, port) in Self.scalable {
-            #expect(frontend.contains { $0.hasPrefix("use_backend \(service) ") && $0.hasSuffix("{ dst_port \(port) }") }, "no route to \(service)")
+            #expect(
+                frontend.contains { $0.hasPrefix("use_backend \(service) ") && $0.hasSuffix("{ dst_port \(port) }") },
+                "no route to \(service)")
             let backend = try #require(sections["backend \(service)"], "no backend \(service)")
             let template = backend.first { $0.hasPrefix("server-template \(service) ") }?.split(separator: " ") ?? []
-            #expect(template.count >= 4 && template[3] == "\(service):\(port)", "backend \(service) does not find the replicas of \(service):\(port)")
-            #expect(!backend.contains { $0.hasPrefix("option httpchk") || $0.hasPrefix("no option httpchk") || $0.hasPrefix("http-check") },
-                    "backend \(service) replaces the /readyz check")
+            #expect(
+                template.count >= 4 && template[3] == "\(service):\(port)",
+                "backend \(service) does not find the replicas of \(service):\(port)")
+            #expect(
+                !backend.contains { $0.hasPrefix("option httpchk") || $0.hasPrefix("no option httpchk") || $0.hasPrefix("http-check") },
+                "backend \(service) replaces the /readyz check")
         }
     }
 
@@ -342,11 +371,16 @@ import Testing
     func haproxyAcceptsTheBalancerConfig() throws {
         let folder = try Self.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let made = try Self.run("/bin/sh", [Self.root.appendingPathComponent("Deploy/compose/certs.sh").path],
-                                environment: ["SUPPLIED_DIR": folder.appendingPathComponent("none").path, "TLS_DIR": folder.appendingPathComponent("tls").path, "OWNER": ""])
+        let made = try Self.run(
+            "/bin/sh", [Self.root.appendingPathComponent("Deploy/compose/certs.sh").path],
+            environment: [
+                "SUPPLIED_DIR": folder.appendingPathComponent("none").path, "TLS_DIR": folder.appendingPathComponent("tls").path,
+                "OWNER": "",
+            ])
         #expect(made.status == 0, "\(made.errors)")
-        let check = try Self.run(try #require(Self.installed("haproxy")), ["-c", "-f", Self.root.appendingPathComponent("Deploy/compose/haproxy.cfg").path],
-                                 environment: ["SHOUWANG_TLS_CERTIFICATE": folder.appendingPathComponent("tls/shouwang.pem").path])
+        let check = try Self.run(
+            try #require(Self.installed("haproxy")), ["-c", "-f", Self.root.appendingPathComponent("Deploy/compose/haproxy.cfg").path],
+            environment: ["SHOUWANG_TLS_CERTIFICATE": folder.appendingPathComponent("tls/shouwang.pem").path])
         #expect(check.status == 0, "\(check.output)\(check.errors)")
     }
 }

@@ -48,7 +48,9 @@ import Testing
     @Test func eachCatalogueListsItsOwnStreamsTopicsOnce() {
         for (stream, topics) in Self.catalogues {
             #expect(!topics.isEmpty, "\(stream) publishes nothing?")
-            #expect(topics.allSatisfy { $0.rawValue.hasPrefix(stream + ".") }, "\(stream): \(topics.filter { !$0.rawValue.hasPrefix(stream + ".") })")
+            #expect(
+                topics.allSatisfy { $0.rawValue.hasPrefix(stream + ".") },
+                "\(stream): \(topics.filter { !$0.rawValue.hasPrefix(stream + ".") })")
             #expect(Set(topics).count == topics.count, "\(stream) lists a topic twice")
         }
     }

@@ -76,10 +76,13 @@ import Testing
     @Test func theRenderedObjectsKeepTheirPromises() throws {
         _ = try Self.locate("kubectl")
         let overlays = try FileManager.default.contentsOfDirectory(atPath: Self.manifests.appendingPathComponent("overlays").path)
-            .filter { FileManager.default.fileExists(atPath: Self.manifests.appendingPathComponent("overlays/\($0)/kustomization.yaml").path) }
+            .filter {
+                FileManager.default.fileExists(atPath: Self.manifests.appendingPathComponent("overlays/\($0)/kustomization.yaml").path)
+            }
             .sorted()
         #expect(overlays.contains("dev") && overlays.contains("production"))
-        let (status, output) = try Self.run("python3", ["-c", Self.promises, "base"] + overlays.map { "overlays/\($0)" }, in: Self.manifests)
+        let (status, output) = try Self.run(
+            "python3", ["-c", Self.promises, "base"] + overlays.map { "overlays/\($0)" }, in: Self.manifests)
         if status == 3 { throw TestSetupError(output) }
         #expect(status == 0, "\(output)")
     }

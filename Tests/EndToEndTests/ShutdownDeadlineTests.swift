@@ -1,12 +1,13 @@
 import Foundation
+import TestSupport
+import Testing
+
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
-import Testing
-import TestSupport
 
 /// A replica asked to stop (SIGTERM, as a balancer's scale-down or an orchestrator does)
 /// stops within its grace even when a request never finishes.
@@ -24,7 +25,8 @@ import TestSupport
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
         guard connected == 0 else { throw TestSetupError("could not connect to port \(port)") }
-        let head = "POST /v1/requests HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{\"category\":"
+        let head =
+            "POST /v1/requests HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{\"category\":"
         _ = head.withCString { send(fd, $0, strlen($0), 0) }
         return fd
     }
@@ -32,7 +34,8 @@ import TestSupport
     static func startIntake(_ suite: Deployment, grace: String, drain: String = "0") async throws -> (ChildProcess, Int) {
         let port = FreePort.next()
         let intake = try await suite.start(
-            "shouwang-intake", ["--port", "\(port)"], environment: ["SHOUWANG_SHUTDOWN_GRACE_SECONDS": grace, "SHOUWANG_DRAIN_SECONDS": drain]
+            "shouwang-intake", ["--port", "\(port)"],
+            environment: ["SHOUWANG_SHUTDOWN_GRACE_SECONDS": grace, "SHOUWANG_DRAIN_SECONDS": drain]
         )
         let ready = await answers("http://127.0.0.1:\(port)/healthz")
         guard ready else { throw TestSetupError("intake did not start: \(intake.errorOutput)") }
@@ -81,7 +84,9 @@ import TestSupport
 
         let asked = ContinuousClock.now
         intake.terminate()
-        let draining = await eventually(timeout: .seconds(2), every: .milliseconds(100)) { await Self.status(port, "/readyz?for=traffic") == 503 }
+        let draining = await eventually(timeout: .seconds(2), every: .milliseconds(100)) {
+            await Self.status(port, "/readyz?for=traffic") == 503
+        }
         #expect(draining, "a balancer's check fails at once")
         #expect(await Self.status(port, "/openapi.json") == 200, "requests are still served while the balancer notices")
         #expect(await intake.waitForExit(timeout: .seconds(15)) == 0)

@@ -16,7 +16,9 @@ import Testing
         }
         #expect(outputs.filter { $0.contains("applied core/1") }.count == 1)
         #expect(outputs.filter { $0.contains("schema is up to date") }.count == 4)
-        #expect(try await suite.database.scalar("SELECT count(*)::int FROM schema_migrations WHERE component = 'core'", as: Int.self) == CoreMigrations.all.count)
+        #expect(
+            try await suite.database.scalar("SELECT count(*)::int FROM schema_migrations WHERE component = 'core'", as: Int.self)
+                == CoreMigrations.all.count)
     }
 
     @Test(arguments: ["shouwang-intake", "shouwang-matching", "shouwang-supplies", "shouwang-outreach"])
@@ -39,7 +41,8 @@ import Testing
 
     @Test func statusSaysWhatIsNotReadyAndFails() async throws {
         let suite = try await Deployment.create()
-        let status = try await suite.start("shouwang", ["status", "--service", "intake=http://127.0.0.1:\(FreePort.next())", "--timeout", "0.5"])
+        let status = try await suite.start(
+            "shouwang", ["status", "--service", "intake=http://127.0.0.1:\(FreePort.next())", "--timeout", "0.5"])
         #expect(await status.waitForExit() == 1)
         #expect(status.output.contains("bus       NOT READY"))
         #expect(status.output.contains("intake    NOT READY"))

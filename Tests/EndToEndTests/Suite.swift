@@ -1,11 +1,12 @@
 import EventBus
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import Models
 import Store
 import TestSupport
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 
 /// A private suite for one test: its own database and secured bus, and the processes it
 /// starts with the matching environment — each with a bus key of its own.
@@ -23,7 +24,8 @@ struct Deployment {
 
     var environment: [String: String] {
         [
-            "SHOUWANG_DATABASE_URL": "postgres://\(database.url.username)@\(database.url.host):\(database.url.port)/\(database.url.database)",
+            "SHOUWANG_DATABASE_URL":
+                "postgres://\(database.url.username)@\(database.url.host):\(database.url.port)/\(database.url.database)",
             "SHOUWANG_BUS_PUBLISH": bus.publish, "SHOUWANG_BUS_SUBSCRIBE": bus.subscribe, "SHOUWANG_BUS_REPLAY": bus.replay,
             "SHOUWANG_LOG_LEVEL": "info",
         ]
@@ -58,7 +60,8 @@ struct Deployment {
     /// Starts `shouwang-bus` (its health endpoints on `httpPort`) and waits until it answers
     /// a ping from a registered key.
     func startBus(httpPort: Int = FreePort.next()) async throws -> ChildProcess {
-        let bus = try ChildProcess("shouwang-bus", ["--port", "\(httpPort)"], environment: environment.merging(try testBus.serverEnvironment()) { $1 })
+        let bus = try ChildProcess(
+            "shouwang-bus", ["--port", "\(httpPort)"], environment: environment.merging(try testBus.serverEnvironment()) { $1 })
         let probe = try await key(stream: "probe")
         let ready = await eventually(timeout: .seconds(30)) {
             (try? await ReplayClient.ping(bus: probe, timeoutMilliseconds: 300)) != nil
@@ -112,10 +115,12 @@ func runCommand(
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("shouwang-command-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: folder) }
-    let outputURL = folder.appendingPathComponent("stdout"), errorURL = folder.appendingPathComponent("stderr")
+    let outputURL = folder.appendingPathComponent("stdout")
+    let errorURL = folder.appendingPathComponent("stderr")
     _ = FileManager.default.createFile(atPath: outputURL.path, contents: nil)
     _ = FileManager.default.createFile(atPath: errorURL.path, contents: nil)
-    let output = try FileHandle(forWritingTo: outputURL), errors = try FileHandle(forWritingTo: errorURL)
+    let output = try FileHandle(forWritingTo: outputURL)
+    let errors = try FileHandle(forWritingTo: errorURL)
     var inherited = ProcessInfo.processInfo.environment
     for variable in removing { inherited[variable] = nil }
     let process = Process()

@@ -16,7 +16,8 @@ import Testing
     }
 
     @Test func anIntegratorReadsItsGrantsAndNothingWiderAndNeverPublishes() {
-        let dashboard = BusKeyGrant(name: "health-board", publicKey: Self.key, role: .integrator, stream: nil, prefixes: ["intake.testing."])
+        let dashboard = BusKeyGrant(
+            name: "health-board", publicKey: Self.key, role: .integrator, stream: nil, prefixes: ["intake.testing."])
         #expect(dashboard.mayRead(prefix: "intake.testing."))
         #expect(dashboard.mayRead(prefix: "intake.testing.checkin.recorded"))
         #expect(!dashboard.mayRead(prefix: "intake."), "a shorter prefix would reach more than granted")

@@ -14,7 +14,8 @@ import ZeroMQ
 @Suite struct BusSecurityTests {
     static func events(_ count: Int, stream: String, from start: Int = 0) -> [OutboxEvent] {
         (start..<(start + count)).map { n in
-            OutboxEvent(topic: try! Topic("\(stream).probe.p\(n % 2)"), key: "k\(n)", area: "320505", data: .object(["n": .number(Double(n))]))
+            OutboxEvent(
+                topic: try! Topic("\(stream).probe.p\(n % 2)"), key: "k\(n)", area: "320505", data: .object(["n": .number(Double(n))]))
         }
     }
 
@@ -48,7 +49,8 @@ import ZeroMQ
         _ endpoints: BusEndpoints, prefix: String, expecting: Int? = nil, _ body: () async throws -> Void
     ) async throws -> [EventEnvelope] {
         let received = Recorder<EventEnvelope>()
-        let subscriber = BusSubscriber(configuration: SubscriberConfiguration(endpoints: endpoints, prefix: prefix, start: .beginning), logger: .test)
+        let subscriber = BusSubscriber(
+            configuration: SubscriberConfiguration(endpoints: endpoints, prefix: prefix, start: .beginning), logger: .test)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await subscriber.run { batch in received.append(contentsOf: batch) } }
             try await body()
@@ -59,12 +61,16 @@ import ZeroMQ
     }
 
     /// Sends raw `messages` from a socket of `type` that authenticates with `endpoints`' key.
-    static func sendRaw(_ messages: [ZMQFrames], type: ZMQSocketType, to endpoint: String, as endpoints: BusEndpoints, settle: Duration = .milliseconds(500)) async throws {
+    static func sendRaw(
+        _ messages: [ZMQFrames], type: ZMQSocketType, to endpoint: String, as endpoints: BusEndpoints, settle: Duration = .milliseconds(500)
+    ) async throws {
         try await ZMQContext.withContext { context in
             try await ZMQOwnerThread.run(name: "test.raw") {
                 let socket = try ZMQSocket(context, type: type, lingerMilliseconds: 1000)
                 defer { socket.close() }
-                if let credentials = endpoints.credentials { try socket.makeCurveClient(serverKey: credentials.serverKey, keys: credentials.keys) }
+                if let credentials = endpoints.credentials {
+                    try socket.makeCurveClient(serverKey: credentials.serverKey, keys: credentials.keys)
+                }
                 try socket.connect(endpoint)
                 Thread.sleep(forTimeInterval: 0.5)  // PUB: the handshake must finish before anything is sent
                 for message in messages { try socket.send(message) }
@@ -81,22 +87,29 @@ import ZeroMQ
             let stranger = try bus.stranger()
             try await withRunningServices([Self.relay("sealed", database, relayKey)]) {
                 #expect(await eventually { (try? await ReplayClient.ping(bus: reader, timeoutMilliseconds: 500)) != nil })
-                await #expect(throws: (any Error).self, "an unknown key") { try await ReplayClient.ping(bus: stranger, timeoutMilliseconds: 1000) }
-                await #expect(throws: (any Error).self, "no CURVE at all") { try await ReplayClient.ping(bus: bus.anonymous, timeoutMilliseconds: 1000) }
+                await #expect(throws: (any Error).self, "an unknown key") {
+                    try await ReplayClient.ping(bus: stranger, timeoutMilliseconds: 1000)
+                }
+                await #expect(throws: (any Error).self, "no CURVE at all") {
+                    try await ReplayClient.ping(bus: bus.anonymous, timeoutMilliseconds: 1000)
+                }
 
                 let strangerSaw = Recorder<EventEnvelope>()
                 let readerSaw = try await Self.collecting(reader, prefix: "sealed.", expecting: 52) {
-                    strangerSaw.append(contentsOf: try await Self.collecting(stranger, prefix: "sealed.") {
-                        try await Self.write(Self.events(50, stream: "sealed"), client)
-                        // A stranger's forged event with the topic's next number.
-                        let forged = StoredEvent((UUID(), "sealed.probe.p0", 26, "sealed", 1, 0, "forged", nil, nil, "{}"))
-                        try await Self.sendRaw([forged.frames], type: .publisher, to: bus.anonymous.publish, as: stranger)
-                        // …and the same with no CURVE at all.
-                        try await Self.sendRaw([forged.frames], type: .publisher, to: bus.anonymous.publish, as: bus.anonymous)
-                        try await Self.write(Self.events(2, stream: "sealed", from: 50), client)
-                        _ = try await eventually { try await database.scalar("SELECT count(*)::int FROM outbox WHERE seq IS NULL", as: Int.self) == 0 }
-                        try await Task.sleep(for: .seconds(2))
-                    })
+                    strangerSaw.append(
+                        contentsOf: try await Self.collecting(stranger, prefix: "sealed.") {
+                            try await Self.write(Self.events(50, stream: "sealed"), client)
+                            // A stranger's forged event with the topic's next number.
+                            let forged = StoredEvent((UUID(), "sealed.probe.p0", 26, "sealed", 1, 0, "forged", nil, nil, "{}"))
+                            try await Self.sendRaw([forged.frames], type: .publisher, to: bus.anonymous.publish, as: stranger)
+                            // …and the same with no CURVE at all.
+                            try await Self.sendRaw([forged.frames], type: .publisher, to: bus.anonymous.publish, as: bus.anonymous)
+                            try await Self.write(Self.events(2, stream: "sealed", from: 50), client)
+                            _ = try await eventually {
+                                try await database.scalar("SELECT count(*)::int FROM outbox WHERE seq IS NULL", as: Int.self) == 0
+                            }
+                            try await Task.sleep(for: .seconds(2))
+                        })
                 }
                 #expect(strangerSaw.all.isEmpty, "an unknown key reads nothing, live or replayed")
                 let stored = try await database.scalar("SELECT count(*)::int FROM outbox WHERE stream = 'sealed'", as: Int.self)
@@ -115,12 +128,18 @@ import ZeroMQ
             try await withRunningServices([Self.relay("intake", database, intake)]) {
                 let seen = try await Self.collecting(matching, prefix: "intake.", expecting: 12) {
                     try await Self.write(Self.events(10, stream: "intake"), client)
-                    #expect(try await eventually { try await database.scalar("SELECT count(*)::int FROM outbox WHERE seq IS NULL", as: Int.self) == 0 })
+                    #expect(
+                        try await eventually {
+                            try await database.scalar("SELECT count(*)::int FROM outbox WHERE seq IS NULL", as: Int.self) == 0
+                        })
                     // supplies' key is valid, but not for intake's topics: the bus drops it.
                     let forged = StoredEvent((UUID(), "intake.probe.p0", 6, "intake", 1, 0, "forged-cancel", nil, nil, "{}"))
                     try await Self.sendRaw([forged.frames], type: .publisher, to: bus.anonymous.publish, as: supplies)
                     try await Self.write(Self.events(2, stream: "intake", from: 10), client)
-                    #expect(try await eventually { try await database.scalar("SELECT count(*)::int FROM outbox WHERE seq IS NULL", as: Int.self) == 0 })
+                    #expect(
+                        try await eventually {
+                            try await database.scalar("SELECT count(*)::int FROM outbox WHERE seq IS NULL", as: Int.self) == 0
+                        })
                     try await Task.sleep(for: .seconds(2))
                 }
                 #expect(seen.count == 12)
@@ -145,7 +164,8 @@ import ZeroMQ
                 await #expect(throws: ReplayError.self) {
                     _ = try await ReplayClient.fetch(ReplayRequest(.prefix("outreach.", after: [:])), bus: board)
                 }
-                let granted = try await ReplayClient.fetch(ReplayRequest(.topic("outreach.probe.p1", after: 0)), bus: board, timeoutMilliseconds: 10_000)
+                let granted = try await ReplayClient.fetch(
+                    ReplayRequest(.topic("outreach.probe.p1", after: 0)), bus: board, timeoutMilliseconds: 10_000)
                 #expect(granted.events.count == 10)
                 let live = try await Self.collecting(board, prefix: "outreach.probe.p1", expecting: 12) {
                     try await Self.write(Self.events(4, stream: "outreach", from: 20), client)
@@ -164,7 +184,8 @@ import ZeroMQ
             let auditor = try await bus.client("auditor", role: .integrator, prefixes: ["revoke."])
             try await withRunningServices([Self.relay("revoke", database, relayKey)]) {
                 let seen = Recorder<EventEnvelope>()
-                let subscriber = BusSubscriber(configuration: SubscriberConfiguration(endpoints: lab, prefix: "revoke.", start: .beginning), logger: .test)
+                let subscriber = BusSubscriber(
+                    configuration: SubscriberConfiguration(endpoints: lab, prefix: "revoke.", start: .beginning), logger: .test)
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask { try await subscriber.run { seen.append(contentsOf: $0) } }
                     try await Self.write(Self.events(10, stream: "revoke"), client)
@@ -178,7 +199,10 @@ import ZeroMQ
                     // The two revocations may land in two reloads: the forged event below must
                     // meet a bus that has both (until then "old-relay" is a valid publisher of
                     // this stream, and the bus would be right to forward it).
-                    #expect(await eventually(timeout: .seconds(5)) { bus.access.ring.map { $0[name: "lab"] == nil && $0[name: "old-relay"] == nil } ?? false })
+                    #expect(
+                        await eventually(timeout: .seconds(5)) {
+                            bus.access.ring.map { $0[name: "lab"] == nil && $0[name: "old-relay"] == nil } ?? false
+                        })
                     try await Task.sleep(for: .seconds(1))
                     let audited = try await Self.collecting(auditor, prefix: "revoke.", expecting: 20) {
                         // The revoked publisher key tries to slip an event in: refused at the handshake.
@@ -201,14 +225,18 @@ import ZeroMQ
         try await Self.withBus(database) { bus, client in
             try await Self.write(Self.events(5000, stream: "flood"), client)
             try await client.query("UPDATE outbox SET seq = position WHERE stream = 'flood'", logger: .test)
-            try await client.query("INSERT INTO topic_heads (topic, stream, head) SELECT topic, 'flood', max(seq) FROM outbox WHERE stream = 'flood' GROUP BY topic", logger: .test)
+            try await client.query(
+                "INSERT INTO topic_heads (topic, stream, head) SELECT topic, 'flood', max(seq) FROM outbox WHERE stream = 'flood' GROUP BY topic",
+                logger: .test)
             let intruder = try await bus.client("scraper", role: .integrator, prefixes: [""])
             let service = try await bus.client("matching", prefixes: ["flood."])
             let heavy = ReplayRequest(.prefix("", after: [:]), limit: 5000).encoded()
             let oversized = [UInt8](repeating: UInt8(ascii: " "), count: 1 << 20)
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
-                    try await Self.sendRaw(Array(repeating: [[], heavy], count: 200), type: .dealer, to: bus.anonymous.replay, as: intruder, settle: .seconds(6))
+                    try await Self.sendRaw(
+                        Array(repeating: [[], heavy], count: 200), type: .dealer, to: bus.anonymous.replay, as: intruder,
+                        settle: .seconds(6))
                 }
                 group.addTask {
                     // Far over the request size limit: the bus drops the connection without parsing it.
@@ -219,7 +247,8 @@ import ZeroMQ
                     try await ReplayClient.ping(bus: service, timeoutMilliseconds: 1000)
                     // Readiness (the ping above) is the timing promise; the service's own replay must
                     // be answered, on a loaded CI machine perhaps slowly.
-                    let page = try await ReplayClient.fetch(ReplayRequest(.topic("flood.probe.p0", after: 0), limit: 100), bus: service, timeoutMilliseconds: 20_000)
+                    let page = try await ReplayClient.fetch(
+                        ReplayRequest(.topic("flood.probe.p0", after: 0), limit: 100), bus: service, timeoutMilliseconds: 20_000)
                     #expect(page.events.count == 100)
                     try await Task.sleep(for: .milliseconds(300))
                 }
@@ -230,13 +259,15 @@ import ZeroMQ
     @Test func eachSocketAdmitsOnlyItsRolesAtTheHandshake() throws {
         let keys = try (0..<3).map { _ in try ZMQCurveKeyPair.generate() }
         let access = BusAccess(security: BusServerSecurity(keys: try ZMQCurveKeyPair.generate()), logger: .test)
-        access.install(BusKeyRing([
-            BusKeyGrant(name: "relay", publicKey: keys[0].publicKey, role: .publisher, stream: "intake", prefixes: []),
-            BusKeyGrant(name: "board", publicKey: keys[1].publicKey, role: .integrator, stream: nil, prefixes: ["intake."]),
-            BusKeyGrant(name: "matching", publicKey: keys[2].publicKey, role: .service, stream: "matching", prefixes: ["intake."]),
-        ]))
+        access.install(
+            BusKeyRing([
+                BusKeyGrant(name: "relay", publicKey: keys[0].publicKey, role: .publisher, stream: "intake", prefixes: []),
+                BusKeyGrant(name: "board", publicKey: keys[1].publicKey, role: .integrator, stream: nil, prefixes: ["intake."]),
+                BusKeyGrant(name: "matching", publicKey: keys[2].publicKey, role: .service, stream: "matching", prefixes: ["intake."]),
+            ]))
         func decide(_ key: ZMQCurveKeyPair, _ socket: BusServerSecurity.Socket) -> ZAPDecision {
-            access.decide(ZAPRequest(requestId: [1], domain: socket.rawValue, address: "127.0.0.1", mechanism: "CURVE", publicKey: key.publicKey))
+            access.decide(
+                ZAPRequest(requestId: [1], domain: socket.rawValue, address: "127.0.0.1", mechanism: "CURVE", publicKey: key.publicKey))
         }
         #expect(decide(keys[1], .publish) != .allow(userId: "board"), "an integrator may not connect to the publish socket")
         #expect(decide(keys[0], .subscribe) != .allow(userId: "relay"), "a publisher may not connect to the subscribe socket")
@@ -258,7 +289,8 @@ import ZeroMQ
                 let seen = try await Self.collecting(reader, prefix: "junk.", expecting: 40) {
                     try await Self.write(Self.events(20, stream: "junk"), client)
                     // Not a subscription (first byte 2): the bus starts its subscribe socket afresh.
-                    try await Self.sendRaw([[[2] + Array("junk.".utf8)]], type: .extendedSubscriber, to: bus.anonymous.subscribe, as: prankster)
+                    try await Self.sendRaw(
+                        [[[2] + Array("junk.".utf8)]], type: .extendedSubscriber, to: bus.anonymous.subscribe, as: prankster)
                     try await Self.write(Self.events(20, stream: "junk", from: 20), client)
                 }
                 #expect(seen.count == 40)

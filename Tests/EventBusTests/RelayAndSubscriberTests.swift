@@ -13,7 +13,8 @@ import Testing
 @Suite struct RelayAndSubscriberTests {
     static func events(_ count: Int, stream: String, topics: Int, from start: Int = 0) -> [OutboxEvent] {
         (start..<(start + count)).map { n in
-            OutboxEvent(topic: try! Topic("\(stream).probe.p\(n % topics)"), key: "k\(n)", area: "320505", data: .object(["n": .number(Double(n))]))
+            OutboxEvent(
+                topic: try! Topic("\(stream).probe.p\(n % topics)"), key: "k\(n)", area: "320505", data: .object(["n": .number(Double(n))]))
         }
     }
 
@@ -37,7 +38,9 @@ import Testing
                         group.addTask {
                             for round in 0..<20 {
                                 try await client.withTransaction(logger: .test) { connection in
-                                    try await Outbox.append(Self.events(25, stream: "load", topics: 3, from: (writer * 20 + round) * 25), on: connection, logger: .test)
+                                    try await Outbox.append(
+                                        Self.events(25, stream: "load", topics: 3, from: (writer * 20 + round) * 25), on: connection,
+                                        logger: .test)
                                 }
                             }
                         }
@@ -83,7 +86,8 @@ import Testing
                     }
                     for chunk in 0..<15 {
                         try await client.withTransaction(logger: .test) { connection in
-                            try await Outbox.append(Self.events(100, stream: "live", topics: 3, from: 1500 + chunk * 100), on: connection, logger: .test)
+                            try await Outbox.append(
+                                Self.events(100, stream: "live", topics: 3, from: 1500 + chunk * 100), on: connection, logger: .test)
                         }
                     }
                     // A generous bound: a shared CI machine can be slow, never wrong.
@@ -107,7 +111,9 @@ import Testing
         let database = try await TestDatabase.create()
         let inbox = Inbox(consumer: "test.counter")
         let batch = (1...5).map { seq in
-            EventEnvelope(id: UUID(), topic: "intake.request.created", seq: Int64(seq), stream: "intake", occurredAt: Date(), key: "r\(seq)", data: .null)
+            EventEnvelope(
+                id: UUID(), topic: "intake.request.created", seq: Int64(seq), stream: "intake", occurredAt: Date(), key: "r\(seq)",
+                data: .null)
         }
         try await database.withClient { client in
             try await client.query("CREATE TABLE effects (event_id uuid NOT NULL)", logger: .test)
@@ -127,7 +133,8 @@ import Testing
     @Test func aFailingEffectLeavesNothingRecorded() async throws {
         let database = try await TestDatabase.create()
         let inbox = Inbox(consumer: "test.failing")
-        let event = EventEnvelope(id: UUID(), topic: "intake.request.created", seq: 1, stream: "intake", occurredAt: Date(), key: "r", data: .null)
+        let event = EventEnvelope(
+            id: UUID(), topic: "intake.request.created", seq: 1, stream: "intake", occurredAt: Date(), key: "r", data: .null)
         struct Refused: Error {}
         try await database.withClient { client in
             await #expect(throws: Refused.self) {

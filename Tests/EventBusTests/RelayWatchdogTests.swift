@@ -12,8 +12,11 @@ import Testing
 
     @Test func silenceForTheTimeoutClosesTheConnectionOnceThenGivesUpOnTheProcess() {
         var watchdog = RelayWatchdog(stallTimeoutMilliseconds: 10_000)
-        #expect(watchdog.check(lastProgressAtMilliseconds: 0, workEnded: false, atMilliseconds: 10_000) == .stalled(idleMilliseconds: 10_000))
-        #expect(watchdog.check(lastProgressAtMilliseconds: 0, workEnded: false, atMilliseconds: 15_000) == .healthy, "closed once, then waiting")
+        #expect(
+            watchdog.check(lastProgressAtMilliseconds: 0, workEnded: false, atMilliseconds: 10_000) == .stalled(idleMilliseconds: 10_000))
+        #expect(
+            watchdog.check(lastProgressAtMilliseconds: 0, workEnded: false, atMilliseconds: 15_000) == .healthy, "closed once, then waiting"
+        )
         #expect(watchdog.check(lastProgressAtMilliseconds: 0, workEnded: false, atMilliseconds: 20_000) == .stuckAfterClose)
     }
 

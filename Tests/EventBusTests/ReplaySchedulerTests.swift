@@ -57,7 +57,9 @@ import Testing
         var scheduler = Scheduler(limits: .init(queuePerKey: 2))
         #expect(scheduler.submit("1", key: "k", role: .service, atMilliseconds: 0) == .queued)
         #expect(scheduler.submit("2", key: "k", role: .service, atMilliseconds: 0) == .queued)
-        #expect(scheduler.submit("3", key: "k", role: .service, atMilliseconds: 0) == .refused(reason: "key k already has 2 replay requests waiting", retryAfterMilliseconds: 0))
+        #expect(
+            scheduler.submit("3", key: "k", role: .service, atMilliseconds: 0)
+                == .refused(reason: "key k already has 2 replay requests waiting", retryAfterMilliseconds: 0))
         #expect(scheduler.depth == 2)
     }
 }

@@ -28,7 +28,8 @@ import Testing
     }
 
     @Test func aPageDecodesEventsAndHeadsAndAnErrorFrameFails() throws {
-        let stored = StoredEvent((UUID(), "intake.request.created", 3, "intake", 1, 1_764_000_000_123, "r-1", "320505", nil, #"{"category":"medicine"}"#))
+        let stored = StoredEvent(
+            (UUID(), "intake.request.created", 3, "intake", 1, 1_764_000_000_123, "r-1", "320505", nil, #"{"category":"medicine"}"#))
         let page = try ReplayPage.decode(stored.frames + [ReplayPage.endFrame(heads: ["intake.request.created": 9])])
         #expect(page.heads == ["intake.request.created": 9])
         #expect(page.events.map(\.seq) == [3])

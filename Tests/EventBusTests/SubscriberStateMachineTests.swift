@@ -107,7 +107,9 @@ import Testing
     // MARK: The database is the source of truth
 
     static func event(_ topic: String, _ seq: Int64, id: UUID) -> EventEnvelope {
-        EventEnvelope(id: id, topic: try! Topic(topic), seq: seq, stream: "intake", occurredAt: Date(timeIntervalSince1970: 0), key: "k\(seq)", data: .object([:]))
+        EventEnvelope(
+            id: id, topic: try! Topic(topic), seq: seq, stream: "intake", occurredAt: Date(timeIntervalSince1970: 0), key: "k\(seq)",
+            data: .object([:]))
     }
 
     @Test func aSecondEventForADeliveredPlaceRaisesAnAlarmAndIsNotDelivered() {
@@ -125,7 +127,8 @@ import Testing
     @Test func twoEventsClaimingOneHeldPlaceAreBothDroppedAndReplaySettlesIt() {
         var machine = SubscriberStateMachine(prefix: "intake.", start: .after([Self.created: 1]))
         _ = machine.receive(ReplayPage(events: [], heads: [:]), atMilliseconds: 0)
-        let forged = Self.event(Self.created, 3), real = Self.event(Self.created, 3)
+        let forged = Self.event(Self.created, 3)
+        let real = Self.event(Self.created, 3)
         let held = machine.receive(.event(forged), atMilliseconds: 1)
         #expect(held.replay != nil)
         let contradicted = machine.receive(.event(real), atMilliseconds: 2)
@@ -201,7 +204,9 @@ import Testing
         for n in 0..<10 { _ = machine.receive(.event(Self.event("intake.t\(n).x", 5)), atMilliseconds: 1) }
         // Only two topics' events were kept: the page releases them, the others come by replay.
         let output = machine.receive(
-            ReplayPage(events: (0..<10).flatMap { n in (1...4).map { Self.event("intake.t\(n).x", $0) } }, heads: Dictionary(uniqueKeysWithValues: (0..<10).map { ("intake.t\($0).x", 5) })),
+            ReplayPage(
+                events: (0..<10).flatMap { n in (1...4).map { Self.event("intake.t\(n).x", $0) } },
+                heads: Dictionary(uniqueKeysWithValues: (0..<10).map { ("intake.t\($0).x", 5) })),
             atMilliseconds: 2
         )
         #expect(output.deliver.count == 4 * 10 + 2)
@@ -250,7 +255,9 @@ import Testing
             log[topic, default: []].append(event)
             switch random.next() % 10 {
             case 0, 1: break  // lost
-            case 2: arrive(.event(event)); arrive(.event(event))  // duplicated
+            case 2:
+                arrive(.event(event))
+                arrive(.event(event))  // duplicated
             case 3: delayed.append(.event(event))  // overtaken by later messages
             default: arrive(.event(event))
             }

@@ -13,14 +13,20 @@ import Testing
     static let device = IntakeHarness.token(.device, "320505-001-001")
 
     static func roundAndSite(_ client: any TestClientProtocol) async throws -> (round: String, site: String) {
-        let round = try await client.send(.post, "/v1/testing-rounds", token: staff, json: Body([
-            "name": .string("第三轮全员核酸"), "area": .string("320505-001"),
-            "startsAt": .string("2026-11-25T00:00:00Z"), "endsAt": .string("2026-11-26T00:00:00Z"),
-        ])).json["id"]!.stringValue!
-        let site = try await client.send(.post, "/v1/testing-rounds/\(round)/sites", token: staff, json: Body([
-            "area": .string("320505-001-001"), "name": .string("和平社区广场"), "opensAt": .string("07:00"), "closesAt": .string("19:00"),
-            "expectedPopulation": .number(3000),
-        ])).json["id"]!.stringValue!
+        let round = try await client.send(
+            .post, "/v1/testing-rounds", token: staff,
+            json: Body([
+                "name": .string("第三轮全员核酸"), "area": .string("320505-001"),
+                "startsAt": .string("2026-11-25T00:00:00Z"), "endsAt": .string("2026-11-26T00:00:00Z"),
+            ])
+        ).json["id"]!.stringValue!
+        let site = try await client.send(
+            .post, "/v1/testing-rounds/\(round)/sites", token: staff,
+            json: Body([
+                "area": .string("320505-001-001"), "name": .string("和平社区广场"), "opensAt": .string("07:00"), "closesAt": .string("19:00"),
+                "expectedPopulation": .number(3000),
+            ])
+        ).json["id"]!.stringValue!
         return (round, site)
     }
 
@@ -77,16 +83,23 @@ import Testing
         let harness = try await IntakeHarness.create()
         try await harness.run { client in
             let (round, site) = try await Self.roundAndSite(client)
-            let ok = try await client.send(.post, "/v1/checkins", token: Self.device, json: Body(Self.item(round, site, resident: "R-0009", tube: "TUBE0009").objectValue))
+            let ok = try await client.send(
+                .post, "/v1/checkins", token: Self.device,
+                json: Body(Self.item(round, site, resident: "R-0009", tube: "TUBE0009").objectValue))
             #expect(ok.status == .created)
-            let bad = try await client.send(.post, "/v1/checkins", token: Self.device, json: Body(Self.item(round, site, resident: "R", tube: "T").objectValue))
+            let bad = try await client.send(
+                .post, "/v1/checkins", token: Self.device, json: Body(Self.item(round, site, resident: "R", tube: "T").objectValue))
             #expect(bad.status == .unprocessableContent)
             #expect(Set(bad.json["errors"].arrayValue.compactMap { $0["field"]?.stringValue }) == ["residentCode", "tubeBarcode"])
             let tooMany = (0...TestingRoutes.maximumBatch).map { Self.item(round, site, resident: "R-\($0)", tube: "TUBE-\($0)") }
-            #expect(try await client.send(.post, "/v1/checkins", token: Self.device, json: Body(["items": .array(tooMany)])).status == .unprocessableContent)
+            #expect(
+                try await client.send(.post, "/v1/checkins", token: Self.device, json: Body(["items": .array(tooMany)])).status
+                    == .unprocessableContent)
             // A device of another community cannot post for this site.
             let elsewhere = IntakeHarness.token(.device, "320505-001-002")
-            let refused = try await client.send(.post, "/v1/checkins", token: elsewhere, json: Body(["items": .array([Self.item(round, site, resident: "R-10", tube: "TUBE0010")])]))
+            let refused = try await client.send(
+                .post, "/v1/checkins", token: elsewhere,
+                json: Body(["items": .array([Self.item(round, site, resident: "R-10", tube: "TUBE0010")])]))
             #expect(refused.json["results"].arrayValue.first?["status"] == .string("invalid"))
         }
         #expect(try await harness.count("SELECT count(*)::int FROM checkins") == 1)
@@ -103,7 +116,9 @@ import Testing
                         // Every tenth post repeats the one before it, as a device resending would.
                         let code = n % 10 == 9 ? n - 1 : n
                         let body = Body(Self.item(round, site, resident: "R-\(1000 + code)", tube: "TUBE\(1000 + code)").objectValue)
-                        statuses.append(contentsOf: [Int(try await client.send(.post, "/v1/checkins", token: Self.device, json: body).status.code)])
+                        statuses.append(contentsOf: [
+                            Int(try await client.send(.post, "/v1/checkins", token: Self.device, json: body).status.code)
+                        ])
                     }
                 }
                 try await group.waitForAll()

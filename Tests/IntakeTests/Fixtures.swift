@@ -1,6 +1,6 @@
-import TestSupport
 import Foundation
 import Models
+import TestSupport
 
 /// Valid ID numbers for invented people: region, birth date, a sequence, and the GB 11643
 /// check character computed as the standard says.
@@ -19,11 +19,15 @@ enum Fixtures {
             "birthYear": .number(Double(Int(birth.prefix(4))!)), "homeCommunity": .string(community),
             "skills": .array([.string("driving"), .string("counselling")]),
             "availability": .array([.object(["from": .string("2026-12-01T08:00:00Z"), "to": .string("2026-12-01T12:00:00Z")])]),
-            "health": .object(["symptoms": .bool(false), "healthCode": .string("green"), "temperature": .number(36.5), "vaccinated": .bool(true)]),
+            "health": .object([
+                "symptoms": .bool(false), "healthCode": .string("green"), "temperature": .number(36.5), "vaccinated": .bool(true),
+            ]),
         ])
     }
 
-    static func request(compound: String = "320505-001-001-01", address: String = "3幢 201室", category: String = "groceries", filedBy: String = "resident") -> Body {
+    static func request(
+        compound: String = "320505-001-001-01", address: String = "3幢 201室", category: String = "groceries", filedBy: String = "resident"
+    ) -> Body {
         var members: [String: JSONValue] = [
             "category": .string(category), "urgency": .string("urgent"), "compound": .string(compound), "address": .string(address),
             "zone": .string("sealed"), "contactName": .string("王老伯"), "contactPhone": .string("13912345678"), "filedBy": .string(filedBy),

@@ -2,8 +2,8 @@ import Foundation
 import HummingbirdTesting
 import Models
 import ServiceKit
-import Testing
 import TestSupport
+import Testing
 
 @testable import Intake
 
@@ -51,7 +51,10 @@ import TestSupport
         let red = HealthDeclaration(symptoms: false, code: .red, temperature: 36.5)
         var verified = VolunteerVetting(status: .verified, trained: true, insured: true)
         #expect(try verified.declare(Self.fit) == .unchanged)
-        guard case .suspended(let reason) = try verified.declare(red) else { Issue.record("not suspended"); return }
+        guard case .suspended(let reason) = try verified.declare(red) else {
+            Issue.record("not suspended")
+            return
+        }
         #expect(reason.contains("red") && verified.status == .suspended)
         var rejected = VolunteerVetting(status: .rejected)
         #expect(try rejected.declare(Self.fit) == .awaitingVetting && rejected.status == .pending)
@@ -75,19 +78,25 @@ import TestSupport
             let call = try await VolunteerTests.openCall(client)
             var form = Fixtures.signUp(sequence: 41).value.objectValue
             form["health"] = Self.declaration(code: "red").value
-            let id = try #require(try await client.send(.post, "/v1/recruitment-calls/\(call)/sign-ups", token: Self.staff, json: Body(form)).json["id"]?.stringValue)
-            let refused = try await client.send(.post, "/v1/volunteers/\(id)/vetting", token: Self.staff, json: Body(["action": .string("verify")]))
+            let id = try #require(
+                try await client.send(.post, "/v1/recruitment-calls/\(call)/sign-ups", token: Self.staff, json: Body(form)).json["id"]?
+                    .stringValue)
+            let refused = try await client.send(
+                .post, "/v1/volunteers/\(id)/vetting", token: Self.staff, json: Body(["action": .string("verify")]))
             #expect(refused.status == .conflict)
             #expect(refused.json["detail"]?.stringValue?.contains("health code is red") == true)
 
             // The volunteer declares again from their own phone; someone else's phone cannot.
             let own = IntakeHarness.token(.volunteer, "320505-001-001", subject: id)
             let other = IntakeHarness.token(.volunteer, "320505-001-001", subject: UUID().uuidString.lowercased())
-            #expect(try await client.send(.post, "/v1/volunteers/\(id)/health-declarations", token: other, json: Self.declaration()).status == .forbidden)
+            #expect(
+                try await client.send(.post, "/v1/volunteers/\(id)/health-declarations", token: other, json: Self.declaration()).status
+                    == .forbidden)
             let declared = try await client.send(.post, "/v1/volunteers/\(id)/health-declarations", token: own, json: Self.declaration())
             #expect(declared.status == .created)
             #expect(declared.json["fit"] == .bool(true) && declared.json["status"] == .string("pending"))
-            let verified = try await client.send(.post, "/v1/volunteers/\(id)/vetting", token: Self.staff, json: Body(["action": .string("verify")]))
+            let verified = try await client.send(
+                .post, "/v1/volunteers/\(id)/vetting", token: Self.staff, json: Body(["action": .string("verify")]))
             #expect(verified.json["status"] == .string("verified"))
 
             let detail = try await client.send(.get, "/v1/volunteers/\(id)", token: Self.staff)
@@ -101,18 +110,26 @@ import TestSupport
         try await harness.run { client in
             let call = try await VolunteerTests.openCall(client)
             let id = try #require(
-                try await client.send(.post, "/v1/recruitment-calls/\(call)/sign-ups", token: Self.staff, json: Fixtures.signUp(sequence: 42)).json["id"]?.stringValue
+                try await client.send(
+                    .post, "/v1/recruitment-calls/\(call)/sign-ups", token: Self.staff, json: Fixtures.signUp(sequence: 42)
+                ).json["id"]?.stringValue
             )
             for action in ["verify", "record-training", "record-insurance"] {
-                #expect(try await client.send(.post, "/v1/volunteers/\(id)/vetting", token: Self.staff, json: Body(["action": .string(action)])).status == .ok)
+                #expect(
+                    try await client.send(.post, "/v1/volunteers/\(id)/vetting", token: Self.staff, json: Body(["action": .string(action)]))
+                        .status == .ok)
             }
-            let fever = try await client.send(.post, "/v1/volunteers/\(id)/health-declarations", token: Self.staff, json: Self.declaration(temperature: 37.8))
+            let fever = try await client.send(
+                .post, "/v1/volunteers/\(id)/health-declarations", token: Self.staff, json: Self.declaration(temperature: 37.8))
             #expect(fever.json["status"] == .string("suspended") && fever.json["eligible"] == .bool(false))
             #expect(fever.json["unfitReason"]?.stringValue?.contains("37.8") == true)
-            let early = try await client.send(.post, "/v1/volunteers/\(id)/vetting", token: Self.staff, json: Body(["action": .string("reinstate")]))
+            let early = try await client.send(
+                .post, "/v1/volunteers/\(id)/vetting", token: Self.staff, json: Body(["action": .string("reinstate")]))
             #expect(early.status == .conflict)
-            _ = try await client.send(.post, "/v1/volunteers/\(id)/health-declarations", token: Self.staff, json: Self.declaration(temperature: 36.6))
-            let back = try await client.send(.post, "/v1/volunteers/\(id)/vetting", token: Self.staff, json: Body(["action": .string("reinstate")]))
+            _ = try await client.send(
+                .post, "/v1/volunteers/\(id)/health-declarations", token: Self.staff, json: Self.declaration(temperature: 36.6))
+            let back = try await client.send(
+                .post, "/v1/volunteers/\(id)/vetting", token: Self.staff, json: Body(["action": .string("reinstate")]))
             #expect(back.json["eligible"] == .bool(true))
         }
         // Matching hears the suspension like any other and withdraws what the volunteer holds.

@@ -1,8 +1,8 @@
 import Foundation
 import HummingbirdTesting
 import Models
-import Testing
 import TestSupport
+import Testing
 
 @testable import Intake
 
@@ -23,7 +23,8 @@ import TestSupport
             for (path, item) in paths {
                 let concrete = path.replacingOccurrences(of: #"\{[a-zA-Z]+\}"#, with: UUID().uuidString, options: .regularExpression)
                 for method in item.objectValue.keys {
-                    let response = try await client.send(.init(rawValue: method.uppercased())!, concrete, json: method == "get" ? nil : Body([:]))
+                    let response = try await client.send(
+                        .init(rawValue: method.uppercased())!, concrete, json: method == "get" ? nil : Body([:]))
                     // The router's own 404 carries no detail; a handler's 404 says what is missing.
                     let unrouted = response.status == .notFound && response.json["detail"] == nil
                     #expect(!unrouted, "\(method.uppercased()) \(path) is documented but not routed")

@@ -5,8 +5,8 @@ import HummingbirdTesting
 import Models
 import NIOCore
 import ServiceKit
-import Testing
 import TestSupport
+import Testing
 
 @testable import Intake
 
@@ -40,14 +40,17 @@ import TestSupport
     @Test func controlCharactersAndLoneSurrogatesInUnvalidatedFieldsAre400NotServerErrors() async throws {
         let harness = try await IntakeHarness.create()
         try await harness.run { client in
-            let organization = try await client.send(.post, "/v1/organizations", token: Self.staff, json: Body([
-                "kind": .string("social-work-station"), "name": .string("狮山社工站"), "area": .string("320505-001"),
-            ]))
+            let organization = try await client.send(
+                .post, "/v1/organizations", token: Self.staff,
+                json: Body([
+                    "kind": .string("social-work-station"), "name": .string("狮山社工站"), "area": .string("320505-001"),
+                ]))
             let call = { (roles: String) in
                 #"{"organizationId":"\#(organization.json["id"]!.stringValue!)","area":"320505-001","title":"招募令","headcount":20,"#
                     + #""deadline":"\#(Timestamp.format(Date().addingTimeInterval(86_400)))","roles":\#(roles)}"#
             }
-            let nul = try await Self.sendRaw(client, .post, "/v1/recruitment-calls", token: Self.staff, call(#"["registration","queue\u0000"]"#))
+            let nul = try await Self.sendRaw(
+                client, .post, "/v1/recruitment-calls", token: Self.staff, call(#"["registration","queue\u0000"]"#))
             #expect(nul.status == .badRequest)
             #expect(Self.fields(nul) == ["roles/1"])
             let unit = try await Self.sendRaw(client, .post, "/v1/recruitment-calls", token: Self.staff, call(#"["registration\u001f"]"#))
@@ -98,13 +101,17 @@ import TestSupport
         let harness = try await IntakeHarness.create()
         try await harness.run { client in
             // 200 characters of 4 bytes each, and one character of 12 KB (a letter and its combining marks).
-            for key in [String(repeating: "😀", count: 200), "e" + String(repeating: "\u{301}", count: 6000), String(repeating: "k", count: 201)] {
-                let answer = try await client.send(.post, "/v1/requests", token: Self.staff, idempotencyKey: key, json: Fixtures.request(filedBy: "phone-operator"))
+            for key in [
+                String(repeating: "😀", count: 200), "e" + String(repeating: "\u{301}", count: 6000), String(repeating: "k", count: 201),
+            ] {
+                let answer = try await client.send(
+                    .post, "/v1/requests", token: Self.staff, idempotencyKey: key, json: Fixtures.request(filedBy: "phone-operator"))
                 #expect(answer.status == .badRequest, "\(key.utf8.count) bytes")
             }
             // What clients send: a UUID, or short ASCII, up to 200 bytes.
             for key in [UUID().uuidString, String(repeating: "k", count: 200), "键-1"] {
-                let answer = try await client.send(.post, "/v1/requests", token: Self.staff, idempotencyKey: key, json: Fixtures.request(filedBy: "phone-operator"))
+                let answer = try await client.send(
+                    .post, "/v1/requests", token: Self.staff, idempotencyKey: key, json: Fixtures.request(filedBy: "phone-operator"))
                 #expect(answer.status == .created, "\(key)")
             }
         }
@@ -118,7 +125,8 @@ import TestSupport
             var configuration = ServiceConfiguration(database: harness.database.url, bus: ServiceHarness.unusedBus, httpPort: 0)
             configuration.tokenSecret = ServiceHarness.secret
             configuration.trustedProxies = try TrustedProxies(parsing: "127.0.0.1 ::1")
-            let dependencies = ServiceDependencies(service: IntakeService.description.name, client: client, configuration: configuration, logger: .test)
+            let dependencies = ServiceDependencies(
+                service: IntakeService.description.name, client: client, configuration: configuration, logger: .test)
             let (router, _) = ServiceApplication.buildRouter(
                 IntakeService.description, dependencies: dependencies, registry: Observability.bootstrap(logLevel: .warning)
             )

@@ -5,8 +5,8 @@ import Models
 import PostgresNIO
 import ServiceKit
 import Store
-import Testing
 import TestSupport
+import Testing
 
 @testable import Intake
 
@@ -15,7 +15,10 @@ import TestSupport
     @Test func matchingAndSuppliesEventsMoveARequestForwardOnceEach() async throws {
         let harness = try await IntakeHarness.create()
         let bus = try TestBus.create(harness.database)
-        let keys = ["matching": try await bus.client("matching"), "supplies": try await bus.client("supplies"), "intake": try await bus.client("intake")]
+        let keys = [
+            "matching": try await bus.client("matching"), "supplies": try await bus.client("supplies"),
+            "intake": try await bus.client("intake"),
+        ]
         let filed = Recorder<String>()
         try await harness.run { client in
             filed.append(contentsOf: [try await client.send(.post, "/v1/requests", json: Fixtures.request()).json["id"]!.stringValue!])
@@ -28,10 +31,15 @@ import TestSupport
             func announce(_ topic: Topic) async throws {
                 try await client.transaction(logger: .test) { connection in
                     // Shaped as the other service publishes it (docs/events.schema.json).
-                    let data: [String: JSONValue] = topic == "matching.request.assigned"
-                        ? ["requestId": .string(requestID), "compound": .string("320505-001-001-01"), "volunteerId": .string(UUID().lowercasedString)]
+                    let data: [String: JSONValue] =
+                        topic == "matching.request.assigned"
+                        ? [
+                            "requestId": .string(requestID), "compound": .string("320505-001-001-01"),
+                            "volunteerId": .string(UUID().lowercasedString),
+                        ]
                         : [
-                            "requestId": .string(requestID), "reservationId": .string(UUID().lowercasedString), "depotId": .string(UUID().lowercasedString),
+                            "requestId": .string(requestID), "reservationId": .string(UUID().lowercasedString),
+                            "depotId": .string(UUID().lowercasedString),
                             "itemId": .string(UUID().lowercasedString), "quantity": .number(1), "status": .string("issued"),
                         ]
                     try await Outbox.append(OutboxEvent(topic: topic, key: requestID, data: .object(data)), on: connection, logger: .test)
@@ -41,7 +49,8 @@ import TestSupport
                 try await harness.count("SELECT count(*)::int FROM outbox WHERE topic = 'intake.request.status-changed'")
             }
             let relays = ["matching", "supplies"].map { stream in
-                OutboxRelay(configuration: RelayConfiguration(stream: stream, database: harness.database.url, bus: keys[stream]!), logger: .test)
+                OutboxRelay(
+                    configuration: RelayConfiguration(stream: stream, database: harness.database.url, bus: keys[stream]!), logger: .test)
             }
             let consumers = ["matching", "supplies"].map { stream in
                 RequestProgressConsumer(stream: stream, endpoints: keys["intake"]!, client: client, logger: .test)

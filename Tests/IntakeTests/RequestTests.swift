@@ -2,8 +2,8 @@ import Foundation
 import HummingbirdTesting
 import Models
 import ServiceKit
-import Testing
 import TestSupport
+import Testing
 
 @testable import Intake
 
@@ -47,14 +47,16 @@ import TestSupport
         try await harness.run { client in
             let original = try await client.send(.post, "/v1/requests", json: Fixtures.request(address: "3幢201室"))
             let repeatRequest = try await client.send(.post, "/v1/requests", json: Fixtures.request(address: "3 幢 201 室"))
-            let otherNeed = try await client.send(.post, "/v1/requests", json: Fixtures.request(address: "3幢201室", category: "garbage-pickup"))
+            let otherNeed = try await client.send(
+                .post, "/v1/requests", json: Fixtures.request(address: "3幢201室", category: "garbage-pickup"))
             let originalID = original.json["id"]!.stringValue!.lowercased()
             #expect(repeatRequest.json["probableDuplicateOf"]?.stringValue?.lowercased() == originalID)
             #expect(otherNeed.json["probableDuplicateOf"] == nil)
             let repeatID = repeatRequest.json["id"]!.stringValue!
             let detail = try await client.send(.get, "/v1/requests/\(repeatID)", token: Self.staff)
             #expect(detail.json["original"]?["id"]?.stringValue?.lowercased() == originalID)
-            let merged = try await client.send(.post, "/v1/requests/\(repeatID)/merge", token: Self.staff, json: Body(["into": .string(originalID)]))
+            let merged = try await client.send(
+                .post, "/v1/requests/\(repeatID)/merge", token: Self.staff, json: Body(["into": .string(originalID)]))
             #expect(merged.json["status"] == .string("merged"))
             // Both histories are kept.
             let mergedHistory = try await client.send(.get, "/v1/requests/\(repeatID)", token: Self.staff).json["history"].arrayValue
@@ -70,11 +72,16 @@ import TestSupport
         try await harness.run { client in
             let id = try await client.send(.post, "/v1/requests", json: Fixtures.request()).json["id"]!.stringValue!
             let otherStreet = IntakeHarness.token(.staff, "320505-002")
-            #expect(try await client.send(.post, "/v1/requests/\(id)/cancel", token: otherStreet, json: Body(["reason": .string("x")])).status == .notFound)
+            #expect(
+                try await client.send(.post, "/v1/requests/\(id)/cancel", token: otherStreet, json: Body(["reason": .string("x")])).status
+                    == .notFound)
             #expect(try await client.send(.get, "/v1/requests", token: otherStreet).json["items"].arrayValue.isEmpty)
-            let cancelled = try await client.send(.post, "/v1/requests/\(id)/cancel", token: Self.staff, json: Body(["reason": .string("family brought food")]))
+            let cancelled = try await client.send(
+                .post, "/v1/requests/\(id)/cancel", token: Self.staff, json: Body(["reason": .string("family brought food")]))
             #expect(cancelled.json["status"] == .string("cancelled"))
-            #expect(try await client.send(.post, "/v1/requests/\(id)/cancel", token: Self.staff, json: Body(["reason": .string("again")])).status == .conflict)
+            #expect(
+                try await client.send(.post, "/v1/requests/\(id)/cancel", token: Self.staff, json: Body(["reason": .string("again")]))
+                    .status == .conflict)
         }
         let event = try #require(try await harness.events("intake.request.cancelled").first)
         #expect(event["previousStatus"] == .string("open"))

@@ -2,8 +2,8 @@ import Foundation
 import HummingbirdTesting
 import Models
 import ServiceKit
-import Testing
 import TestSupport
+import Testing
 
 @testable import Intake
 
@@ -14,9 +14,11 @@ import TestSupport
     static let staffB = IntakeHarness.token(.staff, "320505-002", subject: "hengtang-staff")
 
     static func organization(_ client: any TestClientProtocol, token: String, area: String, name: String) async throws -> String {
-        let created = try await client.send(.post, "/v1/organizations", token: token, json: Body([
-            "kind": .string("social-work-station"), "name": .string(name), "area": .string(area),
-        ]))
+        let created = try await client.send(
+            .post, "/v1/organizations", token: token,
+            json: Body([
+                "kind": .string("social-work-station"), "name": .string(name), "area": .string(area),
+            ]))
         #expect(created.status == .created)
         return try #require(created.json["id"]?.stringValue)
     }
@@ -43,7 +45,9 @@ import TestSupport
             let crossCall = try await client.send(.post, "/v1/recruitment-calls", token: Self.staffA, json: Self.call(other))
             let unknownCall = try await client.send(.post, "/v1/recruitment-calls", token: Self.staffA, json: Self.call(unknown))
             #expect(crossCall.status == .unprocessableContent)
-            #expect(crossCall.json["errors"] == unknownCall.json["errors"] && crossCall.json["title"] == unknownCall.json["title"], "an out-of-scope organization reads as an unknown one")
+            #expect(
+                crossCall.json["errors"] == unknownCall.json["errors"] && crossCall.json["title"] == unknownCall.json["title"],
+                "an out-of-scope organization reads as an unknown one")
             #expect(crossCall.json["errors"].arrayValue.first?["field"] == .string("organizationId"))
 
             let crossTeam = try await client.send(.post, "/v1/teams", token: Self.staffA, json: Self.team(other))
@@ -56,12 +60,20 @@ import TestSupport
             // Their own organization, and a team without one, still work; a district operator may use either street's.
             #expect(try await client.send(.post, "/v1/recruitment-calls", token: Self.staffA, json: Self.call(own)).status == .created)
             #expect(try await client.send(.post, "/v1/teams", token: Self.staffA, json: Self.team(own)).status == .created)
-            #expect(try await client.send(.post, "/v1/teams", token: Self.staffA, json: Body(["name": .string("狮山突击队"), "area": .string("320505-001")])).status == .created)
+            #expect(
+                try await client.send(
+                    .post, "/v1/teams", token: Self.staffA, json: Body(["name": .string("狮山突击队"), "area": .string("320505-001")])
+                ).status == .created)
             let district = IntakeHarness.token(.operator, "320505")
-            #expect(try await client.send(.post, "/v1/recruitment-calls", token: district, json: Self.call(other, area: "320505-002")).status == .created)
+            #expect(
+                try await client.send(.post, "/v1/recruitment-calls", token: district, json: Self.call(other, area: "320505-002")).status
+                    == .created)
         }
         #expect(try await harness.count("SELECT count(*)::int FROM recruitment_calls") == 2)
         #expect(try await harness.count("SELECT count(*)::int FROM teams WHERE organization_id IS NOT NULL") == 1)
-        #expect(try await harness.count("SELECT count(*)::int FROM recruitment_calls c JOIN organizations o ON o.id = c.organization_id WHERE o.area = '320505-002' AND c.area = '320505-001'") == 0)
+        #expect(
+            try await harness.count(
+                "SELECT count(*)::int FROM recruitment_calls c JOIN organizations o ON o.id = c.organization_id WHERE o.area = '320505-002' AND c.area = '320505-001'"
+            ) == 0)
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 import Models
-import Testing
 import TestSupport
+import Testing
 
 @testable import Intake
 
@@ -82,8 +82,6 @@ private let fit = HealthDeclaration(symptoms: false, code: .green, temperature: 
     }
 }
 
-import Models
-
 enum AreaCodeFixture {
     static let compound = AreaCode("320505-001-001-01")!
 }
@@ -103,15 +101,17 @@ enum AreaCodeFixture {
 
     @Test(arguments: ["TUBE-0001", "res-42", "ABCdef123"])
     func codesOfLettersDigitsAndDashesPass(_ code: String) {
-        let input = CheckinInput(roundId: UUID(), siteId: UUID(), residentCode: code + "-r", tubeBarcode: code, sampleGroup: nil,
-                                 scannedAt: Timestamp.format(Date()), operator: "op1", retest: nil)
+        let input = CheckinInput(
+            roundId: UUID(), siteId: UUID(), residentCode: code + "-r", tubeBarcode: code, sampleGroup: nil,
+            scannedAt: Timestamp.format(Date()), operator: "op1", retest: nil)
         #expect((try? input.validated(index: 0).get()) != nil)
     }
 
     @Test(arguments: ["TUBE 0001", "管-000001", "ＴＵＢＥ-0001", "tube_0001", "é-000001"])
     func codesWithAnythingElseAreRefused(_ code: String) {
-        let input = CheckinInput(roundId: UUID(), siteId: UUID(), residentCode: "RES-1", tubeBarcode: code, sampleGroup: nil,
-                                 scannedAt: Timestamp.format(Date()), operator: "op1", retest: nil)
+        let input = CheckinInput(
+            roundId: UUID(), siteId: UUID(), residentCode: "RES-1", tubeBarcode: code, sampleGroup: nil,
+            scannedAt: Timestamp.format(Date()), operator: "op1", retest: nil)
         guard case .failure(let problem) = input.validated(index: 0) else {
             Issue.record("\(code) was accepted")
             return

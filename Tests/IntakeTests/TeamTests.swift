@@ -2,8 +2,8 @@ import Foundation
 import HummingbirdTesting
 import Models
 import ServiceKit
-import Testing
 import TestSupport
+import Testing
 
 @testable import Intake
 
@@ -44,20 +44,26 @@ import TestSupport
     static let staff = VolunteerTests.staff
 
     static func team(_ client: any TestClientProtocol, area: String = "320505-001", token: String = staff) async throws -> String {
-        let response = try await client.send(.post, "/v1/teams", token: token, json: Body(["name": .string("狮山突击队"), "area": .string(area)]))
+        let response = try await client.send(
+            .post, "/v1/teams", token: token, json: Body(["name": .string("狮山突击队"), "area": .string(area)]))
         #expect(response.status == .created)
         return try #require(response.json["id"]?.stringValue)
     }
 
-    static func volunteer(_ client: any TestClientProtocol, call: String, sequence: Int, community: String = "320505-001-001", verify: Bool) async throws -> String {
+    static func volunteer(_ client: any TestClientProtocol, call: String, sequence: Int, community: String = "320505-001-001", verify: Bool)
+        async throws -> String
+    {
         // Registered at the station's desk: the desk, unlike the public page, is told the new id.
         let signUp = try await client.send(
-            .post, "/v1/recruitment-calls/\(call)/sign-ups", token: IntakeHarness.token(.staff, "320505"), json: Fixtures.signUp(sequence: sequence, community: community)
+            .post, "/v1/recruitment-calls/\(call)/sign-ups", token: IntakeHarness.token(.staff, "320505"),
+            json: Fixtures.signUp(sequence: sequence, community: community)
         )
         #expect(signUp.status == .created)
         let id = try #require(signUp.json["id"]?.stringValue)
         if verify {
-            let vetted = try await client.send(.post, "/v1/volunteers/\(id)/vetting", token: IntakeHarness.token(.operator, nil), json: Body(["action": .string("verify")]))
+            let vetted = try await client.send(
+                .post, "/v1/volunteers/\(id)/vetting", token: IntakeHarness.token(.operator, nil), json: Body(["action": .string("verify")])
+            )
             #expect(vetted.status == .ok)
         }
         return id
@@ -71,15 +77,18 @@ import TestSupport
             let leader = try await Self.volunteer(client, call: call, sequence: 11, verify: true)
             let member = try await Self.volunteer(client, call: call, sequence: 12, verify: false)
 
-            let early = try await client.send(.put, "/v1/teams/\(team)/leader", token: Self.staff, json: Body(["volunteerId": .string(leader)]))
+            let early = try await client.send(
+                .put, "/v1/teams/\(team)/leader", token: Self.staff, json: Body(["volunteerId": .string(leader)]))
             #expect(early.status == .conflict, "a leader must be a member first")
             for volunteer in [leader, member] {
                 let joined = try await client.send(.put, "/v1/teams/\(team)/members/\(volunteer)", token: Self.staff)
                 #expect(joined.status == .ok)
             }
-            let pendingLeader = try await client.send(.put, "/v1/teams/\(team)/leader", token: Self.staff, json: Body(["volunteerId": .string(member)]))
+            let pendingLeader = try await client.send(
+                .put, "/v1/teams/\(team)/leader", token: Self.staff, json: Body(["volunteerId": .string(member)]))
             #expect(pendingLeader.status == .conflict)
-            let appointed = try await client.send(.put, "/v1/teams/\(team)/leader", token: Self.staff, json: Body(["volunteerId": .string(leader)]))
+            let appointed = try await client.send(
+                .put, "/v1/teams/\(team)/leader", token: Self.staff, json: Body(["volunteerId": .string(leader)]))
             #expect(appointed.status == .ok)
             #expect(appointed.json["leaderId"]?.stringValue == leader)
 
@@ -138,27 +147,41 @@ import TestSupport
             let operatorToken = IntakeHarness.token(.operator, nil)
             let team = try await Self.team(client, area: "320505", token: operatorToken)
             let north = try await Self.volunteer(client, call: try await VolunteerTests.openCall(client), sequence: 31, verify: true)
-            let south = try await Self.volunteer(client, call: try await VolunteerTests.openCall(client, area: "320505-002"), sequence: 32, community: "320505-002-001", verify: true)
+            let south = try await Self.volunteer(
+                client, call: try await VolunteerTests.openCall(client, area: "320505-002"), sequence: 32, community: "320505-002-001",
+                verify: true)
             for volunteer in [north, south] {
                 #expect(try await client.send(.put, "/v1/teams/\(team)/members/\(volunteer)", token: operatorToken).status == .ok)
             }
-            #expect(try await client.send(.put, "/v1/teams/\(team)/leader", token: operatorToken, json: Body(["volunteerId": .string(north)])).status == .ok)
-            let replaced = try await client.send(.put, "/v1/teams/\(team)/leader", token: operatorToken, json: Body(["volunteerId": .string(south)]))
+            #expect(
+                try await client.send(.put, "/v1/teams/\(team)/leader", token: operatorToken, json: Body(["volunteerId": .string(north)]))
+                    .status == .ok)
+            let replaced = try await client.send(
+                .put, "/v1/teams/\(team)/leader", token: operatorToken, json: Body(["volunteerId": .string(south)]))
             #expect(replaced.json["leaderId"]?.stringValue == south)
 
-            #expect(try await client.send(.get, "/v1/teams/\(team)", token: Self.staff).status == .notFound, "a district's team is not one street's")
+            #expect(
+                try await client.send(.get, "/v1/teams/\(team)", token: Self.staff).status == .notFound,
+                "a district's team is not one street's")
             // Moving a member out of a team of another area needs that area's station.
             let streetTeam = try await Self.team(client)
             #expect(try await client.send(.put, "/v1/teams/\(streetTeam)/members/\(north)", token: Self.staff).status == .conflict)
             // Rosters never show people outside the caller's area, even where older data put them in one team.
-            _ = try await harness.count("WITH moved AS (UPDATE volunteers SET team_id = '\(streetTeam)' WHERE id = '\(north)' RETURNING 1) SELECT count(*) FROM moved")
-            let visitor = try await Self.volunteer(client, call: try await VolunteerTests.openCall(client, area: "320505-002"), sequence: 33, community: "320505-002-001", verify: false)
-            _ = try await harness.count("WITH moved AS (UPDATE volunteers SET team_id = '\(streetTeam)' WHERE id = '\(visitor)' RETURNING 1) SELECT count(*) FROM moved")
+            _ = try await harness.count(
+                "WITH moved AS (UPDATE volunteers SET team_id = '\(streetTeam)' WHERE id = '\(north)' RETURNING 1) SELECT count(*) FROM moved"
+            )
+            let visitor = try await Self.volunteer(
+                client, call: try await VolunteerTests.openCall(client, area: "320505-002"), sequence: 33, community: "320505-002-001",
+                verify: false)
+            _ = try await harness.count(
+                "WITH moved AS (UPDATE volunteers SET team_id = '\(streetTeam)' WHERE id = '\(visitor)' RETURNING 1) SELECT count(*) FROM moved"
+            )
             let roster = try await client.send(.get, "/v1/teams/\(streetTeam)", token: Self.staff)
             #expect(roster.json["members"].arrayValue.compactMap { $0["id"]?.stringValue } == [north])
             #expect(roster.json["membersOutsideYourArea"]?.intValue == 1)
 
-            let withdrawn = try await client.send(.post, "/v1/volunteers/\(south)/vetting", token: operatorToken, json: Body(["action": .string("withdraw")]))
+            let withdrawn = try await client.send(
+                .post, "/v1/volunteers/\(south)/vetting", token: operatorToken, json: Body(["action": .string("withdraw")]))
             #expect(withdrawn.status == .ok)
             let after = try await client.send(.get, "/v1/teams/\(team)", token: operatorToken)
             #expect(after.json["leaderId"] == nil || after.json["leaderId"] == .null)
@@ -170,4 +193,3 @@ import TestSupport
         #expect(try await harness.events("intake.team.member-left").map { $0["wasLeader"] } == [.bool(true)])
     }
 }
-

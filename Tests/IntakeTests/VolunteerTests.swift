@@ -2,8 +2,8 @@ import Foundation
 import HummingbirdTesting
 import Models
 import ServiceKit
-import Testing
 import TestSupport
+import Testing
 
 @testable import Intake
 
@@ -13,15 +13,19 @@ import TestSupport
 
     /// An organization and an open call in street 320505-001; returns the call's id.
     static func openCall(_ client: any TestClientProtocol, area: String = "320505-001") async throws -> String {
-        let organization = try await client.send(.post, "/v1/organizations", token: staff, json: Body([
-            "kind": .string("social-work-station"), "name": .string("狮山社工站"), "area": .string("320505-001"),
-        ]))
+        let organization = try await client.send(
+            .post, "/v1/organizations", token: staff,
+            json: Body([
+                "kind": .string("social-work-station"), "name": .string("狮山社工站"), "area": .string("320505-001"),
+            ]))
         #expect(organization.status == .created)
-        let call = try await client.send(.post, "/v1/recruitment-calls", token: IntakeHarness.token(.operator, nil), json: Body([
-            "organizationId": organization.json["id"]!, "area": .string(area), "title": .string("核酸采样志愿者招募令"),
-            "roles": .array([.string("registration"), .string("queue-order")]), "headcount": .number(20),
-            "deadline": .string(Timestamp.format(Date().addingTimeInterval(86_400))),
-        ]))
+        let call = try await client.send(
+            .post, "/v1/recruitment-calls", token: IntakeHarness.token(.operator, nil),
+            json: Body([
+                "organizationId": organization.json["id"]!, "area": .string(area), "title": .string("核酸采样志愿者招募令"),
+                "roles": .array([.string("registration"), .string("queue-order")]), "headcount": .number(20),
+                "deadline": .string(Timestamp.format(Date().addingTimeInterval(86_400))),
+            ]))
         #expect(call.status == .created)
         return call.json["id"]!.stringValue!
     }
@@ -55,7 +59,9 @@ import TestSupport
                 members["mobile"] = .string("12345")
                 members["idNumber"] = .string("320505196805121232")
                 members["homeCommunity"] = .string("320505-001")
-                members["health"] = .object(["symptoms": .bool(false), "healthCode": .string("purple"), "temperature": .number(50), "vaccinated": .bool(true)])
+                members["health"] = .object([
+                    "symptoms": .bool(false), "healthCode": .string("purple"), "temperature": .number(50), "vaccinated": .bool(true),
+                ])
                 form = .object(members)
             }
             let response = try await client.send(.post, "/v1/recruitment-calls/\(call)/sign-ups", json: Body(form.objectValue))
@@ -86,8 +92,10 @@ import TestSupport
         let harness = try await IntakeHarness.create()
         try await harness.run { client in
             let call = try await Self.openCall(client)
-            let first = try await client.send(.post, "/v1/recruitment-calls/\(call)/sign-ups", token: Self.staff, json: Fixtures.signUp(sequence: 4))
-            let second = try await client.send(.post, "/v1/recruitment-calls/\(call)/sign-ups", token: Self.staff, json: Fixtures.signUp(sequence: 4))
+            let first = try await client.send(
+                .post, "/v1/recruitment-calls/\(call)/sign-ups", token: Self.staff, json: Fixtures.signUp(sequence: 4))
+            let second = try await client.send(
+                .post, "/v1/recruitment-calls/\(call)/sign-ups", token: Self.staff, json: Fixtures.signUp(sequence: 4))
             #expect(first.status == .created)
             #expect(second.status == .conflict)
             #expect(second.json["related"]?.stringValue == "/v1/volunteers/\(first.json["id"]!.stringValue!)")
@@ -99,7 +107,9 @@ import TestSupport
         let harness = try await IntakeHarness.create()
         try await harness.run { client in
             let call = try await Self.openCall(client)
-            let id = try await client.send(.post, "/v1/recruitment-calls/\(call)/sign-ups", token: Self.staff, json: Fixtures.signUp(sequence: 5)).json["id"]!.stringValue!
+            let id = try await client.send(
+                .post, "/v1/recruitment-calls/\(call)/sign-ups", token: Self.staff, json: Fixtures.signUp(sequence: 5)
+            ).json["id"]!.stringValue!
             func vet(_ action: String, reason: String? = nil) async throws -> TestResponse {
                 var body: [String: JSONValue] = ["action": .string(action)]
                 if let reason { body["reason"] = .string(reason) }
@@ -113,9 +123,10 @@ import TestSupport
             #expect(try await vet("suspend", reason: "reported a cough").json["status"] == .string("suspended"))
             #expect(try await vet("reinstate").json["eligible"] == .bool(true))
             let detail = try await client.send(.get, "/v1/volunteers/\(id)", token: Self.staff)
-            #expect(detail.json["history"].arrayValue.map { $0["action"]?.stringValue } == [
-                "sign-up", "verify", "record-training", "record-insurance", "suspend", "reinstate",
-            ])
+            #expect(
+                detail.json["history"].arrayValue.map { $0["action"]?.stringValue } == [
+                    "sign-up", "verify", "record-training", "record-insurance", "suspend", "reinstate",
+                ])
         }
         #expect(try await harness.events("intake.volunteer.verified").count == 1)
         #expect(try await harness.events("intake.volunteer.suspended").first?["eligible"] == .bool(false))
@@ -143,7 +154,10 @@ import TestSupport
             let otherID = other.json["id"]!.stringValue!
             #expect(try await client.send(.get, "/v1/volunteers/\(otherID)", token: Self.staff).status == .notFound)
             #expect(try await client.send(.get, "/v1/volunteers?area=320505-002", token: Self.staff).status == .forbidden)
-            #expect(try await client.send(.post, "/v1/volunteers/\(otherID)/vetting", token: Self.staff, json: Body(["action": .string("verify")])).status == .notFound)
+            #expect(
+                try await client.send(
+                    .post, "/v1/volunteers/\(otherID)/vetting", token: Self.staff, json: Body(["action": .string("verify")])
+                ).status == .notFound)
             // No token, no list.
             #expect(try await client.send(.get, "/v1/volunteers").status == .unauthorized)
         }
@@ -154,7 +168,9 @@ import TestSupport
         try await harness.run { client in
             let call = try await Self.openCall(client)
             for sequence in 10..<15 {
-                _ = try await client.send(.post, "/v1/recruitment-calls/\(call)/sign-ups", json: Fixtures.signUp(sequence: sequence), headers: [.init("X-Forwarded-For")!: "10.0.0.\(sequence)"])
+                _ = try await client.send(
+                    .post, "/v1/recruitment-calls/\(call)/sign-ups", json: Fixtures.signUp(sequence: sequence),
+                    headers: [.init("X-Forwarded-For")!: "10.0.0.\(sequence)"])
             }
             let first = try await client.send(.get, "/v1/volunteers?limit=3", token: Self.staff)
             let next = try #require(first.json["next"]?.intValue)

@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import Matching
 
 /// Exhaustive optimum for tiny instances, written independently of the
@@ -14,7 +15,8 @@ enum BruteForce {
         func allowedAlone(_ volunteer: Volunteer, _ shift: Shift) -> Bool {
             let covered = volunteer.availability.contains { $0.start <= shift.start && shift.end <= $0.end }
             let skilled = Set(shift.requiredSkills).isSubset(of: Set(volunteer.skills))
-            let district = shift.anyDistrict
+            let district =
+                shift.anyDistrict
                 || volunteer.home.split(separator: "-").first == shift.area.split(separator: "-").first
             return covered && skilled && district
         }
@@ -82,9 +84,10 @@ enum SmallInstances {
             var skills: [String] = []
             if random.chance(0.5) { skills.append("medical") }
             if random.chance(0.3) { skills.append("driving") }
-            volunteers.append(Volunteer(
-                id: "v\(index)", home: communities[random.below(communities.count)], skills: skills, availability: windows
-            ))
+            volunteers.append(
+                Volunteer(
+                    id: "v\(index)", home: communities[random.below(communities.count)], skills: skills, availability: windows
+                ))
         }
         var shifts: [Shift] = []
         var slots = 0
@@ -97,11 +100,12 @@ enum SmallInstances {
             var required: [String] = []
             if random.chance(0.3) { required.append(random.chance(0.7) ? "medical" : "driving") }
             let area = communities[random.below(communities.count - 1)]
-            shifts.append(Shift(
-                id: "s\(shifts.count)", postId: "p\(shifts.count)", area: area, role: "r",
-                requiredSkills: required, start: hour(start), end: hour(start + length),
-                slots: count, anyDistrict: random.chance(0.3)
-            ))
+            shifts.append(
+                Shift(
+                    id: "s\(shifts.count)", postId: "p\(shifts.count)", area: area, role: "r",
+                    requiredSkills: required, start: hour(start), end: hour(start + length),
+                    slots: count, anyDistrict: random.chance(0.3)
+                ))
         }
         let rules = RosterRules(
             maxHoursPerDay: Double(random.weighted([(6, 1), (8, 3), (10, 1)])),

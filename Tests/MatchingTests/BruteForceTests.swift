@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Matching
 
 @Suite struct BruteForceTests {

@@ -5,8 +5,8 @@ import Intake
 import Models
 import PostgresNIO
 import ServiceKit
-import Testing
 import TestSupport
+import Testing
 
 @testable import Matching
 
@@ -29,7 +29,10 @@ import TestSupport
 
     @Test func nobodyInTimeOrNobodyAtAllLeavesTheRequestUnassigned() throws {
         var empty = OfferChain(candidates: [], deadline: start.addingTimeInterval(900))
-        guard case .unassigned = empty.start(now: start) else { Issue.record("not unassigned"); return }
+        guard case .unassigned = empty.start(now: start) else {
+            Issue.record("not unassigned")
+            return
+        }
         var chain = OfferChain(candidates: [a, b], deadline: start.addingTimeInterval(300), offerLength: 180)
         _ = chain.start(now: start)
         _ = try chain.decline(by: a, now: start.addingTimeInterval(10))
@@ -56,7 +59,10 @@ import TestSupport
             for (n, id) in ids.enumerated() {
                 let community = n == 1 ? "320505-001-002" : "320505-001-001"
                 let skills = n == 2 ? [String]() : ["driving"]
-                let window = n == 3 ? #"[{"from":"2020-01-01T00:00:00Z","to":"2020-01-02T00:00:00Z"}]"# : #"[{"from":"2020-01-01T00:00:00Z","to":"2099-01-01T00:00:00Z"}]"#
+                let window =
+                    n == 3
+                    ? #"[{"from":"2020-01-01T00:00:00Z","to":"2020-01-02T00:00:00Z"}]"#
+                    : #"[{"from":"2020-01-01T00:00:00Z","to":"2099-01-01T00:00:00Z"}]"#
                 try await client.query(
                     """
                     INSERT INTO volunteers (id, name, mobile, id_number, birth_year, community, skills, availability, health, status, trained, insured)
@@ -76,14 +82,19 @@ import TestSupport
         _ = try await harness.database.withClient { client in
             let consumer = DispatchConsumer(endpoints: ServiceHarness.unusedBus, client: client, logger: .test)
             return try await client.transaction(logger: .test) { connection in
-                try await consumer.apply(Self.event("intake.request.created", [
-                    "requestId": .string(request.uuidString), "compound": .string("320505-001-001-01"), "category": .string("medicine"), "urgency": .string("urgent"),
-                ]), on: connection)
+                try await consumer.apply(
+                    Self.event(
+                        "intake.request.created",
+                        [
+                            "requestId": .string(request.uuidString), "compound": .string("320505-001-001-01"),
+                            "category": .string("medicine"), "urgency": .string("urgent"),
+                        ]), on: connection)
             }
         }
         let candidates: [UUID]?
         do {
-            candidates = try await harness.database.scalar("SELECT candidates FROM dispatches WHERE request_id = \(request)", as: [UUID].self)
+            candidates = try await harness.database.scalar(
+                "SELECT candidates FROM dispatches WHERE request_id = \(request)", as: [UUID].self)
         } catch {
             Issue.record("\(String(reflecting: error))")
             return
@@ -94,21 +105,28 @@ import TestSupport
         try await harness.run { client in
             let board = try await client.send(.get, "/v1/dispatch-board", token: Self.dispatcher).json.arrayValue
             #expect(board.first?["holder"]?.stringValue == people[0].uuidString.lowercased())
-            let wrong = try await client.send(.post, "/v1/dispatches/\(request)/accept", token: Self.dispatcher, json: Body(["volunteerId": .string(people[1].uuidString)]))
+            let wrong = try await client.send(
+                .post, "/v1/dispatches/\(request)/accept", token: Self.dispatcher,
+                json: Body(["volunteerId": .string(people[1].uuidString)]))
             #expect(wrong.status == .conflict, "only the volunteer holding the offer accepts it")
-            let declined = try await client.send(.post, "/v1/dispatches/\(request)/decline", token: Self.dispatcher, json: Body(["volunteerId": .string(people[0].uuidString)]))
+            let declined = try await client.send(
+                .post, "/v1/dispatches/\(request)/decline", token: Self.dispatcher,
+                json: Body(["volunteerId": .string(people[0].uuidString)]))
             #expect(declined.json["holder"]?.stringValue == people[1].uuidString.lowercased())
         }
         try await harness.run { client in
             // The volunteer answers on their own phone: their token speaks only for them.
             let phone = ServiceHarness.token(.volunteer, "320505-001-002", subject: people[1].uuidString.lowercased())
-            let impostor = try await client.send(.post, "/v1/dispatches/\(request)/accept", token: phone, json: Body(["volunteerId": .string(people[0].uuidString)]))
+            let impostor = try await client.send(
+                .post, "/v1/dispatches/\(request)/accept", token: phone, json: Body(["volunteerId": .string(people[0].uuidString)]))
             #expect(impostor.status == .forbidden)
             let accepted = try await client.send(.post, "/v1/dispatches/\(request)/accept", token: phone, json: Body([:]))
             #expect(accepted.json["status"] == .string("assigned"))
-            let done = try await client.send(.post, "/v1/dispatches/\(request)/complete", token: Self.dispatcher, json: Body([
-                "volunteerId": .string(people[1].uuidString), "hours": .number(1.5),
-            ]))
+            let done = try await client.send(
+                .post, "/v1/dispatches/\(request)/complete", token: Self.dispatcher,
+                json: Body([
+                    "volunteerId": .string(people[1].uuidString), "hours": .number(1.5),
+                ]))
             #expect(done.json["status"] == .string("completed"))
             #expect(try await client.send(.get, "/v1/dispatch-board", token: Self.dispatcher).json.arrayValue.isEmpty)
         }
@@ -117,13 +135,19 @@ import TestSupport
         _ = try await harness.database.withClient { client in
             let consumer = DispatchConsumer(endpoints: ServiceHarness.unusedBus, client: client, logger: .test)
             return try await client.transaction(logger: .test) { connection in
-                try await consumer.apply(Self.event("intake.request.created", [
-                    "requestId": .string(unanswered.uuidString), "compound": .string("320505-001-001-01"), "category": .string("medicine"), "urgency": .string("critical"),
-                ]), on: connection)
+                try await consumer.apply(
+                    Self.event(
+                        "intake.request.created",
+                        [
+                            "requestId": .string(unanswered.uuidString), "compound": .string("320505-001-001-01"),
+                            "category": .string("medicine"), "urgency": .string("critical"),
+                        ]), on: connection)
             }
         }
         for expectedHolder in [people[1], nil] {
-            _ = try await harness.count("WITH x AS (UPDATE dispatches SET offer_expires_at = now() - interval '1 second' WHERE request_id = '\(unanswered)' RETURNING 1) SELECT count(*) FROM x")
+            _ = try await harness.count(
+                "WITH x AS (UPDATE dispatches SET offer_expires_at = now() - interval '1 second' WHERE request_id = '\(unanswered)' RETURNING 1) SELECT count(*) FROM x"
+            )
             let moved = try await harness.database.withClient { client in
                 try await withThrowingTaskGroup(of: Int.self) { group in
                     for _ in 0..<2 { group.addTask { try await DispatchSweeper(client: client, logger: .test).sweep() } }
@@ -132,11 +156,13 @@ import TestSupport
             }
             #expect(moved == 1)
             let holder = try await harness.database.withClient { client in
-                try await client.query("SELECT holder FROM dispatches WHERE request_id = \(unanswered)", logger: .test).decode(UUID?.self).collectAll().first ?? nil
+                try await client.query("SELECT holder FROM dispatches WHERE request_id = \(unanswered)", logger: .test).decode(UUID?.self)
+                    .collectAll().first ?? nil
             }
             #expect(holder == expectedHolder)
         }
-        #expect(try await harness.events("matching.request.unassigned").first?["requestId"]?.stringValue == unanswered.uuidString.lowercased())
+        #expect(
+            try await harness.events("matching.request.unassigned").first?["requestId"]?.stringValue == unanswered.uuidString.lowercased())
         #expect(try await harness.events("matching.request.offered").count == 4)
         #expect(try await harness.events("matching.request.assigned").count == 1)
         #expect(try await harness.events("matching.task.completed").first?["hours"] == .number(1.5))
@@ -145,23 +171,38 @@ import TestSupport
 
     @Test func nobodySuitableMeansUnassignedForTheDispatcherAndACancellationReleasesIt() async throws {
         let harness = try await RosterPlanningTests.create()
-        let lonely = UUID(), cancelled = UUID()
+        let lonely = UUID()
+        let cancelled = UUID()
         _ = try await harness.database.withClient { client in
             let consumer = DispatchConsumer(endpoints: ServiceHarness.unusedBus, client: client, logger: .test)
             return try await client.transaction(logger: .test) { connection in
-                try await consumer.apply(Self.event("intake.request.created", [
-                    "requestId": .string(lonely.uuidString), "compound": .string("320505-001-001-01"), "category": .string("psychological-support"), "urgency": .string("urgent"),
-                ]), on: connection)
-                try await consumer.apply(Self.event("intake.request.created", [
-                    "requestId": .string(cancelled.uuidString), "compound": .string("320505-001-001-01"), "category": .string("groceries"), "urgency": .string("normal"),
-                ]), on: connection)
-                try await consumer.apply(Self.event("intake.request.cancelled", ["requestId": .string(cancelled.uuidString)]), on: connection)
+                try await consumer.apply(
+                    Self.event(
+                        "intake.request.created",
+                        [
+                            "requestId": .string(lonely.uuidString), "compound": .string("320505-001-001-01"),
+                            "category": .string("psychological-support"), "urgency": .string("urgent"),
+                        ]), on: connection)
+                try await consumer.apply(
+                    Self.event(
+                        "intake.request.created",
+                        [
+                            "requestId": .string(cancelled.uuidString), "compound": .string("320505-001-001-01"),
+                            "category": .string("groceries"), "urgency": .string("normal"),
+                        ]), on: connection)
+                try await consumer.apply(
+                    Self.event("intake.request.cancelled", ["requestId": .string(cancelled.uuidString)]), on: connection)
             }
         }
         // Nobody in the fixture is available now: both requests were unassigned at once.
         let unassigned = try await harness.events("matching.request.unassigned")
-        #expect(Set(unassigned.compactMap { $0["requestId"]?.stringValue }) == [lonely.uuidString.lowercased(), cancelled.uuidString.lowercased()])
-        #expect(try await harness.database.scalar("SELECT status FROM dispatches WHERE request_id = \(cancelled)", as: String.self) == "cancelled")
+        #expect(
+            Set(unassigned.compactMap { $0["requestId"]?.stringValue }) == [
+                lonely.uuidString.lowercased(), cancelled.uuidString.lowercased(),
+            ])
+        #expect(
+            try await harness.database.scalar("SELECT status FROM dispatches WHERE request_id = \(cancelled)", as: String.self)
+                == "cancelled")
         try await harness.run { client in
             let board = try await client.send(.get, "/v1/dispatch-board", token: Self.dispatcher).json.arrayValue
             #expect(board.map { $0["requestId"]?.stringValue } == [lonely.uuidString.lowercased()], "a cancelled request leaves the board")

@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import Matching
 
 /// Re-checks a roster against the rules without using any of the

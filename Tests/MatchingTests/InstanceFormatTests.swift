@@ -1,29 +1,30 @@
 import Foundation
 import Testing
+
 @testable import Matching
 
 @Suite struct InstanceFormatTests {
     static let example = """
-    {
-      "rules": { "maxHoursPerDay": 8, "minRestHours": 8 },
-      "volunteers": [
-        { "id": "v1", "home": "320505-001-001-01", "skills": ["medical"], "team": "t1",
-          "availability": [ { "start": "2026-04-10T07:00:00Z", "end": "2026-04-10T19:00:00Z" } ] },
-        { "id": "v2", "home": "320505-002-003", "skills": [],
-          "availability": [ { "start": "2026-04-10T07:00:00Z", "end": "2026-04-10T11:00:00Z" } ],
-          "someFutureField": true }
-      ],
-      "shifts": [
-        { "id": "s1", "postId": "p1", "area": "320505-001-001", "role": "swab-sampling",
-          "requiredSkills": ["medical"], "start": "2026-04-10T07:00:00Z", "end": "2026-04-10T11:00:00Z",
-          "slots": 2, "anyDistrict": false },
-        { "id": "s2", "postId": "p2", "area": "320505-001-002", "role": "registration",
-          "start": "2026-04-10T15:00:00Z", "end": "2026-04-10T19:00:00Z", "slots": 1 },
-        { "id": "s3", "postId": "p3", "area": "320505-001-002", "role": "guidance",
-          "start": "2026-04-11T07:00:00Z", "end": "2026-04-11T11:00:00Z", "slots": 1 }
-      ]
-    }
-    """
+        {
+          "rules": { "maxHoursPerDay": 8, "minRestHours": 8 },
+          "volunteers": [
+            { "id": "v1", "home": "320505-001-001-01", "skills": ["medical"], "team": "t1",
+              "availability": [ { "start": "2026-04-10T07:00:00Z", "end": "2026-04-10T19:00:00Z" } ] },
+            { "id": "v2", "home": "320505-002-003", "skills": [],
+              "availability": [ { "start": "2026-04-10T07:00:00Z", "end": "2026-04-10T11:00:00Z" } ],
+              "someFutureField": true }
+          ],
+          "shifts": [
+            { "id": "s1", "postId": "p1", "area": "320505-001-001", "role": "swab-sampling",
+              "requiredSkills": ["medical"], "start": "2026-04-10T07:00:00Z", "end": "2026-04-10T11:00:00Z",
+              "slots": 2, "anyDistrict": false },
+            { "id": "s2", "postId": "p2", "area": "320505-001-002", "role": "registration",
+              "start": "2026-04-10T15:00:00Z", "end": "2026-04-10T19:00:00Z", "slots": 1 },
+            { "id": "s3", "postId": "p3", "area": "320505-001-002", "role": "guidance",
+              "start": "2026-04-11T07:00:00Z", "end": "2026-04-11T11:00:00Z", "slots": 1 }
+          ]
+        }
+        """
 
     @Test(arguments: [
         (#""minRestHours": 8"#, #""minRestHours": 1e16"#), (#""maxHoursPerDay": 8"#, #""maxHoursPerDay": -1"#),
@@ -63,9 +64,9 @@ import Testing
 
     @Test func shiftEndingBeforeItStartsIsRejected() {
         let json = """
-        {"volunteers": [], "shifts": [{"id": "bad", "area": "320505-001-001", "start": "2026-04-10T11:00:00Z",
-          "end": "2026-04-10T07:00:00Z", "slots": 1}]}
-        """
+            {"volunteers": [], "shifts": [{"id": "bad", "area": "320505-001-001", "start": "2026-04-10T11:00:00Z",
+              "end": "2026-04-10T07:00:00Z", "slots": 1}]}
+            """
         #expect(throws: RosterInstanceError.self) { try RosterInstance.decode(from: Data(json.utf8)) }
         do {
             _ = try RosterInstance.decode(from: Data(json.utf8))
@@ -76,9 +77,9 @@ import Testing
 
     @Test func badTimestampNamesTheField() {
         let json = """
-        {"volunteers": [], "shifts": [{"id": "s", "area": "320505-001-001", "start": "tomorrow",
-          "end": "2026-04-10T07:00:00Z", "slots": 1}]}
-        """
+            {"volunteers": [], "shifts": [{"id": "s", "area": "320505-001-001", "start": "tomorrow",
+              "end": "2026-04-10T07:00:00Z", "slots": 1}]}
+            """
         do {
             _ = try RosterInstance.decode(from: Data(json.utf8))
             Issue.record("expected an error")
@@ -109,9 +110,12 @@ import Testing
         let window = AvailabilityWindow(start: SmallInstances.origin, end: SmallInstances.origin.addingTimeInterval(86_400))
         let instance = RosterInstance(
             volunteers: [Volunteer(id: "v", home: "320505-001-001", availability: [window])],
-            shifts: [Shift(id: "s", postId: "p", area: "320505-001-001", role: "r", requiredSkills: ["medical"],
-                           start: SmallInstances.origin.addingTimeInterval(7 * 3600),
-                           end: SmallInstances.origin.addingTimeInterval(11 * 3600), slots: 1)]
+            shifts: [
+                Shift(
+                    id: "s", postId: "p", area: "320505-001-001", role: "r", requiredSkills: ["medical"],
+                    start: SmallInstances.origin.addingTimeInterval(7 * 3600),
+                    end: SmallInstances.origin.addingTimeInterval(11 * 3600), slots: 1)
+            ]
         )
         let solution = try RosterSolver().solve(instance)
         #expect(solution.unfilled.first?.reason == "no eligible volunteer in district 320505 has skill medical")

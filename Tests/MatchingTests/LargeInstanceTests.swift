@@ -1,11 +1,12 @@
 import Testing
+
 @testable import Matching
 
 @Suite struct LargeInstanceTests {
     @Test(arguments: [
         (volunteers: 3000, slots: 600, seed: UInt64(1)),
         (volunteers: 3000, slots: 600, seed: UInt64(2)),
-        (volunteers: 250, slots: 600, seed: UInt64(3)),   // scarce: the schedule rules bind everywhere
+        (volunteers: 250, slots: 600, seed: UInt64(3)),  // scarce: the schedule rules bind everywhere
         (volunteers: 600, slots: 600, seed: UInt64(4)),
     ])
     func everyHardRuleHolds(volunteers: Int, slots: Int, seed: UInt64) throws {

@@ -4,8 +4,8 @@ import HummingbirdTesting
 import Models
 import PostgresNIO
 import ServiceKit
-import Testing
 import TestSupport
+import Testing
 
 @testable import Matching
 
@@ -18,7 +18,9 @@ import TestSupport
         var chain = OfferChain(candidates: [a, b], deadline: start.addingTimeInterval(900), offerLength: 180)
         _ = chain.start(now: start)
         #expect(chain.withdraw(b, now: start, replacements: [], window: 900) == nil, "b holds nothing")
-        #expect(chain.withdraw(a, now: start.addingTimeInterval(10), replacements: [a, b, c], window: 900) == .offered(volunteer: b, until: start.addingTimeInterval(190)))
+        #expect(
+            chain.withdraw(a, now: start.addingTimeInterval(10), replacements: [a, b, c], window: 900)
+                == .offered(volunteer: b, until: start.addingTimeInterval(190)))
         #expect(chain.candidates == [a, b, c], "the volunteer withdrawn and those already listed are not added again")
     }
 
@@ -27,7 +29,8 @@ import TestSupport
         _ = chain.start(now: start)
         _ = try chain.accept(by: a, now: start.addingTimeInterval(5))
         let later = start.addingTimeInterval(3_600)
-        #expect(chain.withdraw(a, now: later, replacements: [c], window: 900) == .offered(volunteer: c, until: later.addingTimeInterval(180)))
+        #expect(
+            chain.withdraw(a, now: later, replacements: [c], window: 900) == .offered(volunteer: c, until: later.addingTimeInterval(180)))
         #expect(chain.status == .offering && chain.deadline == later.addingTimeInterval(900))
         #expect(try chain.accept(by: c, now: later.addingTimeInterval(60)) == .assigned(volunteer: c))
     }
@@ -51,21 +54,28 @@ import TestSupport
         _ = try await harness.database.withClient { client in
             let consumer = DispatchConsumer(endpoints: ServiceHarness.unusedBus, client: client, logger: .test)
             return try await client.transaction(logger: .test) { connection in
-                try await consumer.apply(DispatchTests.event("intake.request.created", [
-                    "requestId": .string(request.uuidString), "compound": .string("320505-001-001-01"), "category": .string("medicine"), "urgency": .string("urgent"),
-                ]), on: connection)
+                try await consumer.apply(
+                    DispatchTests.event(
+                        "intake.request.created",
+                        [
+                            "requestId": .string(request.uuidString), "compound": .string("320505-001-001-01"),
+                            "category": .string("medicine"), "urgency": .string("urgent"),
+                        ]), on: connection)
             }
         }
     }
 
     /// Intake's side of a suspension: the row changes, then the event arrives.
     static func suspend(_ volunteer: UUID, _ harness: ServiceHarness, announce: Bool = true) async throws {
-        _ = try await harness.count("WITH x AS (UPDATE volunteers SET status = 'suspended' WHERE id = '\(volunteer)' RETURNING 1) SELECT count(*) FROM x")
+        _ = try await harness.count(
+            "WITH x AS (UPDATE volunteers SET status = 'suspended' WHERE id = '\(volunteer)' RETURNING 1) SELECT count(*) FROM x")
         guard announce else { return }
         _ = try await harness.database.withClient { client in
             let consumer = DispatchConsumer(endpoints: ServiceHarness.unusedBus, client: client, logger: .test)
             return try await client.transaction(logger: .test) { connection in
-                try await consumer.apply(DispatchTests.event("intake.volunteer.suspended", ["volunteerId": .string(volunteer.uuidString.lowercased())]), on: connection)
+                try await consumer.apply(
+                    DispatchTests.event("intake.volunteer.suspended", ["volunteerId": .string(volunteer.uuidString.lowercased())]),
+                    on: connection)
             }
         }
     }
@@ -83,14 +93,17 @@ import TestSupport
             #expect(accept.status == .conflict)
             #expect(accept.json["detail"]?.stringValue?.contains("suspended") == true)
         }
-        #expect(try await harness.database.scalar("SELECT status FROM dispatches WHERE request_id = \(request)", as: String.self) == "offering")
+        #expect(
+            try await harness.database.scalar("SELECT status FROM dispatches WHERE request_id = \(request)", as: String.self) == "offering")
         try await Self.suspend(people[0], harness)
         try await harness.run { client in
             let board = try await client.send(.get, "/v1/dispatch-board", token: DispatchTests.dispatcher).json.arrayValue
             #expect(board.first?["holder"]?.stringValue == people[1].uuidString.lowercased())
             #expect(board.first?["status"] == .string("offering"))
         }
-        #expect(try await harness.count("SELECT count(*)::int FROM dispatch_history WHERE request_id = '\(request)' AND event = 'withdrawn'") == 1)
+        #expect(
+            try await harness.count("SELECT count(*)::int FROM dispatch_history WHERE request_id = '\(request)' AND event = 'withdrawn'")
+                == 1)
         let offers = try await harness.events("matching.request.offered").compactMap { $0["volunteerId"]?.stringValue }
         #expect(offers == [people[0], people[1]].map { $0.uuidString.lowercased() })
     }
@@ -102,13 +115,16 @@ import TestSupport
         try await Self.created(request, harness)
         try await harness.run { client in
             let accepted = try await client.send(
-                .post, "/v1/dispatches/\(request)/accept", token: DispatchTests.dispatcher, json: Body(["volunteerId": .string(people[0].uuidString)])
+                .post, "/v1/dispatches/\(request)/accept", token: DispatchTests.dispatcher,
+                json: Body(["volunteerId": .string(people[0].uuidString)])
             )
             #expect(accepted.json["status"] == .string("assigned"))
         }
         try await Self.suspend(people[0], harness)
-        #expect(try await harness.database.scalar("SELECT holder FROM dispatches WHERE request_id = \(request)", as: UUID.self) == people[1])
-        #expect(try await harness.database.scalar("SELECT status FROM dispatches WHERE request_id = \(request)", as: String.self) == "offering")
+        #expect(
+            try await harness.database.scalar("SELECT holder FROM dispatches WHERE request_id = \(request)", as: UUID.self) == people[1])
+        #expect(
+            try await harness.database.scalar("SELECT status FROM dispatches WHERE request_id = \(request)", as: String.self) == "offering")
         // Announced twice (a redelivery is the inbox's to drop, but the rule holds anyway): nothing moves again.
         try await Self.suspend(people[0], harness)
         #expect(try await harness.events("matching.request.offered").count == 2)

@@ -1,5 +1,5 @@
-import Testing
 import TestSupport
+import Testing
 
 /// Matching's OpenAPI document is served, and every operation in it is routed.
 @Suite struct MatchingOpenAPITests {

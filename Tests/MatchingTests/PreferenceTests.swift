@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Matching
 
 /// The tie-breaking preferences: they must win whenever an equal-cost roster
@@ -53,8 +54,9 @@ import Testing
         let instance = RosterInstance(
             volunteers: [Self.allWeek("a"), Self.allWeek("b")],
             shifts: (0..<4).map { day in
-                Shift(id: "s\(day)", postId: "P", area: "100001-001-001", role: "r",
-                      start: Self.hour(24 * day + 8), end: Self.hour(24 * day + 12), slots: 1)
+                Shift(
+                    id: "s\(day)", postId: "P", area: "100001-001-001", role: "r",
+                    start: Self.hour(24 * day + 8), end: Self.hour(24 * day + 12), slots: 1)
             }
         )
         let solution = try RosterSolver().solve(instance)
@@ -71,8 +73,10 @@ import Testing
         var shifts: [Shift] = []
         for day in 0..<2 {
             for post in ["P", "Q"] {
-                shifts.append(Shift(id: "\(post)\(day)", postId: post, area: "100001-001-001", role: "r",
-                                    start: Self.hour(24 * day + 20), end: Self.hour(24 * day + 23), slots: 1))
+                shifts.append(
+                    Shift(
+                        id: "\(post)\(day)", postId: post, area: "100001-001-001", role: "r",
+                        start: Self.hour(24 * day + 20), end: Self.hour(24 * day + 23), slots: 1))
             }
         }
         let instance = RosterInstance(volunteers: [Self.allWeek("a"), Self.allWeek("b")], shifts: shifts)
@@ -89,18 +93,20 @@ import Testing
     @Test func nightsAreDatedByTheirEvening() throws {
         func score(_ startHours: [Int]) throws -> Int {
             let shifts = startHours.enumerated().map { index, start in
-                Shift(id: "s\(index)", postId: "P", area: "100001-001-001", role: "r",
-                      start: Self.hour(start), end: Self.hour(start + 1), slots: 1)
+                Shift(
+                    id: "s\(index)", postId: "P", area: "100001-001-001", role: "r",
+                    start: Self.hour(start), end: Self.hour(start + 1), slots: 1)
             }
-            let instance = RosterInstance(volunteers: [Self.allWeek("a")], shifts: shifts,
-                                          rules: RosterRules(maxHoursPerDay: 8, minRestHours: 0))
+            let instance = RosterInstance(
+                volunteers: [Self.allWeek("a")], shifts: shifts,
+                rules: RosterRules(maxHoursPerDay: 8, minRestHours: 0))
             let solution = try RosterSolver().solve(instance)
             #expect(solution.filledSlots == startHours.count)
             return solution.preferences.repeatedNightPosts
         }
         #expect(try score([19, 24 + 19]) == 1)
-        #expect(try score([23, 24 + 2]) == 0)        // one night
-        #expect(try score([23, 48 + 2]) == 1)        // nights of the 10th and 11th
+        #expect(try score([23, 24 + 2]) == 0)  // one night
+        #expect(try score([23, 48 + 2]) == 1)  // nights of the 10th and 11th
         #expect(try score([18, 24 + 18]) == 0)
         #expect(try score([6, 24 + 6]) == 0)
         #expect(try score([24 + 5, 48 + 5]) == 1)
@@ -128,7 +134,8 @@ import Testing
     }
 
     @Test func solutionsWithoutPreferencesStillDecode() throws {
-        let json = #"{"assignments":[],"unfilled":[],"objective":0,"lowerBound":0,"gap":0,"provenOptimal":true,"totalSlots":0,"filledSlots":0}"#
+        let json =
+            #"{"assignments":[],"unfilled":[],"objective":0,"lowerBound":0,"gap":0,"provenOptimal":true,"totalSlots":0,"filledSlots":0}"#
         let solution = try JSONDecoder().decode(RosterSolution.self, from: Data(json.utf8))
         #expect(solution.preferences == PreferenceScore())
         let roundTrip = try JSONDecoder().decode(RosterSolution.self, from: JSONEncoder().encode(solution))

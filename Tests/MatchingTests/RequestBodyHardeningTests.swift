@@ -4,8 +4,8 @@ import HummingbirdTesting
 import Models
 import NIOCore
 import ServiceKit
-import Testing
 import TestSupport
+import Testing
 
 @testable import Matching
 
@@ -18,7 +18,8 @@ import TestSupport
             let text = #"{"name":"和平苑核酸点","area":"320505-001-001-01","role":"registration","requiredSkills":["driving","medical\u0000"]}"#
             let refused = try await client.execute(
                 uri: "/v1/posts", method: .post,
-                headers: [.contentType: "application/json", .authorization: "Bearer \(RosterPlanningTests.staff)"], body: ByteBuffer(string: text)
+                headers: [.contentType: "application/json", .authorization: "Bearer \(RosterPlanningTests.staff)"],
+                body: ByteBuffer(string: text)
             )
             #expect(refused.status == .badRequest)
             #expect(refused.json["errors"].arrayValue.first?["field"]?.stringValue == "requiredSkills/1")

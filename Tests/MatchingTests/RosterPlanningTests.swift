@@ -4,8 +4,8 @@ import Intake
 import Models
 import PostgresNIO
 import ServiceKit
-import Testing
 import TestSupport
+import Testing
 
 @testable import Matching
 
@@ -39,17 +39,23 @@ import TestSupport
         return harness
     }
 
-    static func post(_ client: any TestClientProtocol, role: String, skills: [String] = [], shifts: [(String, String, Int)]) async throws -> String {
-        let post = try await client.send(.post, "/v1/posts", token: staff, json: Body([
-            "name": .string("和平苑核酸点 \(role)"), "area": .string("320505-001-001-01"), "role": .string(role),
-            "requiredSkills": .array(skills.map(JSONValue.string)),
-        ]))
+    static func post(_ client: any TestClientProtocol, role: String, skills: [String] = [], shifts: [(String, String, Int)]) async throws
+        -> String
+    {
+        let post = try await client.send(
+            .post, "/v1/posts", token: staff,
+            json: Body([
+                "name": .string("和平苑核酸点 \(role)"), "area": .string("320505-001-001-01"), "role": .string(role),
+                "requiredSkills": .array(skills.map(JSONValue.string)),
+            ]))
         #expect(post.status == .created, "\(post.json)")
         let id = try #require(post.json["id"]?.stringValue)
         for (start, end, slots) in shifts {
-            let shift = try await client.send(.post, "/v1/posts/\(id)/shifts", token: staff, json: Body([
-                "startsAt": .string(start), "endsAt": .string(end), "slots": .number(Double(slots)),
-            ]))
+            let shift = try await client.send(
+                .post, "/v1/posts/\(id)/shifts", token: staff,
+                json: Body([
+                    "startsAt": .string(start), "endsAt": .string(end), "slots": .number(Double(slots)),
+                ]))
             #expect(shift.status == .created, "\(shift.json)")
         }
         return id
@@ -58,39 +64,56 @@ import TestSupport
     @Test func aPlanFillsWhatTheRulesAllowAndAnnouncesEachShortageWithItsReason() async throws {
         let harness = try await Self.create()
         try await harness.run { client in
-            let registration = try await Self.post(client, role: "registration", shifts: [
-                ("2026-12-01T07:00:00Z", "2026-12-01T11:00:00Z", 3), ("2026-12-01T11:00:00Z", "2026-12-01T15:00:00Z", 3),
-            ])
-            _ = try await Self.post(client, role: "delivery", skills: ["driving"], shifts: [("2026-12-01T08:00:00Z", "2026-12-01T12:00:00Z", 3)])
-            _ = try await Self.post(client, role: "sampling", skills: ["medical"], shifts: [("2026-12-01T09:00:00Z", "2026-12-01T13:00:00Z", 1)])
-            let plan = try await client.send(.post, "/v1/rosters:plan", token: Self.staff, json: Body([
-                "area": .string("320505-001"), "from": .string("2026-12-01T00:00:00Z"), "to": .string("2026-12-02T00:00:00Z"),
-            ]))
+            let registration = try await Self.post(
+                client, role: "registration",
+                shifts: [
+                    ("2026-12-01T07:00:00Z", "2026-12-01T11:00:00Z", 3), ("2026-12-01T11:00:00Z", "2026-12-01T15:00:00Z", 3),
+                ])
+            _ = try await Self.post(
+                client, role: "delivery", skills: ["driving"], shifts: [("2026-12-01T08:00:00Z", "2026-12-01T12:00:00Z", 3)])
+            _ = try await Self.post(
+                client, role: "sampling", skills: ["medical"], shifts: [("2026-12-01T09:00:00Z", "2026-12-01T13:00:00Z", 1)])
+            let plan = try await client.send(
+                .post, "/v1/rosters:plan", token: Self.staff,
+                json: Body([
+                    "area": .string("320505-001"), "from": .string("2026-12-01T00:00:00Z"), "to": .string("2026-12-02T00:00:00Z"),
+                ]))
             #expect(plan.status == .created, "\(plan.json)")
             // 10 slots; 6 eligible people, each at most one 4-hour shift here (8 h rest between shifts).
             #expect(plan.json["slots"]?.intValue == 10)
             #expect(plan.json["filled"]?.intValue == 6)
             let reasons = plan.json["unfilled"].arrayValue.map { $0["cause"]?.stringValue }
             #expect(reasons.contains("missingSkill"))
-            let again = try await client.send(.post, "/v1/rosters:plan", token: Self.staff, json: Body([
-                "area": .string("320505-001"), "from": .string("2026-12-01T00:00:00Z"), "to": .string("2026-12-02T00:00:00Z"),
-            ]))
+            let again = try await client.send(
+                .post, "/v1/rosters:plan", token: Self.staff,
+                json: Body([
+                    "area": .string("320505-001"), "from": .string("2026-12-01T00:00:00Z"), "to": .string("2026-12-02T00:00:00Z"),
+                ]))
             #expect(again.json["filled"]?.intValue == 0, "nobody is booked twice; the open slots stay open")
             let roster = try await client.send(.get, "/v1/posts/\(registration)/roster", token: Self.staff)
             #expect(roster.json.arrayValue.count <= 6 && !roster.json.arrayValue.isEmpty)
-            #expect(try await client.send(.get, "/v1/posts/\(registration)/roster?date=2026-12-01", token: Self.staff).json.arrayValue.count
+            #expect(
+                try await client.send(.get, "/v1/posts/\(registration)/roster?date=2026-12-01", token: Self.staff).json.arrayValue.count
                     == roster.json.arrayValue.count)
-            #expect(try await client.send(.get, "/v1/posts/\(registration)/roster?date=2026-12-02", token: Self.staff).json.arrayValue.isEmpty)
-            #expect(try await client.send(.get, "/v1/posts/\(registration)/roster?date=tomorrow", token: Self.staff).status == .unprocessableContent)
-            #expect(try await client.send(.post, "/v1/rosters:plan", token: ServiceHarness.token(.staff, "320505-002"), json: Body([
-                "area": .string("320505-001"), "from": .string("2026-12-01T00:00:00Z"), "to": .string("2026-12-02T00:00:00Z"),
-            ])).status == .forbidden)
+            #expect(
+                try await client.send(.get, "/v1/posts/\(registration)/roster?date=2026-12-02", token: Self.staff).json.arrayValue.isEmpty)
+            #expect(
+                try await client.send(.get, "/v1/posts/\(registration)/roster?date=tomorrow", token: Self.staff).status
+                    == .unprocessableContent)
+            #expect(
+                try await client.send(
+                    .post, "/v1/rosters:plan", token: ServiceHarness.token(.staff, "320505-002"),
+                    json: Body([
+                        "area": .string("320505-001"), "from": .string("2026-12-01T00:00:00Z"), "to": .string("2026-12-02T00:00:00Z"),
+                    ])
+                ).status == .forbidden)
         }
         #expect(try await harness.count("SELECT count(*) FROM roster_assignments") == 6)
         #expect(try await harness.count("SELECT count(DISTINCT volunteer_id) FROM roster_assignments") == 6)
-        #expect(try await harness.count(
-            "SELECT count(*) FROM roster_assignments a JOIN volunteers v ON v.id = a.volunteer_id WHERE v.status <> 'verified' OR NOT v.trained"
-        ) == 0)
+        #expect(
+            try await harness.count(
+                "SELECT count(*) FROM roster_assignments a JOIN volunteers v ON v.id = a.volunteer_id WHERE v.status <> 'verified' OR NOT v.trained"
+            ) == 0)
         let shortages = try await harness.events("matching.shift.shortage")
         #expect(shortages.contains { $0["cause"] == .string("missingSkill") && $0["role"] == .string("sampling") })
         #expect(try await harness.events("matching.shift.assigned").count == 6)

@@ -7,10 +7,12 @@ import Testing
 
     @Test func parsesEveryKindOfValue() throws {
         let value = try parse(#" {"a": [1, -2, 3.5, 1e3, true, false, null], "b": {"c": "d"}, "e": ""} "#)
-        #expect(value == .object([
-            "a": .array([.number(1), .number(-2), .number(3.5), .number(1000), .bool(true), .bool(false), .null]),
-            "b": .object(["c": .string("d")]), "e": .string(""),
-        ]))
+        #expect(
+            value
+                == .object([
+                    "a": .array([.number(1), .number(-2), .number(3.5), .number(1000), .bool(true), .bool(false), .null]),
+                    "b": .object(["c": .string("d")]), "e": .string(""),
+                ]))
     }
 
     @Test func decodesEscapesAndUnicodeLikeFoundation() throws {

@@ -8,7 +8,9 @@ import Testing
         #expect(try Topic(name).rawValue == name)
     }
 
-    @Test(arguments: ["intake", "intake.request", "Intake.request.created", "intake..created", "intake.request.created.", "intake.请求.created"])
+    @Test(arguments: [
+        "intake", "intake.request", "Intake.request.created", "intake..created", "intake.request.created.", "intake.请求.created",
+    ])
     func malformedTopicsAreRefusedWithAReason(_ name: String) {
         #expect(throws: TopicError.self) { try Topic(name) }
     }
@@ -32,7 +34,8 @@ import Testing
     }
 
     @Test(arguments: [
-        "2025-02-29T08:00:00Z", "2025-11-25T24:00:00Z", "2025-11-25T08:30:60Z", "2025-11-25T08:30:00", "2025-11-25T08:30:00.Z", "2025-11-25T08:30:00+8:00",
+        "2025-02-29T08:00:00Z", "2025-11-25T24:00:00Z", "2025-11-25T08:30:60Z", "2025-11-25T08:30:00", "2025-11-25T08:30:00.Z",
+        "2025-11-25T08:30:00+8:00",
         "2025-11-25T08:30:00+08:00x", "2025-11-25 08:30:00Z", "2025-13-01T00:00:00Z", "２０２5-11-25T08:30:00Z",
     ])
     func refusesWhatIsNotRFC3339(_ text: String) {
@@ -47,7 +50,8 @@ import Testing
             let date = Date(timeIntervalSince1970: Double(Int64.random(in: 0...4_102_444_800_000, using: &generator)) / 1000)
             let formatter = ISO8601DateFormatter()
             formatter.timeZone = TimeZone(secondsFromGMT: 60 * 15 * Int.random(in: -48...56, using: &generator))
-            formatter.formatOptions = Bool.random(using: &generator) ? [.withInternetDateTime, .withFractionalSeconds] : [.withInternetDateTime]
+            formatter.formatOptions =
+                Bool.random(using: &generator) ? [.withInternetDateTime, .withFractionalSeconds] : [.withInternetDateTime]
             let text = formatter.string(from: date)
             let expected = formatter.date(from: text)
             #expect(Timestamp.parse(text) == expected, "\(text)")
@@ -59,7 +63,8 @@ import Testing
 
 @Suite struct EnvelopeTests {
     @Test func theRelaysHandWrittenEnvelopeDecodesToTheSameEvent() throws {
-        let id = UUID(), correlation = UUID()
+        let id = UUID()
+        let correlation = UUID()
         let bytes = EnvelopeWriter.event(
             id: id, topic: "intake.request.created", seq: 42, stream: "intake", version: 2,
             occurredAtMilliseconds: 1_764_059_400_123, key: "req-\"7\"", area: "320505-004",
@@ -81,7 +86,10 @@ import Testing
         #expect(event.data["count"]?.intValue == 3)
         // The wire keeps the contract's field names.
         let object = try JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any]
-        #expect(Set(object?.keys.map { $0 } ?? []) == ["id", "topic", "seq", "stream", "v", "occurredAt", "key", "area", "correlationId", "data"])
+        #expect(
+            Set(object?.keys.map { $0 } ?? []) == [
+                "id", "topic", "seq", "stream", "v", "occurredAt", "key", "area", "correlationId", "data",
+            ])
     }
 
     @Test func heartbeatsDecodeAsHeads() throws {

@@ -5,8 +5,8 @@ import HummingbirdTesting
 import Models
 import PostgresNIO
 import ServiceKit
-import Testing
 import TestSupport
+import Testing
 
 @testable import Intake
 @testable import Outreach
@@ -23,11 +23,15 @@ import TestSupport
         let harness = try await OutreachHarness.create()
         let ids = Recorder<String>()
         try await harness.run { client in
-            let resident = try #require(try await client.send(.post, "/v1/residents", token: OutreachHarness.staff, json: OutreachHarness.elder()).json["id"]?.stringValue)
-            let need = try await client.send(.post, "/v1/residents/\(resident)/needs", token: Self.caller, json: Body([
-                "category": .string("medicine"), "urgency": .string("urgent"), "zone": .string("sealed"), "source": .string("call"),
-                "details": .object(["drugName": .string("苯磺酸氨氯地平片"), "dose": .string("5mg 每日一次")]),
-            ]))
+            let resident = try #require(
+                try await client.send(.post, "/v1/residents", token: OutreachHarness.staff, json: OutreachHarness.elder()).json["id"]?
+                    .stringValue)
+            let need = try await client.send(
+                .post, "/v1/residents/\(resident)/needs", token: Self.caller,
+                json: Body([
+                    "category": .string("medicine"), "urgency": .string("urgent"), "zone": .string("sealed"), "source": .string("call"),
+                    "details": .object(["drugName": .string("苯磺酸氨氯地平片"), "dose": .string("5mg 每日一次")]),
+                ]))
             #expect(need.status == .created)
             ids.append(contentsOf: [resident, try #require(need.json["id"]?.stringValue)])
         }
@@ -52,10 +56,14 @@ import TestSupport
                 #expect(detail.json["request"]?["category"] == .string("medicine"))
             }
             // A request a resident filed themselves is shown in full, as before.
-            let own = try await intake.send(.post, "/v1/requests", json: Body([
-                "category": .string("groceries"), "urgency": .string("normal"), "compound": .string("320505-001-001-01"), "address": .string("9幢 101室"),
-                "zone": .string("sealed"), "contactName": .string("王老伯"), "contactPhone": .string("13912345678"), "filedBy": .string("resident"),
-            ]))
+            let own = try await intake.send(
+                .post, "/v1/requests",
+                json: Body([
+                    "category": .string("groceries"), "urgency": .string("normal"), "compound": .string("320505-001-001-01"),
+                    "address": .string("9幢 101室"),
+                    "zone": .string("sealed"), "contactName": .string("王老伯"), "contactPhone": .string("13912345678"),
+                    "filedBy": .string("resident"),
+                ]))
             let ownDetail = try await intake.send(.get, "/v1/requests/\(own.json["id"]!.stringValue!)", token: Self.dispatcher)
             #expect(ownDetail.json["request"]?["contactPhone"] == .string("13912345678"))
             #expect(ownDetail.json["request"]?["address"] == .string("9幢 101室"))
@@ -67,19 +75,26 @@ import TestSupport
             let otherStreet = ServiceHarness.token(.dispatcher, "320505-002", subject: "dispatcher-9")
             #expect(try await client.send(.get, "/v1/needs/\(need)/contact?reason=deliver", token: otherStreet).status == .notFound)
             #expect(try await client.send(.get, "/v1/needs/\(UUID())/contact?reason=deliver", token: Self.dispatcher).status == .notFound)
-            let contact = try await client.send(.get, "/v1/needs/\(need)/contact?reason=\("送药上门".addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed)!)", token: Self.dispatcher)
+            let contact = try await client.send(
+                .get, "/v1/needs/\(need)/contact?reason=\("送药上门".addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed)!)",
+                token: Self.dispatcher)
             #expect(contact.status == .ok)
             #expect(contact.json["contactPhone"] == .string("13812345678"))
             #expect(contact.json["address"] == .string("5幢 302室"))
             #expect(contact.json["details"]?["drugName"] == .string("苯磺酸氨氯地平片"))
             #expect(contact.json["idNumber"] == nil, "the contact is what a delivery needs, not the whole record")
             let reads = try await client.send(.get, "/v1/residents/\(resident)/reads", token: OutreachHarness.staff).json.arrayValue
-            #expect(reads.contains { $0["reader"] == .string("dispatcher-3") && $0["role"] == .string("dispatcher") && $0["reason"]?.stringValue?.contains("送药上门") == true })
+            #expect(
+                reads.contains {
+                    $0["reader"] == .string("dispatcher-3") && $0["role"] == .string("dispatcher")
+                        && $0["reason"]?.stringValue?.contains("送药上门") == true
+                })
             #expect(!reads.contains { $0["reader"] == .string("dispatcher-9") }, "a refused read reads nothing")
         }
         // Nothing personal went on the bus on the way.
         let events = try await harness.database.withClient { client in
-            try await client.query("SELECT string_agg(data::text, ' ') FROM outbox", logger: .test).decode(String?.self).collectAll().first ?? nil
+            try await client.query("SELECT string_agg(data::text, ' ') FROM outbox", logger: .test).decode(String?.self).collectAll().first
+                ?? nil
         }
         for text in personal { #expect(!(events ?? "").contains(text)) }
     }
@@ -90,7 +105,8 @@ import TestSupport
             let rows = try await client.query(
                 "SELECT id, data::text FROM outbox WHERE topic = 'outreach.need.identified' ORDER BY position", logger: .test
             ).decode((UUID, String).self).collectAll()
-            let consumer = OutreachNeedConsumer(endpoints: ServiceHarness.unusedBus, client: client, duplicateWindow: .seconds(3600), logger: .test)
+            let consumer = OutreachNeedConsumer(
+                endpoints: ServiceHarness.unusedBus, client: client, duplicateWindow: .seconds(3600), logger: .test)
             for (id, data) in rows {
                 let event = EventEnvelope(
                     id: id, topic: "outreach.need.identified", seq: 1, stream: "outreach", occurredAt: Date(), key: "need",
@@ -102,12 +118,15 @@ import TestSupport
     }
 
     /// Intake's router on the same database, as a second service beside outreach.
-    static func withIntake(_ harness: ServiceHarness, _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+    static func withIntake(_ harness: ServiceHarness, _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void)
+        async throws
+    {
         try await harness.database.withClient { client in
             var configuration = ServiceConfiguration(database: harness.database.url, bus: ServiceHarness.unusedBus, httpPort: 0)
             configuration.tokenSecret = ServiceHarness.secret
             let dependencies = ServiceDependencies(service: "intake", client: client, configuration: configuration, logger: .test)
-            let (router, _) = ServiceApplication.buildRouter(IntakeService.description, dependencies: dependencies, registry: Observability.bootstrap(logLevel: .warning))
+            let (router, _) = ServiceApplication.buildRouter(
+                IntakeService.description, dependencies: dependencies, registry: Observability.bootstrap(logLevel: .warning))
             try await Application(router: router, logger: .test).test(.router) { client in try await body(client) }
         }
     }

@@ -6,8 +6,8 @@ import PostgresNIO
 import ServiceKit
 import ServiceLifecycle
 import Store
-import Testing
 import TestSupport
+import Testing
 
 @testable import Intake
 @testable import Outreach
@@ -18,9 +18,12 @@ import TestSupport
     @Test func aNeedBecomesARequestAndItsDeliveryFulfilsTheNeed() async throws {
         let harness = try await OutreachHarness.create()
         let testBus = try TestBus.create(harness.database)
-        let keys = ["outreach": try await testBus.client("outreach"), "intake": try await testBus.client("intake"), "supplies": try await testBus.client("supplies")]
+        let keys = [
+            "outreach": try await testBus.client("outreach"), "intake": try await testBus.client("intake"),
+            "supplies": try await testBus.client("supplies"),
+        ]
         let url = harness.database.url
-        try await harness.run(bus: keys["outreach"]!, extraServices: { client in
+        let services: @Sendable (PostgresClient) -> [any Service] = { client in
             let relays: [any Service] = ["outreach", "intake", "supplies"].map { stream in
                 OutboxRelay(configuration: RelayConfiguration(stream: stream, database: url, bus: keys[stream]!), logger: .test)
             }
@@ -29,26 +32,36 @@ import TestSupport
                 RequestProgressConsumer(stream: "supplies", endpoints: keys["intake"]!, client: client, logger: .test),
             ]
             return testBus.services(client: client).services + relays + intakeConsumers
-        }) { client in
+        }
+        try await harness.run(bus: keys["outreach"]!, extraServices: services) { client in
             let caller = ServiceHarness.token(.caller, "320505-001", subject: "caller-7")
-            let resident = try #require(try await client.send(.post, "/v1/residents", token: OutreachHarness.staff, json: OutreachHarness.elder()).json["id"]?.stringValue)
-            let incomplete = try await client.send(.post, "/v1/residents/\(resident)/needs", token: caller, json: Body([
-                "category": .string("medicine"), "urgency": .string("urgent"), "zone": .string("sealed"), "source": .string("call"),
-            ]))
+            let resident = try #require(
+                try await client.send(.post, "/v1/residents", token: OutreachHarness.staff, json: OutreachHarness.elder()).json["id"]?
+                    .stringValue)
+            let incomplete = try await client.send(
+                .post, "/v1/residents/\(resident)/needs", token: caller,
+                json: Body([
+                    "category": .string("medicine"), "urgency": .string("urgent"), "zone": .string("sealed"), "source": .string("call"),
+                ]))
             #expect(incomplete.status == .unprocessableContent, "a medicine need names the drug and dose")
-            let identified = try await client.send(.post, "/v1/residents/\(resident)/needs", token: caller, json: Body([
-                "category": .string("medicine"), "urgency": .string("urgent"), "zone": .string("sealed"), "source": .string("call"),
-                "details": .object(["drugName": .string("苯磺酸氨氯地平片"), "dose": .string("5mg 每日一次")]),
-            ]))
+            let identified = try await client.send(
+                .post, "/v1/residents/\(resident)/needs", token: caller,
+                json: Body([
+                    "category": .string("medicine"), "urgency": .string("urgent"), "zone": .string("sealed"), "source": .string("call"),
+                    "details": .object(["drugName": .string("苯磺酸氨氯地平片"), "dose": .string("5mg 每日一次")]),
+                ]))
             #expect(identified.status == .created)
             let need = try #require(identified.json["id"]?.stringValue)
             // The resident's next routine follow-up is a week away: the fulfilled need must bring it forward.
-            _ = try await harness.count("WITH x AS (UPDATE outreach_followups SET next_due_at = now() + interval '7 days' RETURNING 1) SELECT count(*) FROM x")
+            _ = try await harness.count(
+                "WITH x AS (UPDATE outreach_followups SET next_due_at = now() + interval '7 days' RETURNING 1) SELECT count(*) FROM x")
 
-            #expect(try await eventually { try await harness.count("SELECT count(*) FROM requests WHERE outreach_need_id = '\(need)'") == 1 })
-            #expect(try await eventually {
-                try await client.send(.get, "/v1/needs/\(need)", token: caller).json["status"] == .string("requested")
-            })
+            #expect(
+                try await eventually { try await harness.count("SELECT count(*) FROM requests WHERE outreach_need_id = '\(need)'") == 1 })
+            #expect(
+                try await eventually {
+                    try await client.send(.get, "/v1/needs/\(need)", token: caller).json["status"] == .string("requested")
+                })
             let linked = try await client.send(.get, "/v1/needs/\(need)", token: caller).json
             let request = try #require(linked["requestId"]?.stringValue)
 
@@ -57,24 +70,30 @@ import TestSupport
                 try await client.transaction(logger: .test) { connection in
                     try await Outbox.append(
                         // Shaped as supplies publishes it (docs/events.schema.json).
-                        OutboxEvent(topic: "supplies.dispatch.delivered", key: request, data: .object([
-                            "requestId": .string(request), "reservationId": .string(UUID().lowercasedString), "depotId": .string(UUID().lowercasedString),
-                            "itemId": .string(UUID().lowercasedString), "quantity": .number(1), "status": .string("issued"),
-                        ])),
+                        OutboxEvent(
+                            topic: "supplies.dispatch.delivered", key: request,
+                            data: .object([
+                                "requestId": .string(request), "reservationId": .string(UUID().lowercasedString),
+                                "depotId": .string(UUID().lowercasedString),
+                                "itemId": .string(UUID().lowercasedString), "quantity": .number(1), "status": .string("issued"),
+                            ])),
                         on: connection, logger: .test
                     )
                 }
             }
-            #expect(try await eventually {
-                try await client.send(.get, "/v1/needs/\(need)", token: caller).json["status"] == .string("fulfilled")
-            })
+            #expect(
+                try await eventually {
+                    try await client.send(.get, "/v1/needs/\(need)", token: caller).json["status"] == .string("fulfilled")
+                })
             // The follow-up call falls due the next day (电话后续跟进), and doing it announces the
             // work order as followed up.
             let hours = try await harness.database.scalar(
-                "SELECT round(extract(epoch FROM next_due_at - now()) / 3600)::int FROM outreach_followups WHERE \(UUID(uuidString: need)!) = ANY(pending_need_ids)", as: Int.self
+                "SELECT round(extract(epoch FROM next_due_at - now()) / 3600)::int FROM outreach_followups WHERE \(UUID(uuidString: need)!) = ANY(pending_need_ids)",
+                as: Int.self
             )
             #expect(hours == 24)
-            let done = try await client.send(.post, "/v1/residents/\(resident)/followups", token: caller, json: Body(["outcome": .string("reached-well")]))
+            let done = try await client.send(
+                .post, "/v1/residents/\(resident)/followups", token: caller, json: Body(["outcome": .string("reached-well")]))
             #expect(done.status == .created)
             let completed = try await harness.events("outreach.followup.completed")
             #expect(completed.last?["requestId"]?.stringValue == request)
@@ -109,20 +128,29 @@ import TestSupport
         let caller = ServiceHarness.token(.caller, "320505-001", subject: "caller-7")
         let needs = Recorder<String>()
         try await harness.run { client in
-            let resident = try #require(try await client.send(.post, "/v1/residents", token: OutreachHarness.staff, json: OutreachHarness.elder()).json["id"]?.stringValue)
+            let resident = try #require(
+                try await client.send(.post, "/v1/residents", token: OutreachHarness.staff, json: OutreachHarness.elder()).json["id"]?
+                    .stringValue)
             for _ in 0..<2 {
-                let need = try await client.send(.post, "/v1/residents/\(resident)/needs", token: caller, json: Body([
-                    "category": .string("groceries"), "urgency": .string("normal"), "zone": .string("sealed"), "source": .string("visit"),
-                ]))
+                let need = try await client.send(
+                    .post, "/v1/residents/\(resident)/needs", token: caller,
+                    json: Body([
+                        "category": .string("groceries"), "urgency": .string("normal"), "zone": .string("sealed"),
+                        "source": .string("visit"),
+                    ]))
                 needs.append(contentsOf: [try #require(need.json["id"]?.stringValue)])
             }
         }
         let (cancelledNeed, mergedNeed) = (needs.all[0], needs.all[1])
-        let cancelled = UUID(), duplicate = UUID(), survivor = UUID()
+        let cancelled = UUID()
+        let duplicate = UUID()
+        let survivor = UUID()
         _ = try await harness.database.withClient { client in
             let consumer = NeedProgressConsumer(endpoints: ServiceHarness.unusedBus, client: client, logger: .test)
             return try await client.transaction(logger: .test) { connection in
-                for (id, status, merged) in [(survivor, "delivered", nil), (cancelled, "cancelled", nil), (duplicate, "merged", Optional(survivor))] {
+                for (id, status, merged) in [
+                    (survivor, "delivered", nil), (cancelled, "cancelled", nil), (duplicate, "merged", Optional(survivor)),
+                ] {
                     try await connection.query(
                         """
                         INSERT INTO requests (id, category, urgency, compound, address, zone, contact_name, contact_phone, filed_by, household_key, status, merged_into)
@@ -132,13 +160,20 @@ import TestSupport
                     )
                 }
                 // Replay order: "cancelled" sorts before "created".
-                try await consumer.apply(Self.event("intake.request.cancelled", ["requestId": .string(cancelled.uuidString)]), on: connection)
-                try await consumer.apply(Self.event("intake.request.created", ["requestId": .string(cancelled.uuidString), "needId": .string(cancelledNeed)]), on: connection)
-                try await consumer.apply(Self.event("intake.request.created", ["requestId": .string(duplicate.uuidString), "needId": .string(mergedNeed)]), on: connection)
+                try await consumer.apply(
+                    Self.event("intake.request.cancelled", ["requestId": .string(cancelled.uuidString)]), on: connection)
+                try await consumer.apply(
+                    Self.event("intake.request.created", ["requestId": .string(cancelled.uuidString), "needId": .string(cancelledNeed)]),
+                    on: connection)
+                try await consumer.apply(
+                    Self.event("intake.request.created", ["requestId": .string(duplicate.uuidString), "needId": .string(mergedNeed)]),
+                    on: connection)
             }
         }
         let states = try await harness.database.withClient { client in
-            try await client.query("SELECT id::text, status, request_id FROM outreach_needs", logger: .test).decode((String, String, UUID?).self).collectAll()
+            try await client.query("SELECT id::text, status, request_id FROM outreach_needs", logger: .test).decode(
+                (String, String, UUID?).self
+            ).collectAll()
         }
         let byNeed = Dictionary(uniqueKeysWithValues: states.map { ($0.0, ($0.1, $0.2)) })
         #expect(byNeed[cancelledNeed]?.0 == "closed")

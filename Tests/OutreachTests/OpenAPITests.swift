@@ -1,5 +1,5 @@
-import Testing
 import TestSupport
+import Testing
 
 /// Outreach's OpenAPI document is served, and every operation in it is routed.
 @Suite struct OutreachOpenAPITests {

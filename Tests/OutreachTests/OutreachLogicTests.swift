@@ -13,7 +13,9 @@ import Testing
             #expect(counts.reduce(0, +) == contacts)
             #expect((counts.max() ?? 0) - (counts.min() ?? 0) <= 1)
             #expect(Set(split.flatMap(\.contacts)).count == contacts, "no contact is given twice")
-            #expect(CampaignDistribution.assign(Array(0..<contacts), to: (0..<callers).map { "caller-\($0)" }).map(\.contacts) == split.map(\.contacts))
+            #expect(
+                CampaignDistribution.assign(Array(0..<contacts), to: (0..<callers).map { "caller-\($0)" }).map(\.contacts)
+                    == split.map(\.contacts))
         }
     }
 
@@ -52,7 +54,8 @@ import Testing
         let now = Date()
         #expect(FollowUpCadence.next(after: now, level: .high) == now.addingTimeInterval(86_400))
         #expect(FollowUpCadence.next(after: now, level: .medium) == now.addingTimeInterval(3 * 86_400))
-        #expect(FollowUpCadence.afterFulfilment(at: now, currentlyDue: now.addingTimeInterval(5 * 86_400)) == now.addingTimeInterval(86_400))
+        #expect(
+            FollowUpCadence.afterFulfilment(at: now, currentlyDue: now.addingTimeInterval(5 * 86_400)) == now.addingTimeInterval(86_400))
         #expect(FollowUpCadence.afterFulfilment(at: now, currentlyDue: now.addingTimeInterval(3600)) == now.addingTimeInterval(3600))
         #expect(FollowUpCadence.isOverdue(due: now.addingTimeInterval(-7 * 3600), now: now))
         #expect(!FollowUpCadence.isOverdue(due: now.addingTimeInterval(-3600), now: now))

@@ -2,8 +2,8 @@ import Foundation
 import HummingbirdTesting
 import Models
 import ServiceKit
-import Testing
 import TestSupport
+import Testing
 
 @testable import Outreach
 
@@ -21,7 +21,9 @@ import TestSupport
             #expect(refused.status == .unprocessableContent)
             let fields = Set(refused.json["errors"].arrayValue.compactMap { $0["field"]?.stringValue })
             #expect(fields == ["contactPhone", "categories/1", "categories", "compound"])
-            let unknown = try await client.send(.post, "/v1/residents", token: ServiceHarness.token(.operator, nil), json: OutreachHarness.elder(compound: "320505-003-001-01"))
+            let unknown = try await client.send(
+                .post, "/v1/residents", token: ServiceHarness.token(.operator, nil),
+                json: OutreachHarness.elder(compound: "320505-003-001-01"))
             #expect(unknown.status == .unprocessableContent)
         }
         #expect(try await harness.count("SELECT count(*) FROM outreach_residents") == 0)
@@ -55,7 +57,9 @@ import TestSupport
     @Test func aFullRecordIsReadOnlyWithAReasonAndEveryReadIsLogged() async throws {
         let harness = try await OutreachHarness.create()
         try await harness.run { client in
-            let id = try #require(try await client.send(.post, "/v1/residents", token: OutreachHarness.staff, json: OutreachHarness.elder()).json["id"]?.stringValue)
+            let id = try #require(
+                try await client.send(.post, "/v1/residents", token: OutreachHarness.staff, json: OutreachHarness.elder()).json["id"]?
+                    .stringValue)
             let caller = ServiceHarness.token(.caller, "320505-001", subject: "caller-7")
             let noReason = try await client.send(.get, "/v1/residents/\(id)", token: caller)
             #expect(noReason.status == .unprocessableContent)

@@ -4,8 +4,8 @@ import HummingbirdTesting
 import Models
 import NIOCore
 import ServiceKit
-import Testing
 import TestSupport
+import Testing
 
 @testable import Outreach
 
@@ -15,7 +15,8 @@ import TestSupport
 @Suite struct RequestBodyHardeningTests {
     static func sendRaw(_ client: any TestClientProtocol, _ uri: String, token: String, _ text: String) async throws -> TestResponse {
         try await client.execute(
-            uri: uri, method: .post, headers: [.contentType: "application/json", .authorization: "Bearer \(token)"], body: ByteBuffer(string: text)
+            uri: uri, method: .post, headers: [.contentType: "application/json", .authorization: "Bearer \(token)"],
+            body: ByteBuffer(string: text)
         )
     }
 
@@ -35,7 +36,8 @@ import TestSupport
             let nested = try await Self.sendRaw(client, uri, token: CampaignTests.caller1, #"{"assessment":\#(deep)}"#)
             #expect(nested.status == .badRequest)
             #expect(Self.fields(nested).first?.hasPrefix("assessment/x/x") == true)
-            let fine = try await Self.sendRaw(client, uri, token: CampaignTests.caller1, #"{"assessment":{"living":"alone","risk":{"falls":["stairs"]}}}"#)
+            let fine = try await Self.sendRaw(
+                client, uri, token: CampaignTests.caller1, #"{"assessment":{"living":"alone","risk":{"falls":["stairs"]}}}"#)
             #expect(fine.status == .created)
         }
         #expect(try await harness.count("SELECT count(*)::int FROM outreach_visits") == 1)
@@ -46,7 +48,8 @@ import TestSupport
         try await harness.run { client in
             _ = try await CampaignTests.register(client, count: 2)
             let refused = try await Self.sendRaw(
-                client, "/v1/campaigns", token: OutreachHarness.staff, #"{"title":"排查","area":"320505-001","callers":["caller-1","caller\u0000-2"]}"#
+                client, "/v1/campaigns", token: OutreachHarness.staff,
+                #"{"title":"排查","area":"320505-001","callers":["caller-1","caller\u0000-2"]}"#
             )
             #expect(refused.status == .badRequest)
             #expect(Self.fields(refused) == ["callers/1"])

@@ -1,8 +1,8 @@
 import PostgresNIO
 import ServiceKit
 import Store
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct IdempotencyKeyExpiryTests {
     @Test func keysOlderThanTheRetentionAreForgottenOthersAndOtherServicesKept() async throws {
@@ -20,6 +20,9 @@ import TestSupport
             return try await IdempotencyKeyExpiry(service: "intake", client: client, logger: .test).expire()
         }
         #expect(removed == 1)
-        #expect(try await database.scalar("SELECT string_agg(service || '/' || key, ',' ORDER BY service, key) FROM idempotency_keys", as: String.self) == "intake/new,supplies/old")
+        #expect(
+            try await database.scalar(
+                "SELECT string_agg(service || '/' || key, ',' ORDER BY service, key) FROM idempotency_keys", as: String.self)
+                == "intake/new,supplies/old")
     }
 }

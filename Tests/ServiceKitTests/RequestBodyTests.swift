@@ -39,7 +39,8 @@ import Testing
     }
 
     @Test func aRepeatedKeyIsRefusedEvenWhenSpeltDifferently() {
-        #expect(Self.finding(#"{"quantity":1,"quantity":3}"#) == .init(field: "quantity", message: "appears more than once in the same object"))
+        #expect(
+            Self.finding(#"{"quantity":1,"quantity":3}"#) == .init(field: "quantity", message: "appears more than once in the same object"))
         #expect(Self.finding(#"{"items":[{"q":1},{"q":1,"\u0071":2}]}"#)?.field == "items/1/q")
         // Canonically equivalent (é precomposed and decomposed): one key to the decoder.
         #expect(Self.finding(#"{"caf\u00e9":1,"cafe\u0301":2}"#) != nil)
@@ -64,10 +65,12 @@ import Testing
     }
 
     @Test func aRefusalIsAProblemNamingTheField() {
-        #expect(throws: ProblemDetails(
-            status: .badRequest, title: "Unreadable body", detail: "The body is not JSON this service accepts.",
-            errors: [.init(field: "quantity", message: "appears more than once in the same object")]
-        )) {
+        #expect(
+            throws: ProblemDetails(
+                status: .badRequest, title: "Unreadable body", detail: "The body is not JSON this service accepts.",
+                errors: [.init(field: "quantity", message: "appears more than once in the same object")]
+            )
+        ) {
             try JSONBodyCheck.check(Array(#"{"quantity":1,"quantity":3}"#.utf8))
         }
     }

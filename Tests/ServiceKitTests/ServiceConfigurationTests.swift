@@ -15,11 +15,13 @@ import Testing
     }
 
     @Test func environmentVariablesOverrideTheDefaults() throws {
-        let configuration = try ServiceConfiguration.fromEnvironment(defaultHTTPPort: 8081, environment: [
-            "SHOUWANG_DATABASE_URL": "postgres://ops@db:6000/city",
-            "SHOUWANG_BUS_PUBLISH": "tcp://bus:1", "SHOUWANG_BUS_SUBSCRIBE": "tcp://bus:2", "SHOUWANG_BUS_REPLAY": "tcp://bus:3",
-            "SHOUWANG_HTTP_PORT": "9000", "SHOUWANG_LOG_LEVEL": "debug",
-        ])
+        let configuration = try ServiceConfiguration.fromEnvironment(
+            defaultHTTPPort: 8081,
+            environment: [
+                "SHOUWANG_DATABASE_URL": "postgres://ops@db:6000/city",
+                "SHOUWANG_BUS_PUBLISH": "tcp://bus:1", "SHOUWANG_BUS_SUBSCRIBE": "tcp://bus:2", "SHOUWANG_BUS_REPLAY": "tcp://bus:3",
+                "SHOUWANG_HTTP_PORT": "9000", "SHOUWANG_LOG_LEVEL": "debug",
+            ])
         #expect(configuration.database.host == "db")
         #expect(configuration.bus.replay == "tcp://bus:3")
         #expect(configuration.httpPort == 9000)
@@ -46,7 +48,11 @@ import Testing
 
 @Suite struct JSONResponseTests {
     @Test func uuidsAreSpelledInLowercaseAndOtherTextIsLeftAlone() throws {
-        struct Answer: Encodable { var id: UUID; var ids: [UUID]; var note: String }
+        struct Answer: Encodable {
+            var id: UUID
+            var ids: [UUID]
+            var note: String
+        }
         let id = UUID()
         let text = String(decoding: try JSONResponse.encode(Answer(id: id, ids: [id], note: "ABCDEF-Keep")), as: UTF8.self)
         #expect(text.contains(id.uuidString.lowercased()))

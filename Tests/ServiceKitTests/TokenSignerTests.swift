@@ -6,7 +6,9 @@ import Testing
 /// Bearer tokens: what a signer issues it accepts until expiry; anything else is refused.
 @Suite struct TokenSignerTests {
     let signer = TokenSigner(secret: "station-secret")
-    let access = AccessToken(subject: "device-17", role: .device, area: AreaCode("320505-001-001"), expiresAt: Date(timeIntervalSince1970: (Date().timeIntervalSince1970 + 600).rounded()))
+    let access = AccessToken(
+        subject: "device-17", role: .device, area: AreaCode("320505-001-001"),
+        expiresAt: Date(timeIntervalSince1970: (Date().timeIntervalSince1970 + 600).rounded()))
 
     @Test func anIssuedTokenGrantsItsAccessAgainAndAgain() throws {
         let token = try signer.issue(access)

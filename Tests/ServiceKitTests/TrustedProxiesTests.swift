@@ -8,7 +8,9 @@ import Testing
 
     @Test func withNoTrustedProxyThePeerIsTheClientWhateverTheHeaderSays() {
         #expect(TrustedProxies.none.clientAddress(peer: "203.0.113.5", forwardedFor: ["1.2.3.4"]) == "203.0.113.5")
-        #expect(Self.balancers.clientAddress(peer: "203.0.113.5", forwardedFor: ["1.2.3.4"]) == "203.0.113.5", "an untrusted peer's header is ignored")
+        #expect(
+            Self.balancers.clientAddress(peer: "203.0.113.5", forwardedFor: ["1.2.3.4"]) == "203.0.113.5",
+            "an untrusted peer's header is ignored")
     }
 
     @Test func theHeaderIsFollowedRightToLeftOnlyThroughTrustedHops() {
@@ -39,7 +41,9 @@ import Testing
     @Test func aBadEntryIsRefusedNamingIt() {
         #expect(throws: ConfigurationError.self) { try TrustedProxies(parsing: "10.0.0.0/33") }
         #expect(throws: ConfigurationError.self) { try TrustedProxies(parsing: "balancer.local") }
-        #expect(throws: ConfigurationError.self) { try ServiceConfiguration.fromEnvironment(defaultHTTPPort: 1, environment: ["SHOUWANG_TRUSTED_PROXIES": "10.0.0.1/x"]) }
+        #expect(throws: ConfigurationError.self) {
+            try ServiceConfiguration.fromEnvironment(defaultHTTPPort: 1, environment: ["SHOUWANG_TRUSTED_PROXIES": "10.0.0.1/x"])
+        }
         #expect((try? TrustedProxies(parsing: " ")) == TrustedProxies.none)
     }
 }
@@ -85,7 +89,10 @@ extension RateLimiterTests {
         #expect(try EnvironmentSecret.value("X", in: [:]) == nil)
         #expect(throws: ConfigurationError.self) { try EnvironmentSecret.value("X", in: ["X_FILE": path + ".missing"]) }
         let configuration = try ServiceConfiguration.fromEnvironment(
-            defaultHTTPPort: 1, environment: ["SHOUWANG_DATABASE_URL_FILE": path, "SHOUWANG_TOKEN_SECRET_FILE": path, "SHOUWANG_DATABASE_URL": "postgres://a@b:1/c"]
+            defaultHTTPPort: 1,
+            environment: [
+                "SHOUWANG_DATABASE_URL_FILE": path, "SHOUWANG_TOKEN_SECRET_FILE": path, "SHOUWANG_DATABASE_URL": "postgres://a@b:1/c",
+            ]
         )
         #expect(configuration.tokenSecret == "s3cret")
         #expect(configuration.database.host == "b")

@@ -1,7 +1,7 @@
 import PostgresNIO
 import Store
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct LoggableErrorTests {
     @Test func aConstraintViolationIsDescribedWithoutTheOffendingValue() async throws {

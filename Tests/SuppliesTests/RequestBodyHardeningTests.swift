@@ -4,8 +4,8 @@ import HummingbirdTesting
 import Models
 import NIOCore
 import ServiceKit
-import Testing
 import TestSupport
+import Testing
 
 @testable import Supplies
 
@@ -21,7 +21,9 @@ import TestSupport
             let text = #"{"requestId":"\#(request)","depotId":"\#(depot)","itemId":"\#(item)","quantity":1,"quantity":3}"#
             let refused = try await client.execute(
                 uri: "/v1/reservations", method: .post,
-                headers: [.contentType: "application/json", .authorization: "Bearer \(SuppliesHarness.staff)", .init("Idempotency-Key")!: "r1"],
+                headers: [
+                    .contentType: "application/json", .authorization: "Bearer \(SuppliesHarness.staff)", .init("Idempotency-Key")!: "r1",
+                ],
                 body: ByteBuffer(string: text)
             )
             #expect(refused.status == .badRequest)

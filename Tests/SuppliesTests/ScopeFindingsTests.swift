@@ -2,8 +2,8 @@ import Foundation
 import HummingbirdTesting
 import Models
 import ServiceKit
-import Testing
 import TestSupport
+import Testing
 
 @testable import Supplies
 
@@ -20,8 +20,10 @@ import TestSupport
         let request = try await SuppliesHarness.workOrder(harness, category: "medicine")
         try await harness.run { client in
             let otherStreet = ServiceHarness.token(.staff, "320505-002", subject: "hengtang-staff")
-            let cross = try await client.send(.post, "/v1/purchases", token: otherStreet, json: Self.purchase(request: request, area: "320505-002-001"))
-            let unknown = try await client.send(.post, "/v1/purchases", token: otherStreet, json: Self.purchase(request: UUID().uuidString, area: "320505-002-001"))
+            let cross = try await client.send(
+                .post, "/v1/purchases", token: otherStreet, json: Self.purchase(request: request, area: "320505-002-001"))
+            let unknown = try await client.send(
+                .post, "/v1/purchases", token: otherStreet, json: Self.purchase(request: UUID().uuidString, area: "320505-002-001"))
             #expect(cross.status == .unprocessableContent)
             #expect(cross.json["errors"].arrayValue.first?["field"] == .string("requestId"))
             #expect(cross.json["errors"] == unknown.json["errors"], "another street's work order reads as an unknown one")
@@ -29,18 +31,23 @@ import TestSupport
             // A district operator sees both streets, but a purchase filed under street 002 for a
             // work order of street 001 would be hidden from the station that serves it.
             let district = ServiceHarness.token(.operator, "320505")
-            let misfiled = try await client.send(.post, "/v1/purchases", token: district, json: Self.purchase(request: request, area: "320505-002"))
+            let misfiled = try await client.send(
+                .post, "/v1/purchases", token: district, json: Self.purchase(request: request, area: "320505-002"))
             #expect(misfiled.status == .unprocessableContent)
             #expect(misfiled.json["errors"].arrayValue.first?["field"] == .string("area"))
 
-            let own = try await client.send(.post, "/v1/purchases", token: SuppliesHarness.staff, json: Self.purchase(request: request, area: "320505-001-001"))
+            let own = try await client.send(
+                .post, "/v1/purchases", token: SuppliesHarness.staff, json: Self.purchase(request: request, area: "320505-001-001"))
             #expect(own.status == .created)
             #expect(own.json["requestId"]?.stringValue == request)
-            let districtWide = try await client.send(.post, "/v1/purchases", token: district, json: Self.purchase(request: request, area: "320505"))
+            let districtWide = try await client.send(
+                .post, "/v1/purchases", token: district, json: Self.purchase(request: request, area: "320505"))
             #expect(districtWide.status == .created)
-            let unlinked = try await client.send(.post, "/v1/purchases", token: otherStreet, json: Body([
-                "area": .string("320505-002-001"), "description": .string("消毒液 代购"),
-            ]))
+            let unlinked = try await client.send(
+                .post, "/v1/purchases", token: otherStreet,
+                json: Body([
+                    "area": .string("320505-002-001"), "description": .string("消毒液 代购"),
+                ]))
             #expect(unlinked.status == .created, "a purchase for no work order stays possible")
         }
         #expect(try await harness.count("SELECT count(*)::int FROM purchase_tasks WHERE request_id IS NOT NULL") == 2)

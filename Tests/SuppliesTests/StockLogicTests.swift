@@ -12,11 +12,16 @@ import Testing
             var balance = StockBalance()
             var accepted: [StockMovement] = []
             for _ in 0..<100 {
-                let movement = StockMovement(lot: UUID(), kind: StockMovement.Kind.allCases.randomElement(using: &generator)!, quantity: Int.random(in: 1...20, using: &generator))
+                let movement = StockMovement(
+                    lot: UUID(), kind: StockMovement.Kind.allCases.randomElement(using: &generator)!,
+                    quantity: Int.random(in: 1...20, using: &generator))
                 if (try? balance.apply(movement)) != nil { accepted.append(movement) }
                 #expect(balance.onHand >= 0 && balance.reserved >= 0 && balance.reserved <= balance.onHand)
             }
-            let folded = accepted.reduce(into: (0, 0)) { $0.0 += $1.change.onHand; $0.1 += $1.change.reserved }
+            let folded = accepted.reduce(into: (0, 0)) {
+                $0.0 += $1.change.onHand
+                $0.1 += $1.change.reserved
+            }
             #expect(folded.0 == balance.onHand && folded.1 == balance.reserved)
         }
     }
@@ -39,7 +44,8 @@ import Testing
         let undated = LotPlan.Lot(id: UUID(), expiresAt: nil, receivedSeq: 0, available: 100)
         let expired = LotPlan.Lot(id: UUID(), expiresAt: now.addingTimeInterval(-60), receivedSeq: 3, available: 500)
         let plan = try #require(LotPlan(quantity: 100, from: [undated, later, expired, sooner], now: now))
-        #expect(plan.takes == [.init(lot: sooner.id, quantity: 20), .init(lot: later.id, quantity: 50), .init(lot: undated.id, quantity: 30)])
+        #expect(
+            plan.takes == [.init(lot: sooner.id, quantity: 20), .init(lot: later.id, quantity: 50), .init(lot: undated.id, quantity: 30)])
         #expect(LotPlan(quantity: 171, from: [undated, later, expired, sooner], now: now) == nil)
     }
 
@@ -62,11 +68,13 @@ import Testing
                 #expect(Double(share.quantity) >= exact.rounded(.down) && Double(share.quantity) <= exact.rounded(.down) + 1)
             }
         }
-        let seed = Allocation(total: 2_000, needs: [
-            .init(community: "A", sealedHouseholds: 300, vulnerableResidents: 0, openRequests: 0),
-            .init(community: "B", sealedHouseholds: 300, vulnerableResidents: 0, openRequests: 0),
-            .init(community: "C", sealedHouseholds: 300, vulnerableResidents: 0, openRequests: 0),
-        ])
+        let seed = Allocation(
+            total: 2_000,
+            needs: [
+                .init(community: "A", sealedHouseholds: 300, vulnerableResidents: 0, openRequests: 0),
+                .init(community: "B", sealedHouseholds: 300, vulnerableResidents: 0, openRequests: 0),
+                .init(community: "C", sealedHouseholds: 300, vulnerableResidents: 0, openRequests: 0),
+            ])
         #expect(seed.shares.map(\.quantity) == [667, 667, 666])
         #expect(seed.shares[0].reasoning.contains("300 sealed households"))
     }

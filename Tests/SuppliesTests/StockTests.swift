@@ -2,8 +2,8 @@ import Foundation
 import HummingbirdTesting
 import Models
 import ServiceKit
-import Testing
 import TestSupport
+import Testing
 
 @testable import Supplies
 
@@ -17,21 +17,29 @@ import TestSupport
             let (item, depot) = try await SuppliesHarness.itemAndDepot(client, item: "蔬菜包", category: "food")
             let lots = try await SuppliesHarness.receive(client, depot: depot, item: item, [(50, 10), (30, 2), (20, nil)])
             let request = try await SuppliesHarness.workOrder(harness)
-            let first = try await client.send(.post, "/v1/reservations", token: staff, json: Body([
-                "requestId": .string(request), "depotId": .string(depot), "itemId": .string(item), "quantity": .number(40),
-            ]))
+            let first = try await client.send(
+                .post, "/v1/reservations", token: staff,
+                json: Body([
+                    "requestId": .string(request), "depotId": .string(depot), "itemId": .string(item), "quantity": .number(40),
+                ]))
             #expect(first.status == .created)
             let stock = try await client.send(.get, "/v1/stock?depotId=\(depot)", token: staff).json.arrayValue
-            let reservedByLot = Dictionary(uniqueKeysWithValues: stock.compactMap { lot in lot["lotId"]?.stringValue.map { ($0, lot["reserved"]?.intValue ?? -1) } })
+            let reservedByLot = Dictionary(
+                uniqueKeysWithValues: stock.compactMap { lot in lot["lotId"]?.stringValue.map { ($0, lot["reserved"]?.intValue ?? -1) } })
             #expect(reservedByLot == [lots[1]: 30, lots[0]: 10, lots[2]: 0], "the lot expiring in 2 days goes first")
-            let tooMuch = try await client.send(.post, "/v1/reservations", token: staff, json: Body([
-                "depotId": .string(depot), "itemId": .string(item), "quantity": .number(61),
-            ]))
+            let tooMuch = try await client.send(
+                .post, "/v1/reservations", token: staff,
+                json: Body([
+                    "depotId": .string(depot), "itemId": .string(item), "quantity": .number(61),
+                ]))
             #expect(tooMuch.status == .conflict)
             #expect(tooMuch.json["detail"]?.stringValue?.contains("Only 60 available") == true)
-            let released = try await client.send(.post, "/v1/reservations/\(first.json["id"]!.stringValue!)/release", token: staff, json: Body(["reason": .string("resident cancelled")]))
+            let released = try await client.send(
+                .post, "/v1/reservations/\(first.json["id"]!.stringValue!)/release", token: staff,
+                json: Body(["reason": .string("resident cancelled")]))
             #expect(released.json["status"] == .string("released"))
-            let again = try await client.send(.post, "/v1/reservations/\(first.json["id"]!.stringValue!)/release", token: staff, json: Body(["reason": .string("twice")]))
+            let again = try await client.send(
+                .post, "/v1/reservations/\(first.json["id"]!.stringValue!)/release", token: staff, json: Body(["reason": .string("twice")]))
             #expect(again.status == .conflict)
         }
         try await Self.expectLedgerMatchesBalances(harness)
@@ -46,28 +54,40 @@ import TestSupport
             _ = try await SuppliesHarness.receive(client, depot: depot, item: item, [(200, 30)])
             var reservations: [String] = []
             for _ in 0..<2 {
-                let reserved = try await client.send(.post, "/v1/reservations", token: staff, json: Body([
-                    "requestId": .string(try await SuppliesHarness.workOrder(harness)), "depotId": .string(depot), "itemId": .string(item), "quantity": .number(20),
-                ]))
+                let reserved = try await client.send(
+                    .post, "/v1/reservations", token: staff,
+                    json: Body([
+                        "requestId": .string(try await SuppliesHarness.workOrder(harness)), "depotId": .string(depot),
+                        "itemId": .string(item), "quantity": .number(20),
+                    ]))
                 reservations.append(try #require(reserved.json["id"]?.stringValue))
             }
-            let run = try await client.send(.post, "/v1/delivery-runs", token: staff, json: Body([
-                "depotId": .string(depot), "volunteerId": .string(UUID().uuidString), "reservationIds": .array(reservations.map(JSONValue.string)),
-            ]))
+            let run = try await client.send(
+                .post, "/v1/delivery-runs", token: staff,
+                json: Body([
+                    "depotId": .string(depot), "volunteerId": .string(UUID().uuidString),
+                    "reservationIds": .array(reservations.map(JSONValue.string)),
+                ]))
             #expect(run.status == .created)
             let stops = run.json["stops"].arrayValue
             let runID = try #require(run.json["id"]?.stringValue)
-            let delivered = try await client.send(.post, "/v1/delivery-runs/\(runID)/stops/\(stops[0]["id"]!.stringValue!)", token: staff, json: Body([
-                "outcome": .string("delivered"), "proof": .string("photo 0231"),
-            ]))
+            let delivered = try await client.send(
+                .post, "/v1/delivery-runs/\(runID)/stops/\(stops[0]["id"]!.stringValue!)", token: staff,
+                json: Body([
+                    "outcome": .string("delivered"), "proof": .string("photo 0231"),
+                ]))
             #expect(delivered.status == .ok)
-            let failed = try await client.send(.post, "/v1/delivery-runs/\(runID)/stops/\(stops[1]["id"]!.stringValue!)", token: staff, json: Body([
-                "outcome": .string("failed"), "reason": .string("nobody home"),
-            ]))
+            let failed = try await client.send(
+                .post, "/v1/delivery-runs/\(runID)/stops/\(stops[1]["id"]!.stringValue!)", token: staff,
+                json: Body([
+                    "outcome": .string("failed"), "reason": .string("nobody home"),
+                ]))
             #expect(failed.json["stops"].arrayValue.map { $0["status"]?.stringValue } == ["delivered", "failed"])
-            let repeated = try await client.send(.post, "/v1/delivery-runs/\(runID)/stops/\(stops[1]["id"]!.stringValue!)", token: staff, json: Body([
-                "outcome": .string("delivered"), "proof": .string("late"),
-            ]))
+            let repeated = try await client.send(
+                .post, "/v1/delivery-runs/\(runID)/stops/\(stops[1]["id"]!.stringValue!)", token: staff,
+                json: Body([
+                    "outcome": .string("delivered"), "proof": .string("late"),
+                ]))
             #expect(repeated.status == .conflict)
             let stock = try await client.send(.get, "/v1/stock?depotId=\(depot)", token: staff).json.arrayValue
             #expect(stock.first?["onHand"]?.intValue == 180 && stock.first?["reserved"]?.intValue == 0)
@@ -82,19 +102,31 @@ import TestSupport
         try await harness.run { client in
             let (item, depot) = try await SuppliesHarness.itemAndDepot(client)
             let lots = try await SuppliesHarness.receive(client, depot: depot, item: item, [(100, 5), (100, 60)])
-            let other = try await client.send(.post, "/v1/depots", token: staff, json: Body([
-                "name": .string("慈善超市"), "kind": .string("charity-supermarket"), "area": .string("320505-001-002"),
-            ])).json["id"]!.stringValue!
-            let damaged = try await client.send(.post, "/v1/adjustments", token: staff, json: Body([
-                "lotId": .string(lots[0]), "quantity": .number(10), "reason": .string("water damage"),
-            ]))
+            let other = try await client.send(
+                .post, "/v1/depots", token: staff,
+                json: Body([
+                    "name": .string("慈善超市"), "kind": .string("charity-supermarket"), "area": .string("320505-001-002"),
+                ])
+            ).json["id"]!.stringValue!
+            let damaged = try await client.send(
+                .post, "/v1/adjustments", token: staff,
+                json: Body([
+                    "lotId": .string(lots[0]), "quantity": .number(10), "reason": .string("water damage"),
+                ]))
             #expect(damaged.status == .created)
-            #expect(try await client.send(.post, "/v1/adjustments", token: staff, json: Body([
-                "lotId": .string(lots[0]), "quantity": .number(91), "reason": .string("miscount"),
-            ])).status == .conflict)
-            let moved = try await client.send(.post, "/v1/transfers", token: staff, json: Body([
-                "fromDepotId": .string(depot), "toDepotId": .string(other), "itemId": .string(item), "quantity": .number(120), "reason": .string("rebalance"),
-            ]))
+            #expect(
+                try await client.send(
+                    .post, "/v1/adjustments", token: staff,
+                    json: Body([
+                        "lotId": .string(lots[0]), "quantity": .number(91), "reason": .string("miscount"),
+                    ])
+                ).status == .conflict)
+            let moved = try await client.send(
+                .post, "/v1/transfers", token: staff,
+                json: Body([
+                    "fromDepotId": .string(depot), "toDepotId": .string(other), "itemId": .string(item), "quantity": .number(120),
+                    "reason": .string("rebalance"),
+                ]))
             #expect(moved.status == .created)
             let there = try await client.send(.get, "/v1/stock?depotId=\(other)", token: staff).json.arrayValue
             #expect(there.map { $0["onHand"]?.intValue } == [90, 30], "the first-expiring lot moves first, with its expiry")
@@ -110,27 +142,46 @@ import TestSupport
         let harness = try await SuppliesHarness.create()
         try await harness.run { client in
             let (item, depot) = try await SuppliesHarness.itemAndDepot(client, item: "蔬菜包", category: "food")
-            let drive = try await client.send(.post, "/v1/donation-drives", token: staff, json: Body([
-                "title": .string("为封控小区募集蔬菜包"), "area": .string("320505-001"), "itemId": .string(item), "target": .number(2000),
-                "deadline": .string(Timestamp.format(Date().addingTimeInterval(7 * 86_400))),
-            ])).json["id"]!.stringValue!
-            let donor = try await client.send(.post, "/v1/donors", token: staff, json: Body([
-                "kind": .string("enterprise"), "name": .string("苏州某农业公司"), "area": .string("320505-001"),
-            ])).json["id"]!.stringValue!
-            let pledge = try await client.send(.post, "/v1/pledges", token: staff, json: Body([
-                "donorId": .string(donor), "driveId": .string(drive), "depotId": .string(depot), "itemId": .string(item), "quantity": .number(1200),
-            ])).json["id"]!.stringValue!
+            let drive = try await client.send(
+                .post, "/v1/donation-drives", token: staff,
+                json: Body([
+                    "title": .string("为封控小区募集蔬菜包"), "area": .string("320505-001"), "itemId": .string(item), "target": .number(2000),
+                    "deadline": .string(Timestamp.format(Date().addingTimeInterval(7 * 86_400))),
+                ])
+            ).json["id"]!.stringValue!
+            let donor = try await client.send(
+                .post, "/v1/donors", token: staff,
+                json: Body([
+                    "kind": .string("enterprise"), "name": .string("苏州某农业公司"), "area": .string("320505-001"),
+                ])
+            ).json["id"]!.stringValue!
+            let pledge = try await client.send(
+                .post, "/v1/pledges", token: staff,
+                json: Body([
+                    "donorId": .string(donor), "driveId": .string(drive), "depotId": .string(depot), "itemId": .string(item),
+                    "quantity": .number(1200),
+                ])
+            ).json["id"]!.stringValue!
             for quantity in [500, 300] {
-                let receipt = try await client.send(.post, "/v1/receipts", token: staff, json: Body([
-                    "depotId": .string(depot), "donorId": .string(donor), "pledgeId": .string(pledge),
-                    "lines": .array([.object(["itemId": .string(item), "quantity": .number(Double(quantity)), "expiresAt": .string(Timestamp.format(Date().addingTimeInterval(3 * 86_400)))])]),
-                ]))
+                let receipt = try await client.send(
+                    .post, "/v1/receipts", token: staff,
+                    json: Body([
+                        "depotId": .string(depot), "donorId": .string(donor), "pledgeId": .string(pledge),
+                        "lines": .array([
+                            .object([
+                                "itemId": .string(item), "quantity": .number(Double(quantity)),
+                                "expiresAt": .string(Timestamp.format(Date().addingTimeInterval(3 * 86_400))),
+                            ])
+                        ]),
+                    ]))
                 #expect(receipt.status == .created)
                 #expect(receipt.json["donor"] == .string("苏州某农业公司"))
             }
             let progress = try await client.send(.get, "/v1/donation-drives/\(drive)")
             #expect(progress.status == .ok, "the call's page is public")
-            #expect(progress.json["pledged"]?.intValue == 1200 && progress.json["received"]?.intValue == 800 && progress.json["target"]?.intValue == 2000)
+            #expect(
+                progress.json["pledged"]?.intValue == 1200 && progress.json["received"]?.intValue == 800
+                    && progress.json["target"]?.intValue == 2000)
         }
         let received = try await harness.events("supplies.donation.received")
         #expect(received.count == 2)
@@ -142,9 +193,11 @@ import TestSupport
         try await harness.run { client in
             let (item, depot) = try await SuppliesHarness.itemAndDepot(client)
             _ = try await SuppliesHarness.receive(client, depot: depot, item: item, [(40, 2), (500, 200)])
-            let threshold = try await client.send(.put, "/v1/stock/thresholds", token: staff, json: Body([
-                "depotId": .string(depot), "itemId": .string(item), "minimum": .number(600),
-            ]))
+            let threshold = try await client.send(
+                .put, "/v1/stock/thresholds", token: staff,
+                json: Body([
+                    "depotId": .string(depot), "itemId": .string(item), "minimum": .number(600),
+                ]))
             #expect(threshold.status == .ok)
         }
         try await harness.database.withClient { client in
@@ -172,7 +225,8 @@ import TestSupport
             )
         }
         try await harness.run { client in
-            let plan = try await client.send(.post, "/v1/allocation-plans", token: staff, json: Body(["area": .string("320505-001"), "quantity": .number(200)]))
+            let plan = try await client.send(
+                .post, "/v1/allocation-plans", token: staff, json: Body(["area": .string("320505-001"), "quantity": .number(200)]))
             #expect(plan.status == .ok)
             let shares = plan.json["shares"].arrayValue
             #expect(shares.map { $0["community"]?.stringValue } == ["320505-001-001", "320505-001-002"])

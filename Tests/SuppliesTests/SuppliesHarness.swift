@@ -5,8 +5,8 @@ import Models
 import Outreach
 import PostgresNIO
 import ServiceKit
-import Testing
 import TestSupport
+import Testing
 
 @testable import Supplies
 
@@ -49,28 +49,37 @@ enum SuppliesHarness {
     }
 
     /// Creates an item and a depot in street 320505-001; returns their ids.
-    static func itemAndDepot(_ client: any TestClientProtocol, item: String = "KN95 口罩", category: String = "protective-equipment") async throws -> (item: String, depot: String) {
-        let created = try await client.send(.post, "/v1/items", token: staff, json: Body([
-            "name": .string(item), "unit": .string("只"), "category": .string(category),
-        ]))
+    static func itemAndDepot(_ client: any TestClientProtocol, item: String = "KN95 口罩", category: String = "protective-equipment")
+        async throws -> (item: String, depot: String)
+    {
+        let created = try await client.send(
+            .post, "/v1/items", token: staff,
+            json: Body([
+                "name": .string(item), "unit": .string("只"), "category": .string(category),
+            ]))
         #expect(created.status == .created)
-        let depot = try await client.send(.post, "/v1/depots", token: staff, json: Body([
-            "name": .string("狮山社工站仓库"), "kind": .string("social-work-station"), "area": .string("320505-001-001"),
-        ]))
+        let depot = try await client.send(
+            .post, "/v1/depots", token: staff,
+            json: Body([
+                "name": .string("狮山社工站仓库"), "kind": .string("social-work-station"), "area": .string("320505-001-001"),
+            ]))
         #expect(depot.status == .created)
         return (try #require(created.json["id"]?.stringValue), try #require(depot.json["id"]?.stringValue))
     }
 
     /// Receives `lines` (quantity, days to expiry) into the depot; returns the lots' ids in order.
     static func receive(_ client: any TestClientProtocol, depot: String, item: String, _ lines: [(Int, Double?)]) async throws -> [String] {
-        let receipt = try await client.send(.post, "/v1/receipts", token: staff, json: Body([
-            "depotId": .string(depot),
-            "lines": .array(lines.map { quantity, days in
-                var line: [String: JSONValue] = ["itemId": .string(item), "quantity": .number(Double(quantity))]
-                if let days { line["expiresAt"] = .string(Timestamp.format(Date().addingTimeInterval(days * 86_400))) }
-                return .object(line)
-            }),
-        ]))
+        let receipt = try await client.send(
+            .post, "/v1/receipts", token: staff,
+            json: Body([
+                "depotId": .string(depot),
+                "lines": .array(
+                    lines.map { quantity, days in
+                        var line: [String: JSONValue] = ["itemId": .string(item), "quantity": .number(Double(quantity))]
+                        if let days { line["expiresAt"] = .string(Timestamp.format(Date().addingTimeInterval(days * 86_400))) }
+                        return .object(line)
+                    }),
+            ]))
         #expect(receipt.status == .created, "\(receipt.json)")
         return receipt.json["lines"].arrayValue.compactMap { $0["lotId"]?.stringValue }
     }

@@ -4,8 +4,8 @@ import Models
 import PostgresNIO
 import ServiceKit
 import Store
-import Testing
 import TestSupport
+import Testing
 
 @testable import Supplies
 
@@ -23,21 +23,32 @@ import TestSupport
             let (item, depot) = try await SuppliesHarness.itemAndDepot(client)
             _ = try await SuppliesHarness.receive(client, depot: depot, item: item, [(10, 30)])
             for _ in 0..<2 {
-                let answer = try await client.send(.post, "/v1/reservations", token: SuppliesHarness.staff, json: Body([
-                    "requestId": .string(request.uuidString), "depotId": .string(depot), "itemId": .string(item), "quantity": .number(3),
-                ]))
+                let answer = try await client.send(
+                    .post, "/v1/reservations", token: SuppliesHarness.staff,
+                    json: Body([
+                        "requestId": .string(request.uuidString), "depotId": .string(depot), "itemId": .string(item),
+                        "quantity": .number(3),
+                    ]))
                 reserved.append(contentsOf: [try #require(answer.json["id"]?.stringValue)])
             }
         }
         _ = try await harness.database.withClient { client in
             let consumer = WorkOrderConsumer(endpoints: ServiceHarness.unusedBus, client: client, logger: .test)
             return try await client.transaction(logger: .test) { connection in
-                try await consumer.apply(Self.event("intake.request.created", [
-                    "requestId": .string(UUID().uuidString), "category": .string("medicine"), "compound": .string("320505-001-001-01"),
-                ]), on: connection)
-                try await consumer.apply(Self.event("intake.request.created", [
-                    "requestId": .string(UUID().uuidString), "category": .string("groceries"), "compound": .string("320505-001-001-01"),
-                ]), on: connection)
+                try await consumer.apply(
+                    Self.event(
+                        "intake.request.created",
+                        [
+                            "requestId": .string(UUID().uuidString), "category": .string("medicine"),
+                            "compound": .string("320505-001-001-01"),
+                        ]), on: connection)
+                try await consumer.apply(
+                    Self.event(
+                        "intake.request.created",
+                        [
+                            "requestId": .string(UUID().uuidString), "category": .string("groceries"),
+                            "compound": .string("320505-001-001-01"),
+                        ]), on: connection)
                 try await consumer.apply(Self.event("intake.request.cancelled", ["requestId": .string(request.uuidString)]), on: connection)
                 try await consumer.apply(Self.event("intake.request.cancelled", ["requestId": .string(request.uuidString)]), on: connection)
             }

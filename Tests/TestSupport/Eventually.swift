@@ -1,6 +1,8 @@
 /// Polls `condition` until it holds or `timeout` passes; returns whether it held.
 /// For waiting on other processes and sockets, never for asserting speed.
-public func eventually(timeout: Duration = .seconds(30), every interval: Duration = .milliseconds(50), _ condition: () async throws -> Bool) async rethrows -> Bool {
+public func eventually(timeout: Duration = .seconds(30), every interval: Duration = .milliseconds(50), _ condition: () async throws -> Bool)
+    async rethrows -> Bool
+{
     let deadline = ContinuousClock.now + timeout
     while ContinuousClock.now < deadline {
         if try await condition() { return true }

@@ -20,12 +20,16 @@ public struct ServiceHarness: Sendable {
 
     /// A fresh database with the core migrations, `migrations` (the components this service
     /// reads), and the service's own.
-    public static func create(_ description: ServiceDescription, alsoMigrating migrations: [Migration] = []) async throws -> ServiceHarness {
-        ServiceHarness(database: try await TestDatabase.create(migrations: CoreMigrations.all + migrations + description.migrations), description: description)
+    public static func create(_ description: ServiceDescription, alsoMigrating migrations: [Migration] = []) async throws -> ServiceHarness
+    {
+        ServiceHarness(
+            database: try await TestDatabase.create(migrations: CoreMigrations.all + migrations + description.migrations),
+            description: description)
     }
 
     public static func token(_ role: AccessRole, _ area: String?, subject: String = "tester") -> String {
-        let access = AccessToken(subject: subject, role: role, area: area.flatMap(AreaCode.init), expiresAt: Date().addingTimeInterval(3600))
+        let access = AccessToken(
+            subject: subject, role: role, area: area.flatMap(AreaCode.init), expiresAt: Date().addingTimeInterval(3600))
         return try! TokenSigner(secret: secret).issue(access)
     }
 
@@ -51,7 +55,9 @@ public struct ServiceHarness: Sendable {
     public func events(_ topic: String) async throws -> [JSONValue] {
         try await database.withClient { client in
             var events: [JSONValue] = []
-            for try await data in try await client.query("SELECT data::text FROM outbox WHERE topic = \(topic) ORDER BY position", logger: .test).decode(String.self) {
+            for try await data in try await client.query(
+                "SELECT data::text FROM outbox WHERE topic = \(topic) ORDER BY position", logger: .test
+            ).decode(String.self) {
                 events.append(try JSONParser.parse(Array(data.utf8)))
             }
             return events

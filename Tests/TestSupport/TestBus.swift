@@ -57,7 +57,8 @@ public struct TestBus: Sendable {
     /// The bus's services for an in-process run: the key watch (reloading every 200 ms) and
     /// the server. Returns the access too, for tests that look at it.
     public func services(client: PostgresClient) -> (services: [any Service], access: BusAccess) {
-        let watch = BusKeyWatch(store: BusKeyStore(client: client, logger: .test), access: access, interval: .milliseconds(200), logger: .test)
+        let watch = BusKeyWatch(
+            store: BusKeyStore(client: client, logger: .test), access: access, interval: .milliseconds(200), logger: .test)
         return ([watch, BusServer(endpoints: anonymous, client: client, access: access, logger: .test)], access)
     }
 
@@ -66,13 +67,17 @@ public struct TestBus: Sendable {
     public func serverEnvironment() throws -> [String: String] {
         [
             "SHOUWANG_BUS_SERVER_SECRET_KEY_FILE": try Self.secretFile(server.keys.secretKey),
-            "SHOUWANG_BUS_PUBLISH": anonymous.publish, "SHOUWANG_BUS_SUBSCRIBE": anonymous.subscribe, "SHOUWANG_BUS_REPLAY": anonymous.replay,
+            "SHOUWANG_BUS_PUBLISH": anonymous.publish, "SHOUWANG_BUS_SUBSCRIBE": anonymous.subscribe,
+            "SHOUWANG_BUS_REPLAY": anonymous.replay,
         ]
     }
 
     /// The environment of a child process that connects with `endpoints`' key.
     public static func clientEnvironment(_ endpoints: BusEndpoints) throws -> [String: String] {
-        var environment = ["SHOUWANG_BUS_PUBLISH": endpoints.publish, "SHOUWANG_BUS_SUBSCRIBE": endpoints.subscribe, "SHOUWANG_BUS_REPLAY": endpoints.replay]
+        var environment = [
+            "SHOUWANG_BUS_PUBLISH": endpoints.publish, "SHOUWANG_BUS_SUBSCRIBE": endpoints.subscribe,
+            "SHOUWANG_BUS_REPLAY": endpoints.replay,
+        ]
         if let credentials = endpoints.credentials {
             environment["SHOUWANG_BUS_SERVER_KEY"] = credentials.serverKey
             environment["SHOUWANG_BUS_SECRET_KEY_FILE"] = try secretFile(credentials.keys.secretKey)

@@ -73,7 +73,8 @@ extension TestDatabase {
     public func insertAreas(_ areas: KeyValuePairs<String, String>) async throws {
         let sorted = areas.sorted { ($0.key.count, $0.key) < ($1.key.count, $1.key) }
         let levels = ["district", "street", "community", "compound"]
-        let codes = sorted.map(\.key), names = sorted.map(\.value)
+        let codes = sorted.map(\.key)
+        let names = sorted.map(\.value)
         let parents = codes.map { code in code.lastIndex(of: "-").map { String(code[..<$0]) } ?? "" }
         let kinds = codes.map { levels[min(3, $0.split(separator: "-").count - 1)] }
         _ = try await withClient { client in

@@ -150,7 +150,8 @@ import ZeroMQ
     @Test func proxyForwardsFromExtendedSubscriberToExtendedPublisher() async throws {
         let context = try ZMQContext()
         defer { context.terminate() }
-        let front = "inproc://front-\(UUID().uuidString)", back = "inproc://back-\(UUID().uuidString)"
+        let front = "inproc://front-\(UUID().uuidString)"
+        let back = "inproc://back-\(UUID().uuidString)"
         let bound = AsyncStream<Void>.makeStream()
         async let proxy: Void = ZMQOwnerThread.run(name: "proxy") {
             let frontend = try ZMQSocket(context, type: .extendedSubscriber, lingerMilliseconds: 0)

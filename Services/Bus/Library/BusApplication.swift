@@ -24,7 +24,9 @@ public enum BusApplication {
         let server = BusServer(endpoints: configuration.bus, client: client, access: access, logger: logger)
         var services: [any Service] = [client]
         if security != nil {
-            services.append(BusKeyWatch(store: BusKeyStore(client: client, logger: logger), access: access, interval: keyRefreshInterval, logger: logger))
+            services.append(
+                BusKeyWatch(
+                    store: BusKeyStore(client: client, logger: logger), access: access, interval: keyRefreshInterval, logger: logger))
         }
         services.append(server)
         let router = Router()

@@ -34,8 +34,10 @@ public struct BusServer: Service {
 
     private func run(context: ZMQContext) async throws {
         let zap = ZAPHandler()
-        let forwarder = BusForwarder(publishEndpoint: endpoints.publish, subscribeEndpoint: endpoints.subscribe, access: access, logger: logger)
-        let replay = ReplayServer(endpoint: endpoints.replay, store: ReplayStore(client: client, logger: logger), access: access, logger: logger)
+        let forwarder = BusForwarder(
+            publishEndpoint: endpoints.publish, subscribeEndpoint: endpoints.subscribe, access: access, logger: logger)
+        let replay = ReplayServer(
+            endpoint: endpoints.replay, store: ReplayStore(client: client, logger: logger), access: access, logger: logger)
         let stopAll: @Sendable () -> Void = { [state] in
             state.stopping.store(true, ordering: .relaxed)
             zap.stop()
@@ -60,7 +62,8 @@ public struct BusServer: Service {
                             throw BusStopped("the ZAP handler could not start")
                         }
                     } else {
-                        logger.warning("the bus runs WITHOUT CURVE (SHOUWANG_BUS_INSECURE): anyone who reaches its ports can publish and read")
+                        logger.warning(
+                            "the bus runs WITHOUT CURVE (SHOUWANG_BUS_INSECURE): anyone who reaches its ports can publish and read")
                     }
                     group.addTask { try await forwarder.run(context: context) }
                     group.addTask { try await replay.run(context: context) }

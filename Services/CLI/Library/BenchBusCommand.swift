@@ -53,7 +53,9 @@ struct BenchBusCommand: AsyncParsableCommand {
         var throughputs: [Bool: [BusBenchmark.Throughput]] = [:]
         for round in 0..<rounds {
             for bench in round % 2 == 0 ? [plain, secured] : [secured, plain] {
-                print("Measuring the bus\(bench.curve ? " with CURVE" : " without CURVE") with \(events) events (round \(round + 1) of \(rounds))…")
+                print(
+                    "Measuring the bus\(bench.curve ? " with CURVE" : " without CURVE") with \(events) events (round \(round + 1) of \(rounds))…"
+                )
                 throughputs[bench.curve, default: []].append(try await bench.throughput(events: events))
             }
         }
@@ -71,12 +73,19 @@ struct BenchBusCommand: AsyncParsableCommand {
         print("| measure | without CURVE | with CURVE |")
         print("| --- | --- | --- |")
         print("| raw libzmq PUB→SUB, 2 frames of \(RawZeroMQBenchmark.envelopeSize) B, loopback TCP | \(Int(raw)) messages/s | |")
-        print("| outbox insert, \(events) rows in one transaction, statements of 1,000 (median of \(rounds * 2)) | \(Int(insert)) rows/s | |")
+        print(
+            "| outbox insert, \(events) rows in one transaction, statements of 1,000 (median of \(rounds * 2)) | \(Int(insert)) rows/s | |")
         print("| relay alone: committed rows → sequenced and published, from relay start | \(Int(relayRate)) events/s | |")
-        print("| committed outbox row → subscriber, \(events) events, 3 topics (median of \(rounds)) | \(Int(delivery[false]!)) events/s | \(Int(delivery[true]!)) events/s |")
-        print("| … as a share of the insert rate | \(String(format: "%.2f", delivery[false]! / insert))× | \(String(format: "%.2f", delivery[true]! / insert))× |")
+        print(
+            "| committed outbox row → subscriber, \(events) events, 3 topics (median of \(rounds)) | \(Int(delivery[false]!)) events/s | \(Int(delivery[true]!)) events/s |"
+        )
+        print(
+            "| … as a share of the insert rate | \(String(format: "%.2f", delivery[false]! / insert))× | \(String(format: "%.2f", delivery[true]! / insert))× |"
+        )
         for (name, value) in [("p50", \BusBenchmark.Latency.p50), ("p99", \BusBenchmark.Latency.p99), ("max", \BusBenchmark.Latency.max)] {
-            print("| latency insert → receipt at \(rate)/s for \(seconds) s, \(name) | \(BenchmarkReport.milliseconds(latencies[false]![keyPath: value])) ms | \(BenchmarkReport.milliseconds(latencies[true]![keyPath: value])) ms |")
+            print(
+                "| latency insert → receipt at \(rate)/s for \(seconds) s, \(name) | \(BenchmarkReport.milliseconds(latencies[false]![keyPath: value])) ms | \(BenchmarkReport.milliseconds(latencies[true]![keyPath: value])) ms |"
+            )
         }
     }
 }

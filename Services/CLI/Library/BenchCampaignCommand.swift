@@ -45,7 +45,9 @@ struct BenchCampaignCommand: AsyncParsableCommand {
             let started = ContinuousClock.now
             let answer = try await outreach.send(
                 outreach.urls[0] + "/v1/campaigns", method: "POST",
-                body: Data(#"{"title":"run \#(run)","area":"320505-001","categories":["elder-80-plus"],"minimumAge":80,"callers":[\#(names)]}"#.utf8), token: token
+                body: Data(
+                    #"{"title":"run \#(run)","area":"320505-001","categories":["elder-80-plus"],"minimumAge":80,"callers":[\#(names)]}"#
+                        .utf8), token: token
             )
             let elapsed = (ContinuousClock.now - started) / .milliseconds(1)
             guard answer.status == 201, (try JSONParser.parse(Array(answer.body)))["contacts"]?.intValue == contacts else {
@@ -58,7 +60,9 @@ struct BenchCampaignCommand: AsyncParsableCommand {
         print("")
         print("| contacts | callers | runs | median | slowest |")
         print("| --- | --- | --- | --- | --- |")
-        print("| \(contacts) | \(callers) | \(runs) | \(BenchmarkReport.milliseconds(percentiles.at(0.5))) ms | \(BenchmarkReport.milliseconds(percentiles.maximum)) ms |")
+        print(
+            "| \(contacts) | \(callers) | \(runs) | \(BenchmarkReport.milliseconds(percentiles.at(0.5))) ms | \(BenchmarkReport.milliseconds(percentiles.maximum)) ms |"
+        )
     }
 
     /// Puts `count` residents over 80 on the registry of street 320505-001.

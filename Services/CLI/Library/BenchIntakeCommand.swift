@@ -1,14 +1,15 @@
 import ArgumentParser
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import Logging
 import Models
 import PostgresNIO
 import ServiceKit
 import Store
 import ZeroMQ
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 
 struct BenchIntakeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -93,7 +94,9 @@ struct BenchIntakeCommand: AsyncParsableCommand {
         print("| replicas | phase | check-ins/s | requests/s | p50 | p99 | errors |")
         print("| --- | --- | --- | --- | --- | --- | --- |")
         for (count, name, result) in rows {
-            print("| \(count) | \(name) | \(Int(result.itemsPerSecond)) | \(Int(result.requestsPerSecond)) | \(BenchmarkReport.milliseconds(result.p50)) ms | \(BenchmarkReport.milliseconds(result.p99)) ms | \(result.errors) |")
+            print(
+                "| \(count) | \(name) | \(Int(result.itemsPerSecond)) | \(Int(result.requestsPerSecond)) | \(BenchmarkReport.milliseconds(result.p50)) ms | \(BenchmarkReport.milliseconds(result.p99)) ms | \(result.errors) |"
+            )
         }
         print("| – | plain INSERT … UNNEST, batches of 100 | \(Int(floor)) | – | – | – | – |")
     }
@@ -115,7 +118,8 @@ struct BenchIntakeCommand: AsyncParsableCommand {
         case .urlsession:
             return try await surge.measure(seconds: seconds, concurrency: concurrency) { worker, n in
                 let code = "\(itemsPerRequest == 1 ? "S" : "B")\(worker)-\(n)"
-                let body = itemsPerRequest == 1
+                let body =
+                    itemsPerRequest == 1
                     ? IntakeSurge.single(round: round, site: site, code: code)
                     : IntakeSurge.batch(round: round, site: site, prefix: code, count: itemsPerRequest)
                 return (surge.url(worker) + "/v1/checkins", body, itemsPerRequest)

@@ -1,9 +1,10 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import Models
 import ServiceKit
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 
 /// Replicas of one service started by a benchmark (the binaries beside this one), on free
 /// ports, against the benchmark's database, sharing a fresh token secret.
@@ -24,19 +25,24 @@ final class BenchProcesses: Sendable {
     }
 
     /// Starts `replicas` of `executable` and waits until each answers `/healthz`.
-    static func start(_ executable: String, replicas: Int, configuration: ServiceConfiguration, environment: [String: String] = [:]) async throws -> BenchProcesses {
+    static func start(_ executable: String, replicas: Int, configuration: ServiceConfiguration, environment: [String: String] = [:])
+        async throws -> BenchProcesses
+    {
         let secret = UUID().uuidString
         let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(executable)
-        var processes: [Process] = [], urls: [String] = []
+        var processes: [Process] = []
+        var urls: [String] = []
         for _ in 0..<replicas {
             let port = LoopbackPort.free()
             let process = Process()
             process.executableURL = binary
             process.arguments = ["--port", "\(port)", "--log-level", "warning"]
-            process.environment = ProcessInfo.processInfo.environment.merging([
-                "SHOUWANG_DATABASE_URL": configuration.database.connectionString,
-                "SHOUWANG_TOKEN_SECRET": secret,
-            ].merging(environment) { $1 }) { $1 }
+            process.environment = ProcessInfo.processInfo.environment.merging(
+                [
+                    "SHOUWANG_DATABASE_URL": configuration.database.connectionString,
+                    "SHOUWANG_TOKEN_SECRET": secret,
+                ].merging(environment) { $1 }
+            ) { $1 }
             try process.run()
             processes.append(process)
             urls.append("http://127.0.0.1:\(port)")
@@ -65,7 +71,8 @@ final class BenchProcesses: Sendable {
         guard FileManager.default.fileExists(atPath: script.path) else {
             throw ConfigurationError("\(script.path) is missing: run the benchmark from the checkout, or pass --balancer-script")
         }
-        let port = LoopbackPort.free(), stats = LoopbackPort.free()
+        let port = LoopbackPort.free()
+        let stats = LoopbackPort.free()
         let config = FileManager.default.temporaryDirectory.appendingPathComponent("shouwang-bench-\(UUID().uuidString).cfg")
         let servers = urls.compactMap { URL(string: $0)?.port }.map(String.init).joined(separator: ",")
         let writer = Process()
@@ -100,7 +107,10 @@ final class BenchProcesses: Sendable {
 
     /// A token for `role` in `area`, valid for an hour.
     func token(_ role: AccessRole, area: String?) throws -> String {
-        try signer.issue(AccessToken(subject: "bench-\(role.rawValue)", role: role, area: area.flatMap(AreaCode.init), expiresAt: Date().addingTimeInterval(3600)))
+        try signer.issue(
+            AccessToken(
+                subject: "bench-\(role.rawValue)", role: role, area: area.flatMap(AreaCode.init), expiresAt: Date().addingTimeInterval(3600)
+            ))
     }
 
     func send(_ url: String, method: String, body: Data?, token: String?) async throws -> Answer {

@@ -34,7 +34,8 @@ struct BenchRosterCommand: ParsableCommand {
     func run() throws {
         print("| seed | slots | volunteers | median solve | objective | lower bound | gap | filled |")
         print("| --- | --- | --- | --- | --- | --- | --- | --- |")
-        var medians: [Double] = [], gaps: [Double] = []
+        var medians: [Double] = []
+        var gaps: [Double] = []
         for seed in 1...seeds {
             let instance = RosterInstance.random(volunteers: volunteers, slots: slots, seed: UInt64(seed))
             var times: [Double] = []

@@ -41,15 +41,19 @@ struct BenchSuppliesCommand: AsyncParsableCommand {
         defer { replicas.stop() }
         let token = try replicas.token(.staff, area: "320505-001")
         let base = replicas.urls[0]
-        let depot = try await replicas.create(base + "/v1/depots", #"{"name":"bench depot","kind":"social-work-station","area":"320505-001-001"}"#, token: token)
+        let depot = try await replicas.create(
+            base + "/v1/depots", #"{"name":"bench depot","kind":"social-work-station","area":"320505-001-001"}"#, token: token)
         var rows: [(String, LoadResult)] = []
         for (name, stock) in [("plenty: 10,000,000 in stock", 10_000_000), ("scarce: 200 in stock", 200)] {
-            let item = try await replicas.create(base + "/v1/items", #"{"name":"KN95 \#(stock)","unit":"只","category":"protective-equipment"}"#, token: token)
+            let item = try await replicas.create(
+                base + "/v1/items", #"{"name":"KN95 \#(stock)","unit":"只","category":"protective-equipment"}"#, token: token)
             let receipt = try await replicas.send(
                 base + "/v1/receipts", method: "POST",
                 body: Data(#"{"depotId":"\#(depot)","lines":[{"itemId":"\#(item)","quantity":\#(stock)}]}"#.utf8), token: token
             )
-            guard receipt.status == 201 else { throw ConfigurationError("receipt failed: \(String(decoding: receipt.body, as: UTF8.self))") }
+            guard receipt.status == 201 else {
+                throw ConfigurationError("receipt failed: \(String(decoding: receipt.body, as: UTF8.self))")
+            }
             print("Reserving, \(name), for \(seconds) s…")
             let load = WrkLoad(
                 urls: replicas.urls, script: WrkLoad.reservations,
@@ -59,12 +63,16 @@ struct BenchSuppliesCommand: AsyncParsableCommand {
             rows.append((name, try await ZMQOwnerThread.run(name: "wrk") { try load.run() }))
         }
         print("")
-        print(BenchmarkReport.machine() + " \(replicas.urls.count) supplies replica(s), \(concurrency) wrk connections, \(seconds) s per phase.")
+        print(
+            BenchmarkReport.machine()
+                + " \(replicas.urls.count) supplies replica(s), \(concurrency) wrk connections, \(seconds) s per phase.")
         print("")
         print("| phase | reservations/s | requests/s | p50 | p99 | refused or failed |")
         print("| --- | --- | --- | --- | --- | --- |")
         for (name, result) in rows {
-            print("| \(name) | \(Int(result.itemsPerSecond)) | \(Int(result.requestsPerSecond)) | \(BenchmarkReport.milliseconds(result.p50)) ms | \(BenchmarkReport.milliseconds(result.p99)) ms | \(result.errors) |")
+            print(
+                "| \(name) | \(Int(result.itemsPerSecond)) | \(Int(result.requestsPerSecond)) | \(BenchmarkReport.milliseconds(result.p50)) ms | \(BenchmarkReport.milliseconds(result.p99)) ms | \(result.errors) |"
+            )
         }
     }
 

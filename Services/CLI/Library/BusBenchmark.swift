@@ -37,7 +37,8 @@ struct BusBenchmark {
         return try await withPool { client in
             try await client.transaction(logger: logger) { connection in
                 for offset in stride(from: 0, to: events, by: 1000) {
-                    try await Outbox.append(Self.events(min(1000, events - offset), from: offset, stream: stream), on: connection, logger: logger)
+                    try await Outbox.append(
+                        Self.events(min(1000, events - offset), from: offset, stream: stream), on: connection, logger: logger)
                 }
             }
             let started = ContinuousClock.now
@@ -80,7 +81,8 @@ struct BusBenchmark {
                     let insertStart = ContinuousClock.now
                     try await client.transaction(logger: logger) { connection in
                         for offset in stride(from: 0, to: events, by: 1000) {
-                            try await Outbox.append(Self.events(min(1000, events - offset), from: offset, stream: stream), on: connection, logger: logger)
+                            try await Outbox.append(
+                                Self.events(min(1000, events - offset), from: offset, stream: stream), on: connection, logger: logger)
                         }
                     }
                     let committed = ContinuousClock.now
@@ -139,7 +141,9 @@ struct BusBenchmark {
     /// everything (installed directly: the benchmark measures the checks, not the reload).
     private func bus(for stream: String, client: PostgresClient) throws -> (BusServer, BusEndpoints) {
         guard curve else {
-            return (BusServer(endpoints: endpoints, client: client, access: BusAccess(security: nil, logger: logger), logger: logger), endpoints)
+            return (
+                BusServer(endpoints: endpoints, client: client, access: BusAccess(security: nil, logger: logger), logger: logger), endpoints
+            )
         }
         let server = BusServerSecurity(keys: try ZMQCurveKeyPair.generate())
         let keys = try ZMQCurveKeyPair.generate()
@@ -166,9 +170,11 @@ struct BusBenchmark {
     }
 
     private func subscribe(
-        prefix: String, endpoints: BusEndpoints, until done: @escaping @Sendable () -> Bool, _ handle: @escaping @Sendable ([EventEnvelope]) -> Void
+        prefix: String, endpoints: BusEndpoints, until done: @escaping @Sendable () -> Bool,
+        _ handle: @escaping @Sendable ([EventEnvelope]) -> Void
     ) async throws {
-        let subscriber = BusSubscriber(configuration: SubscriberConfiguration(endpoints: endpoints, prefix: prefix, start: .beginning), logger: logger)
+        let subscriber = BusSubscriber(
+            configuration: SubscriberConfiguration(endpoints: endpoints, prefix: prefix, start: .beginning), logger: logger)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await subscriber.run { batch in handle(batch) } }
             while !done() { try await Task.sleep(for: .milliseconds(1)) }

@@ -1,13 +1,14 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import Logging
 import Models
 import PostgresNIO
 import ServiceKit
 import Store
 import Synchronization
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 
 /// N intake processes started by the benchmark, and the load it puts on them.
 final class IntakeSurge: Sendable {
@@ -52,13 +53,21 @@ final class IntakeSurge: Sendable {
     }
 
     func seed() async throws -> (round: String, site: String) {
-        let areas = #"[{"code":"320505","name":"d"},{"code":"320505-001","name":"s"},{"code":"320505-001-001","name":"c"},{"code":"320505-001-001-01","name":"x"}]"#
+        let areas =
+            #"[{"code":"320505","name":"d"},{"code":"320505-001","name":"s"},{"code":"320505-001-001","name":"c"},{"code":"320505-001-001-01","name":"x"}]"#
         _ = try await send(urls[0] + "/v1/areas", method: "PUT", body: Data(areas.utf8), token: token)
-        let round = try await send(urls[0] + "/v1/testing-rounds", method: "POST", body: Data(#"{"name":"bench","area":"320505-001","startsAt":"2026-01-01T00:00:00Z","endsAt":"2027-01-01T00:00:00Z"}"#.utf8), token: token)
+        let round = try await send(
+            urls[0] + "/v1/testing-rounds", method: "POST",
+            body: Data(#"{"name":"bench","area":"320505-001","startsAt":"2026-01-01T00:00:00Z","endsAt":"2027-01-01T00:00:00Z"}"#.utf8),
+            token: token)
         let roundID = try JSONParser.parse(Array(round.body))["id"]?.stringValue ?? ""
-        let site = try await send(urls[0] + "/v1/testing-rounds/\(roundID)/sites", method: "POST", body: Data(#"{"area":"320505-001-001","name":"bench","opensAt":"00:00","closesAt":"23:59","expectedPopulation":5000000}"#.utf8), token: token)
+        let site = try await send(
+            urls[0] + "/v1/testing-rounds/\(roundID)/sites", method: "POST",
+            body: Data(#"{"area":"320505-001-001","name":"bench","opensAt":"00:00","closesAt":"23:59","expectedPopulation":5000000}"#.utf8),
+            token: token)
         guard let siteID = try JSONParser.parse(Array(site.body))["id"]?.stringValue, UUID(uuidString: roundID) != nil else {
-            throw ConfigurationError("seeding failed: \(String(decoding: round.body, as: UTF8.self)) \(String(decoding: site.body, as: UTF8.self))")
+            throw ConfigurationError(
+                "seeding failed: \(String(decoding: round.body, as: UTF8.self)) \(String(decoding: site.body, as: UTF8.self))")
         }
         return (roundID, siteID)
     }
@@ -84,7 +93,10 @@ final class IntakeSurge: Sendable {
         let outcomes = try await withThrowingTaskGroup(of: (latencies: [Double], items: Int, errors: Int).self) { group in
             for worker in 0..<concurrency {
                 group.addTask {
-                    var latencies: [Double] = [], items = 0, errors = 0, n = 0
+                    var latencies: [Double] = []
+                    var items = 0
+                    var errors = 0
+                    var n = 0
                     while ContinuousClock.now < deadline {
                         let (url, body, count) = make(worker, n)
                         n += 1
@@ -107,18 +119,25 @@ final class IntakeSurge: Sendable {
     }
 
     /// The floor: the same rows straight into PostgreSQL, one UNNEST statement per batch.
-    static func plainInserts(database: DatabaseURL, round: String, site: String, seconds: Int, concurrency: Int, logger: Logger) async throws -> Double {
+    static func plainInserts(database: DatabaseURL, round: String, site: String, seconds: Int, concurrency: Int, logger: Logger)
+        async throws -> Double
+    {
         let client = PostgresClient(configuration: database.clientConfiguration(maximumConnections: concurrency), backgroundLogger: logger)
-        let roundID = UUID(uuidString: round)!, siteID = UUID(uuidString: site)!
+        let roundID = UUID(uuidString: round)!
+        let siteID = UUID(uuidString: site)!
         let scanned = Timestamp.parse(scannedAt)!
         return try await withThrowingTaskGroup(of: Int.self) { group in
-            group.addTask { await client.run(); return 0 }
+            group.addTask {
+                await client.run()
+                return 0
+            }
             let deadline = ContinuousClock.now + .seconds(seconds)
             let started = ContinuousClock.now
             let inserted = try await withThrowingTaskGroup(of: Int.self) { workers in
                 for worker in 0..<concurrency {
                     workers.addTask {
-                        var rows = 0, n = 0
+                        var rows = 0
+                        var n = 0
                         while ContinuousClock.now < deadline {
                             let codes = (0..<100).map { "P\(worker)-\(n)-\($0)" }
                             n += 1

@@ -6,8 +6,9 @@ import Logging
 import ServiceKit
 import Store
 import ZeroMQ
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `shouwang keys`: the bus's CURVE keys — the bus's own pair, and the allow-list of
@@ -23,7 +24,9 @@ struct KeysCommand: AsyncParsableCommand {
             list every 2 s, so keys revoke takes effect within seconds. Secret keys are written to \
             files with mode 0600 and never stored in the database.
             """,
-        subcommands: [KeysGenerateCommand.self, KeysCreateCommand.self, KeysListCommand.self, KeysRevokeCommand.self, KeysPublicCommand.self]
+        subcommands: [
+            KeysGenerateCommand.self, KeysCreateCommand.self, KeysListCommand.self, KeysRevokeCommand.self, KeysPublicCommand.self,
+        ]
     )
 }
 
@@ -124,7 +127,11 @@ struct KeysListCommand: AsyncParsableCommand {
             let grant = entry.grant
             let reads = grant.prefixes.map { $0.isEmpty ? "(all)" : $0 }.joined(separator: ",")
             let status = entry.revokedAt.map { "revoked " + formatter.string(from: $0) } ?? "active"
-            print([pad(grant.name, 24), pad(grant.role.rawValue, 11), pad(grant.stream ?? "-", 11), pad(reads.isEmpty ? "-" : reads, 26), pad(status, 21), grant.publicKey].joined(separator: " "))
+            print(
+                [
+                    pad(grant.name, 24), pad(grant.role.rawValue, 11), pad(grant.stream ?? "-", 11), pad(reads.isEmpty ? "-" : reads, 26),
+                    pad(status, 21), grant.publicKey,
+                ].joined(separator: " "))
         }
     }
 
@@ -166,7 +173,9 @@ struct KeysPublicCommand: AsyncParsableCommand {
     func run() async throws {
         guard let data = FileManager.default.contents(atPath: secretFile) else { throw ValidationError("cannot read \(secretFile)") }
         let secret = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        guard let keys = try? ZMQCurveKeyPair(secretKey: secret) else { throw ValidationError("\(secretFile) does not hold a CURVE secret key") }
+        guard let keys = try? ZMQCurveKeyPair(secretKey: secret) else {
+            throw ValidationError("\(secretFile) does not hold a CURVE secret key")
+        }
         print(keys.publicKey)
     }
 }

@@ -48,7 +48,8 @@ struct PublishTestCommand: AsyncParsableCommand {
         try configuration.requireBusCredentials()
         Observability.bootstrap(logLevel: configuration.logLevel)
         let logger = Logger(label: "shouwang.publish-test")
-        let client = PostgresClient(configuration: configuration.database.clientConfiguration(maximumConnections: 4), backgroundLogger: logger)
+        let client = PostgresClient(
+            configuration: configuration.database.clientConfiguration(maximumConnections: 4), backgroundLogger: logger)
         let job = PublishJob(client: client, stream: stream, count: count, topics: topics, batch: batch, logger: logger)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: client)]
         if !noRelay {

@@ -1,17 +1,19 @@
 import ArgumentParser
 import EventBus
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import Logging
 import ServiceKit
 import Store
 
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
 struct StatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
-        abstract: "Show whether the bus, every service and every replica are ready, and each stream's relay leader and lag; exits 1 if any is not ready.",
+        abstract:
+            "Show whether the bus, every service and every replica are ready, and each stream's relay leader and lag; exits 1 if any is not ready.",
         discussion: """
             Services are asked at http://HOST:PORT/readyz; the bus with a ping from this process's key \
             (SHOUWANG_BUS_SECRET_KEY_FILE); the relays' leaders and lag, and every replica that registered \
@@ -22,7 +24,9 @@ struct StatusCommand: AsyncParsableCommand {
 
     @OptionGroup var options: ServiceOptions
 
-    @Option(name: .customLong("service"), help: "A service to check as NAME=URL (repeatable); default: the four services on 127.0.0.1 at their default ports.")
+    @Option(
+        name: .customLong("service"),
+        help: "A service to check as NAME=URL (repeatable); default: the four services on 127.0.0.1 at their default ports.")
     var services: [String] = []
 
     @Flag(help: "Check only the bus (for the bus's own health check).")
@@ -39,7 +43,9 @@ struct StatusCommand: AsyncParsableCommand {
         } else if !services.isEmpty {
             targets = try services.map { entry in
                 let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
-                guard parts.count == 2, URL(string: parts[1]) != nil else { throw ValidationError("--service takes NAME=URL, got '\(entry)'") }
+                guard parts.count == 2, URL(string: parts[1]) != nil else {
+                    throw ValidationError("--service takes NAME=URL, got '\(entry)'")
+                }
                 return (parts[0], parts[1])
             }
         }
@@ -105,7 +111,9 @@ struct StatusCommand: AsyncParsableCommand {
             )
         }
         if found.running.isEmpty { print("(none registered: are the services running against this database?)") }
-        if found.gone > 0 { print("\(found.gone) replica(s) stopped or unseen for over \(ServiceReplica.freshness.components.seconds) s in the last hour") }
+        if found.gone > 0 {
+            print("\(found.gone) replica(s) stopped or unseen for over \(ServiceReplica.freshness.components.seconds) s in the last hour")
+        }
         return allReady
     }
 
@@ -140,7 +148,9 @@ struct StatusCommand: AsyncParsableCommand {
             for status in statuses {
                 let leader = status.leader ?? "NONE (no relay holds the lock)"
                 let lag = status.unsequenced == 0 ? "-" : String(format: "%.1f s", status.lagSeconds)
-                print(pad(status.stream) + " " + leader.padding(toLength: 46, withPad: " ", startingAt: 0) + " " + "\(status.unsequenced)".padding(toLength: 12, withPad: " ", startingAt: 0) + " " + lag)
+                print(
+                    pad(status.stream) + " " + leader.padding(toLength: 46, withPad: " ", startingAt: 0) + " "
+                        + "\(status.unsequenced)".padding(toLength: 12, withPad: " ", startingAt: 0) + " " + lag)
             }
         } catch {
             print("\nstreams: could not read the database: \(error)")

@@ -48,7 +48,8 @@ struct TailCommand: AsyncParsableCommand {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
         var client: PostgresClient?
         if consumer != nil {
-            let pool = PostgresClient(configuration: configuration.database.clientConfiguration(maximumConnections: 2), backgroundLogger: logger)
+            let pool = PostgresClient(
+                configuration: configuration.database.clientConfiguration(maximumConnections: 2), backgroundLogger: logger)
             services.append(.init(service: pool))
             client = pool
         }
@@ -72,7 +73,8 @@ struct TailService: Service {
 
     func run() async throws {
         let start = try await startPosition()
-        let subscriber = BusSubscriber(configuration: SubscriberConfiguration(endpoints: endpoints, prefix: prefix, start: start), logger: logger)
+        let subscriber = BusSubscriber(
+            configuration: SubscriberConfiguration(endpoints: endpoints, prefix: prefix, start: start), logger: logger)
         let printed = PrintedCount()
         let (done, finished) = AsyncStream<Void>.makeStream()
         try await withThrowingTaskGroup(of: Void.self) { group in

@@ -28,7 +28,9 @@ struct TokenCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard let secret = try EnvironmentSecret.value("SHOUWANG_TOKEN_SECRET", in: ProcessInfo.processInfo.environment) else {
-            throw ValidationError("SHOUWANG_TOKEN_SECRET (or SHOUWANG_TOKEN_SECRET_FILE) is not set; use the secret the services run with (up.sh writes it to .local/token-secret)")
+            throw ValidationError(
+                "SHOUWANG_TOKEN_SECRET (or SHOUWANG_TOKEN_SECRET_FILE) is not set; use the secret the services run with (up.sh writes it to .local/token-secret)"
+            )
         }
         guard let role = AccessRole(rawValue: role) else {
             throw ValidationError("--role must be one of \(AccessRole.allCases.map(\.rawValue).joined(separator: ", "))")

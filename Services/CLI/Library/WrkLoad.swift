@@ -20,7 +20,9 @@ struct WrkLoad {
     }
 
     func run() throws -> LoadResult {
-        guard let wrk = Self.executable else { throw ConfigurationError("wrk is not installed: apt-get install wrk, or pass --client urlsession") }
+        guard let wrk = Self.executable else {
+            throw ConfigurationError("wrk is not installed: apt-get install wrk, or pass --client urlsession")
+        }
         let script = FileManager.default.temporaryDirectory.appendingPathComponent("shouwang-checkins-\(UUID().uuidString).lua")
         try self.script.write(to: script, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: script) }
@@ -102,7 +104,9 @@ struct WrkReport {
 
     init(_ text: String) throws {
         func number(after label: String) -> Double? {
-            guard let line = text.split(separator: "\n").first(where: { $0.trimmingCharacters(in: .whitespaces).hasPrefix(label) }) else { return nil }
+            guard let line = text.split(separator: "\n").first(where: { $0.trimmingCharacters(in: .whitespaces).hasPrefix(label) }) else {
+                return nil
+            }
             return Double(line.split(separator: " ").last { Double($0) != nil } ?? "")
         }
         func milliseconds(_ percentile: String) -> Double? {
@@ -124,8 +128,9 @@ struct WrkReport {
         self.p50 = p50
         self.p99 = p99
         non2xx = Int(number(after: "Non-2xx or 3xx responses:") ?? 0)
-        socketErrors = text.split(separator: "\n").first { $0.contains("Socket errors:") }.map { line in
-            line.split(separator: ",").compactMap { part in Int(part.split(separator: " ").last ?? "") }.reduce(0, +)
-        } ?? 0
+        socketErrors =
+            text.split(separator: "\n").first { $0.contains("Socket errors:") }.map { line in
+                line.split(separator: ",").compactMap { part in Int(part.split(separator: " ").last ?? "") }.reduce(0, +)
+            } ?? 0
     }
 }

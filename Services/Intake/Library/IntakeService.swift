@@ -20,19 +20,25 @@ public enum IntakeService {
             OrganizationRoutes(dependencies: dependencies).add(to: router)
             TeamRoutes(dependencies: dependencies).add(to: router)
             RecruitmentCallRoutes(dependencies: dependencies).add(to: router)
-            VolunteerRoutes(dependencies: dependencies, signUpLimiter: RateLimiter(perMinute: settings.publicRequestsPerMinute, burst: settings.publicBurst))
-                .add(to: router)
+            VolunteerRoutes(
+                dependencies: dependencies,
+                signUpLimiter: RateLimiter(perMinute: settings.publicRequestsPerMinute, burst: settings.publicBurst)
+            )
+            .add(to: router)
             RequestRoutes(
-                dependencies: dependencies, publicLimiter: RateLimiter(perMinute: settings.publicRequestsPerMinute, burst: settings.publicBurst),
+                dependencies: dependencies,
+                publicLimiter: RateLimiter(perMinute: settings.publicRequestsPerMinute, burst: settings.publicBurst),
                 duplicateWindow: settings.duplicateWindow
             ).add(to: router)
             let checkinWriter = CheckinWriter(client: dependencies.client, logger: dependencies.logger)
             TestingRoutes(dependencies: dependencies, writer: checkinWriter).add(to: router)
             let consumers: [any Service] = ["matching", "supplies", "outreach"].map { stream in
-                RequestProgressConsumer(stream: stream, endpoints: dependencies.configuration.bus, client: dependencies.client, logger: dependencies.logger)
+                RequestProgressConsumer(
+                    stream: stream, endpoints: dependencies.configuration.bus, client: dependencies.client, logger: dependencies.logger)
             }
             let needs = OutreachNeedConsumer(
-                endpoints: dependencies.configuration.bus, client: dependencies.client, duplicateWindow: settings.duplicateWindow, logger: dependencies.logger
+                endpoints: dependencies.configuration.bus, client: dependencies.client, duplicateWindow: settings.duplicateWindow,
+                logger: dependencies.logger
             )
             return [checkinWriter, needs] + consumers
         }

@@ -120,7 +120,7 @@ enum MatchingMigrations {
         Migration(
             component: "matching", version: 4, name: "what a volunteer holds, found when they go off duty",
             statements: [
-                "CREATE INDEX dispatches_holder ON dispatches (holder) WHERE status IN ('offering', 'assigned')",
+                "CREATE INDEX dispatches_holder ON dispatches (holder) WHERE status IN ('offering', 'assigned')"
             ]
         ),
     ]

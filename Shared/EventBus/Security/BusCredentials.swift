@@ -19,7 +19,9 @@ public struct BusServerSecurity: Sendable, Equatable {
     /// The bus's three sockets, each with a ZAP domain of its own, so the handshake already
     /// refuses a role that has no business there.
     public enum Socket: String, Sendable {
-        case publish = "shouwang.publish", subscribe = "shouwang.subscribe", replay = "shouwang.replay"
+        case publish = "shouwang.publish"
+        case subscribe = "shouwang.subscribe"
+        case replay = "shouwang.replay"
 
         public func admits(_ role: BusKeyGrant.Role) -> Bool {
             switch self {

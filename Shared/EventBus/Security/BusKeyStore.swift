@@ -1,8 +1,8 @@
 import Foundation
-import Models
-import ZeroMQ
 import Logging
+import Models
 import PostgresNIO
+import ZeroMQ
 
 /// The bus's allow-list in PostgreSQL (`bus_keys`): public keys with their role, stream and
 /// granted prefixes. Operators manage it with `shouwang keys`; every bus process reads the
@@ -36,7 +36,8 @@ public struct BusKeyStore: Sendable {
                 logger: logger
             )
         } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
-            throw BusKeyError(.duplicate, "a key named '\(grant.name)' or with this public key is already registered (revoked keys keep their name)")
+            throw BusKeyError(
+                .duplicate, "a key named '\(grant.name)' or with this public key is already registered (revoked keys keep their name)")
         } catch {
             throw BusKeyError(.database, "could not register the key: \(String(reflecting: error).prefix(300))")
         }
@@ -62,7 +63,10 @@ public struct BusKeyStore: Sendable {
             "SELECT name, public_key, role, stream, prefixes, created_at, revoked_at FROM bus_keys ORDER BY name", logger: logger
         ).decode((String, String, String, String?, [String], Date, Date?).self) {
             guard let role = BusKeyGrant.Role(rawValue: role) else { continue }
-            entries.append(Entry(grant: BusKeyGrant(name: name, publicKey: publicKey, role: role, stream: stream, prefixes: prefixes), createdAt: created, revokedAt: revoked))
+            entries.append(
+                Entry(
+                    grant: BusKeyGrant(name: name, publicKey: publicKey, role: role, stream: stream, prefixes: prefixes),
+                    createdAt: created, revokedAt: revoked))
         }
         return entries
     }
@@ -86,14 +90,18 @@ public struct BusKeyStore: Sendable {
         guard ZMQCurveKeyPair.isKeyText(grant.publicKey) else { throw BusKeyError(.invalid, "the public key must be 40 Z85 characters") }
         switch grant.role {
         case .publisher, .service:
-            guard let stream = grant.stream, !stream.isEmpty, stream.utf8.allSatisfy({ (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x2D }) else {
-                throw BusKeyError(.invalid, "a \(grant.role.rawValue) key needs --stream: the first topic segment it publishes (a–z, 0–9, '-')")
+            guard let stream = grant.stream, !stream.isEmpty,
+                stream.utf8.allSatisfy({ (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x2D })
+            else {
+                throw BusKeyError(
+                    .invalid, "a \(grant.role.rawValue) key needs --stream: the first topic segment it publishes (a–z, 0–9, '-')")
             }
         case .integrator:
             guard grant.stream == nil else { throw BusKeyError(.invalid, "an integrator key publishes nothing: drop --stream") }
         }
         if grant.role != .publisher, grant.prefixes.isEmpty {
-            throw BusKeyError(.invalid, "a \(grant.role.rawValue) key needs at least one --prefix it may read, e.g. intake.testing. ('' for everything)")
+            throw BusKeyError(
+                .invalid, "a \(grant.role.rawValue) key needs at least one --prefix it may read, e.g. intake.testing. ('' for everything)")
         }
         if grant.role == .publisher, !grant.prefixes.isEmpty {
             throw BusKeyError(.invalid, "a publisher key reads nothing: drop --prefix, or make it a service key")
@@ -103,7 +111,8 @@ public struct BusKeyStore: Sendable {
         }
         // `intake` would also grant `intake2.…`: a grant is everything, a prefix ending in a dot, or one whole topic.
         for prefix in grant.prefixes where !prefix.isEmpty && !prefix.hasSuffix(".") && (try? Topic(prefix)) == nil {
-            throw BusKeyError(.invalid, "prefix '\(prefix.prefix(40))' must end with a dot (intake.) or be a whole topic (intake.request.created)")
+            throw BusKeyError(
+                .invalid, "prefix '\(prefix.prefix(40))' must end with a dot (intake.) or be a whole topic (intake.request.created)")
         }
     }
 }

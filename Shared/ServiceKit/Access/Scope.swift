@@ -6,7 +6,8 @@ public enum Scope {
     /// names the area themselves).
     public static func require(_ access: AccessToken, covers area: AreaCode) throws(ProblemDetails) {
         guard access.covers(area) else {
-            throw ProblemDetails(status: .forbidden, detail: "Area \(area.rawValue) is outside your scope (\(access.area?.rawValue ?? "city")).")
+            throw ProblemDetails(
+                status: .forbidden, detail: "Area \(area.rawValue) is outside your scope (\(access.area?.rawValue ?? "city")).")
         }
     }
 

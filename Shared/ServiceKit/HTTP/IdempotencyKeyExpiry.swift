@@ -1,7 +1,7 @@
+import EventBus
 import Logging
 import PostgresNIO
 import ServiceLifecycle
-import EventBus
 import Store
 
 /// Forgets idempotency keys older than `retention` (default 24 h), so the table stays the
@@ -13,7 +13,9 @@ public struct IdempotencyKeyExpiry: Service {
     let retention: Duration
     let interval: Duration
 
-    public init(service: String, client: PostgresClient, logger: Logger, retention: Duration = .seconds(86_400), interval: Duration = .seconds(600)) {
+    public init(
+        service: String, client: PostgresClient, logger: Logger, retention: Duration = .seconds(86_400), interval: Duration = .seconds(600)
+    ) {
         self.service = service
         self.client = client
         self.logger = logger

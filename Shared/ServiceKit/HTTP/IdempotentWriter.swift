@@ -57,7 +57,9 @@ public struct IdempotentWriter: Sendable {
     ) async throws -> Response {
         // A deadlock victim runs again: its transaction left nothing behind, key row included.
         guard let clientKey = request.headers[.init("Idempotency-Key")!] else {
-            return try await TransientConflict.retrying { try await client.transaction(logger: logger) { connection in try await write(connection) } }.response
+            return try await TransientConflict.retrying {
+                try await client.transaction(logger: logger) { connection in try await write(connection) }
+            }.response
         }
         guard (1...Self.maximumKeyBytes).contains(clientKey.utf8.count) else {
             throw ProblemDetails(
@@ -72,22 +74,25 @@ public struct IdempotentWriter: Sendable {
         )
         let key = caller + ":" + clientKey
         let hash = Self.hash(method: request.method.rawValue, path: request.uri.path, body: body)
-        let stored = try await TransientConflict.retrying { try await client.transaction(logger: logger) { connection -> StoredResponse in
-            let claimed = try await connection.query(
-                """
-                INSERT INTO idempotency_keys (service, key, request_hash) VALUES (\(service), \(key), \(hash))
-                ON CONFLICT (service, key) DO NOTHING RETURNING 1
-                """,
-                logger: logger
-            ).collect().count == 1
-            guard claimed else { return try await previous(key: key, hash: hash, on: connection) }
-            let response = try await write(connection)
-            try await connection.query(
-                "UPDATE idempotency_keys SET status = \(Int(response.status.code)), body = \(ByteBuffer(bytes: response.body)) WHERE service = \(service) AND key = \(key)",
-                logger: logger
-            )
-            return response
-        } }
+        let stored = try await TransientConflict.retrying {
+            try await client.transaction(logger: logger) { connection -> StoredResponse in
+                let claimed =
+                    try await connection.query(
+                        """
+                        INSERT INTO idempotency_keys (service, key, request_hash) VALUES (\(service), \(key), \(hash))
+                        ON CONFLICT (service, key) DO NOTHING RETURNING 1
+                        """,
+                        logger: logger
+                    ).collect().count == 1
+                guard claimed else { return try await previous(key: key, hash: hash, on: connection) }
+                let response = try await write(connection)
+                try await connection.query(
+                    "UPDATE idempotency_keys SET status = \(Int(response.status.code)), body = \(ByteBuffer(bytes: response.body)) WHERE service = \(service) AND key = \(key)",
+                    logger: logger
+                )
+                return response
+            }
+        }
         return stored.response
     }
 
@@ -96,7 +101,8 @@ public struct IdempotentWriter: Sendable {
             "SELECT request_hash, status, body FROM idempotency_keys WHERE service = \(service) AND key = \(key)", logger: logger
         ).decode((String, Int?, ByteBuffer?).self) {
             guard storedHash == hash else {
-                throw ProblemDetails(status: .unprocessableContent, detail: "This Idempotency-Key was already used for a different request; use a new key.")
+                throw ProblemDetails(
+                    status: .unprocessableContent, detail: "This Idempotency-Key was already used for a different request; use a new key.")
             }
             guard let status, let body else { break }
             return StoredResponse(status: .init(code: status), body: Array(buffer: body))

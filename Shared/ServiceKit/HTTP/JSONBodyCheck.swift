@@ -133,8 +133,14 @@ public struct JSONBodyCheck {
             path.removeLast()
             skipWhitespace()
             guard index < bytes.count else { throw syntax("the body ends inside an object") }
-            if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-            if bytes[index] == UInt8(ascii: "}") { index += 1; return }
+            if bytes[index] == UInt8(ascii: ",") {
+                index += 1
+                continue
+            }
+            if bytes[index] == UInt8(ascii: "}") {
+                index += 1
+                return
+            }
             throw syntax("',' or '}' is expected")
         }
     }
@@ -154,8 +160,14 @@ public struct JSONBodyCheck {
             position += 1
             skipWhitespace()
             guard index < bytes.count else { throw syntax("the body ends inside an array") }
-            if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-            if bytes[index] == UInt8(ascii: "]") { index += 1; return }
+            if bytes[index] == UInt8(ascii: ",") {
+                index += 1
+                continue
+            }
+            if bytes[index] == UInt8(ascii: "]") {
+                index += 1
+                return
+            }
             throw syntax("',' or ']' is expected")
         }
     }
@@ -168,7 +180,9 @@ public struct JSONBodyCheck {
         var text: [UInt8] = []
         var problem: String?
         func refuse(_ scalar: UInt32) {
-            if problem == nil { problem = "contains the control character \(Self.spelling(scalar)); only tab, line feed and carriage return are allowed" }
+            if problem == nil {
+                problem = "contains the control character \(Self.spelling(scalar)); only tab, line feed and carriage return are allowed"
+            }
         }
         while index < bytes.count {
             let byte = bytes[index]
@@ -190,7 +204,9 @@ public struct JSONBodyCheck {
                 case UInt8(ascii: "u"):
                     let scalar = try unicodeEscape()
                     if let scalar {
-                        if scalar.value < 0x20 && scalar.value != 0x09 && scalar.value != 0x0A && scalar.value != 0x0D { refuse(scalar.value) }
+                        if scalar.value < 0x20 && scalar.value != 0x09 && scalar.value != 0x0A && scalar.value != 0x0D {
+                            refuse(scalar.value)
+                        }
                         if keepingText { text.append(contentsOf: String(scalar).utf8) }
                     } else if problem == nil {
                         problem = "contains an unpaired surrogate escape; text must be valid Unicode"

@@ -30,7 +30,9 @@ public struct ProblemDetails: HTTPResponseError, Sendable, Codable, Equatable {
     public var status: HTTPResponse.Status { .init(code: statusCode) }
 
     enum CodingKeys: String, CodingKey {
-        case type, title, statusCode = "status", detail, errors, related
+        case type, title
+        case statusCode = "status"
+        case detail, errors, related
     }
 
     public init(
@@ -47,7 +49,8 @@ public struct ProblemDetails: HTTPResponseError, Sendable, Codable, Equatable {
 
     /// A 422 listing every invalid field.
     public static func validation(_ errors: [FieldError]) -> ProblemDetails {
-        ProblemDetails(status: .unprocessableContent, title: "Invalid request", detail: "\(errors.count) field(s) are invalid", errors: errors)
+        ProblemDetails(
+            status: .unprocessableContent, title: "Invalid request", detail: "\(errors.count) field(s) are invalid", errors: errors)
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {

@@ -36,7 +36,9 @@ extension Request {
         do {
             return (try JSONDecoder().decode(T.self, from: Data(bytes)), bytes)
         } catch let error as DecodingError {
-            throw ProblemDetails(status: .badRequest, title: "Unreadable body", detail: "The body is not the JSON this endpoint expects.", errors: [error.fieldError])
+            throw ProblemDetails(
+                status: .badRequest, title: "Unreadable body", detail: "The body is not the JSON this endpoint expects.",
+                errors: [error.fieldError])
         }
     }
 }
@@ -49,7 +51,8 @@ extension DecodingError {
         switch self {
         case .typeMismatch(let type, let context): return .init(field: path(context), message: "must be a \(type)")
         case .valueNotFound(_, let context): return .init(field: path(context), message: "is required")
-        case .keyNotFound(let key, let context): return .init(field: (path(context) + "/" + key.stringValue).trimmingCharacters(in: ["/"]), message: "is required")
+        case .keyNotFound(let key, let context):
+            return .init(field: (path(context) + "/" + key.stringValue).trimmingCharacters(in: ["/"]), message: "is required")
         case .dataCorrupted(let context): return .init(field: path(context), message: context.debugDescription)
         @unknown default: return .init(field: "", message: "is not valid JSON")
         }

@@ -33,7 +33,9 @@ public struct ServiceReplica: Sendable, Equatable {
             logger: logger
         ).decode((String, String, String, Date, Date, Date?, Bool).self) {
             if isRunning {
-                running.append(ServiceReplica(service: service, instance: instance, httpURL: url, startedAt: started, seenAt: seen, stoppedAt: stopped))
+                running.append(
+                    ServiceReplica(service: service, instance: instance, httpURL: url, startedAt: started, seenAt: seen, stoppedAt: stopped)
+                )
             } else {
                 gone += 1
             }

@@ -1,6 +1,6 @@
 import Hummingbird
-import PostgresNIO
 import Models
+import PostgresNIO
 
 /// `area`, `after` and `limit` of a list request, checked against the caller's scope.
 public struct ListQuery: Sendable {
@@ -25,7 +25,9 @@ public struct ListQuery: Sendable {
             }
         }
         after = parameters["after"].flatMap { Int64(String($0)) } ?? 0
-        if parameters["after"] != nil && Int64(String(parameters["after"]!)) == nil { validator.fail("after", "must be the `next` of the previous page") }
+        if parameters["after"] != nil && Int64(String(parameters["after"]!)) == nil {
+            validator.fail("after", "must be the `next` of the previous page")
+        }
         limit = parameters["limit"].flatMap { Int(String($0)) } ?? 50
         if !(1...500).contains(limit) { validator.fail("limit", "must be between 1 and 500") }
         let filter: Status? = validator.oneOf(parameters["status"].map(String.init), "status", optional: true)

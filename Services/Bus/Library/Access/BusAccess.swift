@@ -84,11 +84,17 @@ public final class BusAccess: Sendable {
             // The public key is not personal data; the address helps find a misconfigured client.
             refusals.warning(
                 "bus refused a connection",
-                metadata: ["address": "\(request.address)", "key": "\(request.publicKey ?? "-")", "socket": "\(request.domain)", "reason": "\(reason)"],
+                metadata: [
+                    "address": "\(request.address)", "key": "\(request.publicKey ?? "-")", "socket": "\(request.domain)",
+                    "reason": "\(reason)",
+                ],
                 atMilliseconds: MonotonicClock.milliseconds()
             )
         } else {
-            Counter(label: "shouwang_bus_handshakes_accepted_total", dimensions: [("key", request.publicKey.flatMap { ring?[publicKey: $0]?.name } ?? "-")]).increment()
+            Counter(
+                label: "shouwang_bus_handshakes_accepted_total",
+                dimensions: [("key", request.publicKey.flatMap { ring?[publicKey: $0]?.name } ?? "-")]
+            ).increment()
         }
         return decision
     }

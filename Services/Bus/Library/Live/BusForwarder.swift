@@ -69,7 +69,8 @@ final class BusForwarder: Sendable {
                 if ready[0] {
                     // Every message read counts toward the batch, refused ones too, so a flood
                     // of refused messages cannot keep this loop from subscriptions and revocations.
-                    var read = 0, sent = 0
+                    var read = 0
+                    var sent = 0
                     var refusedByKey: [String: Int] = [:]
                     while read < 10_000, let message = try frontend.receiveMessage(wait: false) {
                         read += 1
@@ -94,7 +95,9 @@ final class BusForwarder: Sendable {
                             // libzmq 4.3 pairs each subscription it queues with the peer that sent
                             // it, but queues a data message with no peer: from here on it would
                             // apply subscriptions to the wrong subscribers. Start afresh.
-                            logger.warning("a subscriber sent a message that is not a subscription; cutting live connections", metadata: ["key": "\(message.userId ?? "-")"])
+                            logger.warning(
+                                "a subscriber sent a message that is not a subscription; cutting live connections",
+                                metadata: ["key": "\(message.userId ?? "-")"])
                             Counter(label: "shouwang_bus_subscriber_protocol_errors_total").increment()
                             backend.close()
                             backend = try openBackend(context)

@@ -57,7 +57,8 @@ struct ReplayScheduler<Job: Sendable>: Sendable {
         defer { keys[key] = state }
         guard state.tokens >= 1 else {
             let wait = Int64(((1 - state.tokens) * 1000 / rate.perSecond).rounded(.up))
-            return .refused(reason: "too many replay requests from key \(key): at most \(Int(rate.perSecond))/s", retryAfterMilliseconds: wait)
+            return .refused(
+                reason: "too many replay requests from key \(key): at most \(Int(rate.perSecond))/s", retryAfterMilliseconds: wait)
         }
         guard state.queue.count < limits.queuePerKey else {
             return .refused(reason: "key \(key) already has \(limits.queuePerKey) replay requests waiting", retryAfterMilliseconds: 0)

@@ -119,7 +119,10 @@ final class ReplayServer: Sendable {
                         }
                     }
                 }
-                for reply in replies.withLock({ queue in defer { queue.removeAll() }; return queue }) {
+                for reply in replies.withLock({ queue in
+                    defer { queue.removeAll() }
+                    return queue
+                }) {
                     send(reply, on: router)
                 }
             }
@@ -140,7 +143,8 @@ final class ReplayServer: Sendable {
             Self.countRefusal("malformed")
             return error.description
         }
-        let key: String, role: BusKeyGrant.Role
+        let key: String
+        let role: BusKeyGrant.Role
         if access.security == nil {
             (key, role) = ("anonymous", .service)
         } else {

@@ -35,7 +35,8 @@ struct OutreachNeedConsumer: EventConsumer {
         guard event.topic == Self.needIdentified,
             let need = event.data["needId"]?.stringValue.flatMap(UUID.init(uuidString:))
         else { return }
-        let alreadyFiled = try await connection.query("SELECT 1 FROM requests WHERE outreach_need_id = \(need)", logger: logger).collect().count > 0
+        let alreadyFiled =
+            try await connection.query("SELECT 1 FROM requests WHERE outreach_need_id = \(need)", logger: logger).collect().count > 0
         guard !alreadyFiled else { return }
         guard let request = try await read(need, on: connection) else {
             logger.warning("outreach need not found or not fileable; skipped", metadata: ["need": "\(need)", "event": "\(event.id)"])
@@ -47,13 +48,15 @@ struct OutreachNeedConsumer: EventConsumer {
     /// The need and its resident's contact, as a request; `nil` when the need is unknown or
     /// its stored fields no longer pass intake's checks.
     private func read(_ need: UUID, on connection: PostgresConnection) async throws -> NewRequest? {
-        guard let row = try await connection.query(
-            """
-            SELECT n.category, n.urgency, n.zone, n.details::text, r.compound, r.address, r.contact_name, r.contact_phone
-            FROM outreach_needs n JOIN outreach_residents r ON r.id = n.resident_id WHERE n.id = \(need)
-            """,
-            logger: logger
-        ).decode((String, String, String, String, String, String, String, String).self).collectAll().first else { return nil }
+        guard
+            let row = try await connection.query(
+                """
+                SELECT n.category, n.urgency, n.zone, n.details::text, r.compound, r.address, r.contact_name, r.contact_phone
+                FROM outreach_needs n JOIN outreach_residents r ON r.id = n.resident_id WHERE n.id = \(need)
+                """,
+                logger: logger
+            ).decode((String, String, String, String, String, String, String, String).self).collectAll().first
+        else { return nil }
         let (category, urgency, zone, details, compound, address, contactName, contactPhone) = row
         guard let category = WorkOrderCategory(rawValue: category), let urgency = Urgency(rawValue: urgency),
             let zone = ZoneStatus(rawValue: zone), let compound = AreaCode(compound), let phone = MobileNumber(contactPhone)

@@ -47,9 +47,10 @@ struct AreaStore {
 
     /// The children of `parent`, or the top level (districts) without one.
     func children(of parent: AreaCode?) async throws -> [View] {
-        let query: PostgresQuery = parent.map {
-            "SELECT code, parent, level, name, population FROM areas WHERE parent = \($0.rawValue) ORDER BY code LIMIT 5000"
-        } ?? "SELECT code, parent, level, name, population FROM areas WHERE parent IS NULL ORDER BY code"
+        let query: PostgresQuery =
+            parent.map {
+                "SELECT code, parent, level, name, population FROM areas WHERE parent = \($0.rawValue) ORDER BY code LIMIT 5000"
+            } ?? "SELECT code, parent, level, name, population FROM areas WHERE parent IS NULL ORDER BY code"
         var views: [View] = []
         for try await (code, parent, level, name, population) in try await connection.query(query, logger: logger)
             .decode((String, String?, String, String, Int?).self)

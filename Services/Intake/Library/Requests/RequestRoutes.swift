@@ -40,9 +40,15 @@ struct RequestRoutes {
         if let access { try Scope.require(access, covers: new.compound) }
         return try await dependencies.writes.perform(request, context: context, body: raw) { connection in
             try await AreaDirectory(connection: connection, logger: dependencies.logger).requireKnown([("compound", new.compound)])
-            let (id, original) = try await RequestStore(connection: connection, logger: dependencies.logger).create(new, actor: actor, window: duplicateWindow)
-            struct Created: Codable { var id: UUID; var status: String; var probableDuplicateOf: UUID? }
-            return try StoredResponse(status: .created, json: Created(id: id, status: WorkOrderStatus.open.rawValue, probableDuplicateOf: original))
+            let (id, original) = try await RequestStore(connection: connection, logger: dependencies.logger).create(
+                new, actor: actor, window: duplicateWindow)
+            struct Created: Codable {
+                var id: UUID
+                var status: String
+                var probableDuplicateOf: UUID?
+            }
+            return try StoredResponse(
+                status: .created, json: Created(id: id, status: WorkOrderStatus.open.rawValue, probableDuplicateOf: original))
         }
     }
 
@@ -52,8 +58,12 @@ struct RequestRoutes {
         let (form, raw) = try await request.readJSON(as: CancellationForm.self, context: context)
         let reason = try form.validated()
         return try await dependencies.writes.perform(request, context: context, body: raw) { connection in
-            let cancelled = try await RequestStore(connection: connection, logger: dependencies.logger).cancel(id, reason: reason, by: access)
-            struct Cancelled: Codable { var id: UUID; var status: String }
+            let cancelled = try await RequestStore(connection: connection, logger: dependencies.logger).cancel(
+                id, reason: reason, by: access)
+            struct Cancelled: Codable {
+                var id: UUID
+                var status: String
+            }
             return try StoredResponse(json: Cancelled(id: id, status: cancelled.status.rawValue))
         }
     }
@@ -65,7 +75,11 @@ struct RequestRoutes {
         let original = try form.validated(duplicate: id)
         return try await dependencies.writes.perform(request, context: context, body: raw) { connection in
             let merged = try await RequestStore(connection: connection, logger: dependencies.logger).merge(id, into: original, by: access)
-            struct Merged: Codable { var id: UUID; var status: String; var mergedInto: UUID }
+            struct Merged: Codable {
+                var id: UUID
+                var status: String
+                var mergedInto: UUID
+            }
             return try StoredResponse(json: Merged(id: id, status: merged.status.rawValue, mergedInto: original))
         }
     }

@@ -114,7 +114,10 @@ struct RequestStore {
     }
 
     /// Records `summary.status` (already advanced) and announces it.
-    func update(_ summary: WorkOrderSummary, from previous: WorkOrderStatus, cause: String, actor: String, topic: Topic, extra: [String: JSONValue] = [:]) async throws {
+    func update(
+        _ summary: WorkOrderSummary, from previous: WorkOrderStatus, cause: String, actor: String, topic: Topic,
+        extra: [String: JSONValue] = [:]
+    ) async throws {
         try await connection.query(
             "UPDATE requests SET status = \(summary.status.rawValue), updated_at = now() WHERE id = \(summary.id)", logger: logger
         )

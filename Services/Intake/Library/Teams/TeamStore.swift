@@ -67,12 +67,17 @@ struct TeamStore {
 
     /// Applies one change (the volunteer and the teams already locked), with its history
     /// line and its event.
-    func apply(_ change: TeamMembership.Change, volunteer: UUID, community: AreaCode, actor: String, previousLeader: UUID? = nil) async throws {
-        let team: UUID, history: String, event: OutboxEvent
+    func apply(_ change: TeamMembership.Change, volunteer: UUID, community: AreaCode, actor: String, previousLeader: UUID? = nil)
+        async throws
+    {
+        let team: UUID
+        let history: String
+        let event: OutboxEvent
         switch change {
         case .joined(let joined):
             (team, history) = (joined, "team-joined")
-            try await connection.query("UPDATE volunteers SET team_id = \(joined), updated_at = now() WHERE id = \(volunteer)", logger: logger)
+            try await connection.query(
+                "UPDATE volunteers SET team_id = \(joined), updated_at = now() WHERE id = \(volunteer)", logger: logger)
             event = IntakeEvents.team(IntakeEvents.teamMemberJoined, team: joined, volunteer: volunteer, community: community)
         case .left(let left, let wasLeader):
             (team, history) = (left, "team-left")
@@ -80,7 +85,8 @@ struct TeamStore {
                 "UPDATE volunteers SET team_id = NULL, updated_at = now() WHERE id = \(volunteer) AND team_id = \(left)", logger: logger
             )
             if wasLeader { try await connection.query("UPDATE teams SET leader_id = NULL WHERE id = \(left)", logger: logger) }
-            event = IntakeEvents.team(IntakeEvents.teamMemberLeft, team: left, volunteer: volunteer, community: community, extra: ["wasLeader": .bool(wasLeader)])
+            event = IntakeEvents.team(
+                IntakeEvents.teamMemberLeft, team: left, volunteer: volunteer, community: community, extra: ["wasLeader": .bool(wasLeader)])
         case .leaderAppointed(let led):
             (team, history) = (led, "team-leader")
             try await connection.query("UPDATE teams SET leader_id = \(volunteer) WHERE id = \(led)", logger: logger)
@@ -108,9 +114,11 @@ struct TeamStore {
     /// The team with the members `access` covers (mobile numbers masked); the rest are
     /// only counted, as they are everywhere else outside one's area.
     func detail(_ id: UUID, visibleTo access: AccessToken) async throws -> Detail? {
-        guard let (name, area, organization, leader) = try await connection.query(
-            "SELECT name, area, organization_id, leader_id FROM teams WHERE id = \(id)", logger: logger
-        ).decode((String, String, UUID?, UUID?).self).collectAll().first else { return nil }
+        guard
+            let (name, area, organization, leader) = try await connection.query(
+                "SELECT name, area, organization_id, leader_id FROM teams WHERE id = \(id)", logger: logger
+            ).decode((String, String, UUID?, UUID?).self).collectAll().first
+        else { return nil }
         var members: [Member] = []
         var hidden = 0
         for try await (member, name, mobile, community, status, skills) in try await connection.query(
@@ -120,11 +128,15 @@ struct TeamStore {
                 hidden += 1
                 continue
             }
-            members.append(Member(
-                id: member, name: name, mobile: MobileNumber(mobile)?.masked ?? "***", community: community, status: status, skills: skills,
-                leader: member == leader
-            ))
+            members.append(
+                Member(
+                    id: member, name: name, mobile: MobileNumber(mobile)?.masked ?? "***", community: community, status: status,
+                    skills: skills,
+                    leader: member == leader
+                ))
         }
-        return Detail(id: id, name: name, area: area, organizationId: organization, leaderId: leader, members: members, membersOutsideYourArea: hidden)
+        return Detail(
+            id: id, name: name, area: area, organizationId: organization, leaderId: leader, members: members, membersOutsideYourArea: hidden
+        )
     }
 }

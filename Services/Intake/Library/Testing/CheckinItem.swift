@@ -88,10 +88,11 @@ extension CheckinInput {
         guard let roundId, let siteId, let resident, let tube, let scanned, let operatorCode, problems.isEmpty else {
             return .failure(CheckinProblem(fields: problems))
         }
-        return .success(Checkin(
-            index: index, round: roundId, site: siteId, residentCode: resident, tubeBarcode: tube, sampleGroup: group,
-            scannedAt: scanned, operatorCode: operatorCode, retest: retest ?? false
-        ))
+        return .success(
+            Checkin(
+                index: index, round: roundId, site: siteId, residentCode: resident, tubeBarcode: tube, sampleGroup: group,
+                scannedAt: scanned, operatorCode: operatorCode, retest: retest ?? false
+            ))
     }
 }
 
@@ -100,7 +101,9 @@ extension CheckinInput {
     /// bytes, since a surge checks four codes per check-in.
     static func isCodeByte(_ byte: UInt8) -> Bool {
         switch byte {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"): true
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+            UInt8(ascii: "-"):
+            true
         default: false
         }
     }

@@ -59,7 +59,11 @@ struct CheckinStore {
         guard !given.isEmpty else { return [] }
         // One global order for the unique-index entries, so concurrent batches do not deadlock.
         let checkins = given.sorted { ($0.tubeBarcode, $0.residentCode) < ($1.tubeBarcode, $1.residentCode) }
-        struct Stored: Hashable { var tube: String; var resident: String; var round: UUID }
+        struct Stored: Hashable {
+            var tube: String
+            var resident: String
+            var round: UUID
+        }
         var inserted = Set<Stored>()
         for try await (tube, resident, round) in try await connection.query(
             """
@@ -92,9 +96,13 @@ struct CheckinStore {
             } else if let owner = existing[checkin.tubeBarcode], owner.resident == checkin.residentCode, owner.round == checkin.round {
                 results.append(CheckinResult(index: checkin.index, status: .duplicate, reason: "already recorded"))
             } else if existing[checkin.tubeBarcode] != nil || seen.contains(checkin.tubeBarcode) {
-                results.append(CheckinResult(index: checkin.index, status: .duplicate, reason: "tube barcode already used for another sample"))
+                results.append(
+                    CheckinResult(index: checkin.index, status: .duplicate, reason: "tube barcode already used for another sample"))
             } else {
-                results.append(CheckinResult(index: checkin.index, status: .duplicate, reason: "resident already checked in this round; send retest: true for a second sample"))
+                results.append(
+                    CheckinResult(
+                        index: checkin.index, status: .duplicate,
+                        reason: "resident already checked in this round; send retest: true for a second sample"))
             }
         }
         try await announce(given.filter(isStored), sites: sites)
@@ -118,7 +126,8 @@ struct CheckinStore {
         let unique = accepted.filter { seen.insert($0.tubeBarcode).inserted }
         let bySite = Dictionary(grouping: unique, by: \.site)
         let events = bySite.keys.sorted { $0.uuidString < $1.uuidString }.map { site in
-            IntakeEvents.checkins(batch: UUID(), round: sites[site]!.round, site: site, area: sites[site]!.area, tubes: bySite[site]!.map(\.tubeBarcode))
+            IntakeEvents.checkins(
+                batch: UUID(), round: sites[site]!.round, site: site, area: sites[site]!.area, tubes: bySite[site]!.map(\.tubeBarcode))
         }
         try await Outbox.append(events, on: connection, logger: logger)
     }

@@ -55,7 +55,9 @@ final class CheckinWriter: Service, Sendable {
             if queued {
                 wake.yield()
             } else {
-                answer.resume(throwing: ProblemDetails(status: .serviceUnavailable, detail: "Check-ins are not being written right now; resend shortly."))
+                answer.resume(
+                    throwing: ProblemDetails(
+                        status: .serviceUnavailable, detail: "Check-ins are not being written right now; resend shortly."))
             }
         }
     }
@@ -102,9 +104,11 @@ final class CheckinWriter: Service, Sendable {
             return checkin
         }
         do {
-            let results = try await TransientConflict.retrying { try await client.transaction(logger: logger) { connection in
-                try await CheckinStore(connection: connection, logger: logger).checkIn(checkins) { batch[$0.index].scope }
-            } }
+            let results = try await TransientConflict.retrying {
+                try await client.transaction(logger: logger) { connection in
+                    try await CheckinStore(connection: connection, logger: logger).checkIn(checkins) { batch[$0.index].scope }
+                }
+            }
             for (index, submission) in batch.enumerated() {
                 // Every check-in given to the store comes back with a result.
                 var result = results[index] ?? CheckinResult(index: 0, status: .invalid, reason: "not recorded; resend")
@@ -118,9 +122,13 @@ final class CheckinWriter: Service, Sendable {
     }
 
     private func failRemaining() {
-        let left = queue.withLock { queue in defer { queue.submissions.removeAll() }; return queue.submissions }
+        let left = queue.withLock { queue in
+            defer { queue.submissions.removeAll() }
+            return queue.submissions
+        }
         for submission in left {
-            submission.answer.resume(throwing: ProblemDetails(status: .serviceUnavailable, detail: "The service is stopping; resend the check-in."))
+            submission.answer.resume(
+                throwing: ProblemDetails(status: .serviceUnavailable, detail: "The service is stopping; resend the check-in."))
         }
     }
 }

@@ -13,7 +13,8 @@ struct RoundForm: Decodable {
         var validator = FieldValidator()
         let name = validator.text(name, "name", maxLength: 100)
         let area = validator.area(area, "area")
-        let starts = startsAt.flatMap(Timestamp.parse), ends = endsAt.flatMap(Timestamp.parse)
+        let starts = startsAt.flatMap(Timestamp.parse)
+        let ends = endsAt.flatMap(Timestamp.parse)
         if starts == nil { validator.fail("startsAt", "must be an RFC 3339 time") }
         if ends == nil { validator.fail("endsAt", "must be an RFC 3339 time") }
         if let starts, let ends, ends <= starts { validator.fail("endsAt", "must be after startsAt") }
@@ -42,7 +43,8 @@ struct SiteForm: Decodable {
         var validator = FieldValidator()
         let area = validator.area(area, "area")
         let name = validator.text(name, "name", maxLength: 100)
-        let opens = validator.text(opensAt, "opensAt", maxLength: 5), closes = validator.text(closesAt, "closesAt", maxLength: 5)
+        let opens = validator.text(opensAt, "opensAt", maxLength: 5)
+        let closes = validator.text(closesAt, "closesAt", maxLength: 5)
         for (field, value) in [("opensAt", opens), ("closesAt", closes)] {
             if let value, !Self.isClockTime(value) { validator.fail(field, "must be a time of day like 07:30") }
         }

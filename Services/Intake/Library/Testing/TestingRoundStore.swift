@@ -11,8 +11,18 @@ struct TestingRoundStore {
     let logger: Logger
 
     struct Progress: Codable {
-        struct Site: Codable { var siteId: UUID; var name: String; var area: String; var expected: Int; var checkedIn: Int }
-        struct Area: Codable { var area: String; var expected: Int; var checkedIn: Int }
+        struct Site: Codable {
+            var siteId: UUID
+            var name: String
+            var area: String
+            var expected: Int
+            var checkedIn: Int
+        }
+        struct Area: Codable {
+            var area: String
+            var expected: Int
+            var checkedIn: Int
+        }
         var roundId: UUID
         var expected: Int
         var checkedIn: Int
@@ -36,8 +46,9 @@ struct TestingRoundStore {
     /// Adds `site` to `round`; the site must lie inside the round's area.
     func add(_ site: NewSite, to round: UUID) async throws -> UUID {
         try await AreaDirectory(connection: connection, logger: logger).requireKnown([("area", site.area)])
-        guard let roundArea = try await connection.query("SELECT area FROM testing_rounds WHERE id = \(round)", logger: logger)
-            .decode(String.self).collectAll().first.flatMap(AreaCode.init)
+        guard
+            let roundArea = try await connection.query("SELECT area FROM testing_rounds WHERE id = \(round)", logger: logger)
+                .decode(String.self).collectAll().first.flatMap(AreaCode.init)
         else { throw ProblemDetails(status: .notFound, detail: "No such round.") }
         guard roundArea.contains(site.area) else {
             throw ProblemDetails.validation([.init(field: "area", message: "must lie inside the round's area \(roundArea.rawValue)")])

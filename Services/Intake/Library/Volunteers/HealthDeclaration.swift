@@ -45,7 +45,9 @@ public struct HealthDeclaration: Sendable, Equatable {
         }
         if symptoms { reasons.append("symptoms are reported") }
         if let temperature {
-            if temperature >= Self.feverThreshold { reasons.append("the temperature is \(temperature) °C (\(Self.feverThreshold) °C or more is a fever)") }
+            if temperature >= Self.feverThreshold {
+                reasons.append("the temperature is \(temperature) °C (\(Self.feverThreshold) °C or more is a fever)")
+            }
         } else {
             reasons.append("the declaration has no temperature")
         }
@@ -98,7 +100,8 @@ struct HealthDeclarationForm: Codable, Sendable {
         }
         let vaccinated = validator.required(vaccinated, prefix + "vaccinated")
         guard let symptoms, let code, let temperature, let vaccinated, (34.0...43.0).contains(temperature) else { return nil }
-        return HealthDeclaration(symptoms: symptoms, code: code, temperature: temperature, vaccinated: vaccinated, recentTravel: recentTravel ?? false)
+        return HealthDeclaration(
+            symptoms: symptoms, code: code, temperature: temperature, vaccinated: vaccinated, recentTravel: recentTravel ?? false)
     }
 }
 

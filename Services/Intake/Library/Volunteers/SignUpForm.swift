@@ -56,7 +56,8 @@ extension SignUpForm {
         }
         var windows: [[String: String]] = []
         for (index, window) in (availability ?? []).enumerated() {
-            let from = window.from.flatMap(Timestamp.parse), to = window.to.flatMap(Timestamp.parse)
+            let from = window.from.flatMap(Timestamp.parse)
+            let to = window.to.flatMap(Timestamp.parse)
             guard let from, let to else {
                 validator.fail("availability/\(index)", "needs from and to as RFC 3339 times")
                 continue

@@ -63,8 +63,9 @@ struct VolunteerQueries {
     /// The volunteer's full record, when `access` may see it; `nil` otherwise, exactly as
     /// when they do not exist.
     func detail(_ id: UUID, visibleTo access: AccessToken) async throws -> Detail? {
-        guard let row = try await client.query("SELECT \(unescaped: Self.columns) FROM volunteers WHERE id = \(id)", logger: logger)
-            .decode(Row.self).collectAll().first,
+        guard
+            let row = try await client.query("SELECT \(unescaped: Self.columns) FROM volunteers WHERE id = \(id)", logger: logger)
+                .decode(Row.self).collectAll().first,
             let community = AreaCode(row.5), access.covers(community)
         else { return nil }
         var history: [HistoryEntry] = []

@@ -25,7 +25,8 @@ struct VolunteerRoutes {
     private func signUp(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
         // A station desk registering volunteers sends its staff token: limited per token, not
         // as one anonymous address shared by the whole queue in front of the desk.
-        let desk = request.headers[.authorization] == nil ? nil : try dependencies.tokens.authenticate(request, allowing: [.operator, .staff])
+        let desk =
+            request.headers[.authorization] == nil ? nil : try dependencies.tokens.authenticate(request, allowing: [.operator, .staff])
         try signUpLimiter.admit(context, token: desk)
         let call = try context.requireUUID("id", what: "recruitment call")
         let (form, raw) = try await request.readJSON(as: SignUpForm.self, context: context)
@@ -33,7 +34,10 @@ struct VolunteerRoutes {
         return try await dependencies.writes.perform(request, context: context, body: raw) { connection in
             switch try await VolunteerStore(connection: connection, logger: dependencies.logger).signUp(volunteer, call: call, desk: desk) {
             case .registered(let id) where desk != nil:
-                struct Registered: Codable { var id: UUID; var status: String }
+                struct Registered: Codable {
+                    var id: UUID
+                    var status: String
+                }
                 return try StoredResponse(status: .created, json: Registered(id: id, status: VolunteerStatus.pending.rawValue))
             case .registered, .repeatedQuietly:
                 return try Self.received()
@@ -49,7 +53,10 @@ struct VolunteerRoutes {
     /// The public answer to every well-formed sign-up, new or repeated: the same status and
     /// body either way, so the page tells nobody whether an ID number is registered.
     private static func received() throws -> StoredResponse {
-        struct Received: Codable { var status = "received"; var detail = "Thank you. The station checks your declaration and contacts you." }
+        struct Received: Codable {
+            var status = "received"
+            var detail = "Thank you. The station checks your declaration and contacts you."
+        }
         return try StoredResponse(status: .accepted, json: Received())
     }
 
@@ -63,7 +70,13 @@ struct VolunteerRoutes {
         return try await dependencies.writes.perform(request, context: context, body: raw) { connection in
             let store = VolunteerStore(connection: connection, logger: dependencies.logger)
             let result = try await store.vet(id, vetting.action, reason: vetting.reason, by: access)
-            struct Vetted: Codable { var id: UUID; var status: String; var trained: Bool; var insured: Bool; var eligible: Bool }
+            struct Vetted: Codable {
+                var id: UUID
+                var status: String
+                var trained: Bool
+                var insured: Bool
+                var eligible: Bool
+            }
             let vetted = Vetted(
                 id: id, status: result.status.rawValue, trained: result.trained, insured: result.insured, eligible: result.isEligible
             )
@@ -85,7 +98,13 @@ struct VolunteerRoutes {
         let declaration = try form.validated()
         return try await dependencies.writes.perform(request, context: context, body: raw) { connection in
             let vetting = try await VolunteerStore(connection: connection, logger: dependencies.logger).declare(id, declaration, by: access)
-            struct Declared: Codable { var id: UUID; var status: String; var eligible: Bool; var fit: Bool; var unfitReason: String? }
+            struct Declared: Codable {
+                var id: UUID
+                var status: String
+                var eligible: Bool
+                var fit: Bool
+                var unfitReason: String?
+            }
             let unfit = declaration.unfitReason
             return try StoredResponse(
                 status: .created,

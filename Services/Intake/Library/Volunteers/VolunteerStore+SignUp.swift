@@ -52,9 +52,11 @@ extension VolunteerStore {
     }
 
     private func repeated(_ volunteer: NewVolunteer, call: UUID, desk: AccessToken?) async throws -> SignUpOutcome {
-        guard let (existing, community, status) = try await connection.query(
-            "SELECT id, community, status FROM volunteers WHERE id_number = \(volunteer.idNumber.value)", logger: logger
-        ).decode((UUID, String, String).self).collectAll().first else {
+        guard
+            let (existing, community, status) = try await connection.query(
+                "SELECT id, community, status FROM volunteers WHERE id_number = \(volunteer.idNumber.value)", logger: logger
+            ).decode((UUID, String, String).self).collectAll().first
+        else {
             // Registered by a concurrent sign-up whose transaction has not committed yet.
             throw Refusal("This sign-up collided with another one; please send it again.")
         }

@@ -30,16 +30,17 @@ struct VolunteerStore {
     /// the ID number is already registered (nothing is written then).
     func register(_ volunteer: NewVolunteer, call: UUID, actor: String) async throws -> UUID? {
         let id = UUID()
-        let inserted = try await connection.query(
-            """
-            INSERT INTO volunteers (id, name, mobile, id_number, birth_year, community, team_id, call_id, skills, availability, health)
-            VALUES (\(id), \(volunteer.name), \(volunteer.mobile.digits), \(volunteer.idNumber.value), \(volunteer.birthYear),
-                    \(volunteer.community.rawValue), \(volunteer.team), \(call), \(volunteer.skills),
-                    \(volunteer.availabilityJSON)::jsonb, \(volunteer.health.json.canonicalText)::jsonb)
-            ON CONFLICT (id_number) DO NOTHING RETURNING id
-            """,
-            logger: logger
-        ).collect().count == 1
+        let inserted =
+            try await connection.query(
+                """
+                INSERT INTO volunteers (id, name, mobile, id_number, birth_year, community, team_id, call_id, skills, availability, health)
+                VALUES (\(id), \(volunteer.name), \(volunteer.mobile.digits), \(volunteer.idNumber.value), \(volunteer.birthYear),
+                        \(volunteer.community.rawValue), \(volunteer.team), \(call), \(volunteer.skills),
+                        \(volunteer.availabilityJSON)::jsonb, \(volunteer.health.json.canonicalText)::jsonb)
+                ON CONFLICT (id_number) DO NOTHING RETURNING id
+                """,
+                logger: logger
+            ).collect().count == 1
         guard inserted else { return nil }
         try await connection.query(
             "INSERT INTO volunteer_declarations (volunteer_id, health, actor) VALUES (\(id), \(volunteer.health.json.canonicalText)::jsonb, 'sign-up')",
@@ -83,7 +84,8 @@ struct VolunteerStore {
         )
         try await recordHistory(id, action: action, status: standing.vetting.status, reason: reason, actor: actor)
         try await Outbox.append(
-            IntakeEvents.volunteer(topic, id: id, community: standing.community, team: standing.team, skills: standing.skills, vetting: standing.vetting),
+            IntakeEvents.volunteer(
+                topic, id: id, community: standing.community, team: standing.team, skills: standing.skills, vetting: standing.vetting),
             on: connection, logger: logger
         )
     }

@@ -43,12 +43,16 @@ public struct VolunteerVetting: Sendable, Equatable {
         func refuse(_ text: String) -> Refusal { Refusal(text) }
         func requireFit(_ verb: String) throws(Refusal) {
             if let unfit = declaration.unfitReason {
-                throw refuse("the volunteer cannot be \(verb): \(unfit). They declare again when it has passed (POST /v1/volunteers/{id}/health-declarations)")
+                throw refuse(
+                    "the volunteer cannot be \(verb): \(unfit). They declare again when it has passed (POST /v1/volunteers/{id}/health-declarations)"
+                )
             }
         }
         switch action {
         case .verify:
-            guard status == .pending || status == .rejected else { throw refuse("only a pending or rejected declaration can be verified (status is \(status.rawValue))") }
+            guard status == .pending || status == .rejected else {
+                throw refuse("only a pending or rejected declaration can be verified (status is \(status.rawValue))")
+            }
             try requireFit("verified")
             status = .verified
         case .reject:
@@ -67,7 +71,9 @@ public struct VolunteerVetting: Sendable, Equatable {
             guard status != .withdrawn else { throw refuse("the volunteer has already withdrawn") }
             status = .withdrawn
         case .recordTraining, .recordInsurance:
-            guard status != .withdrawn && status != .rejected else { throw refuse("training and insurance are recorded for active volunteers only") }
+            guard status != .withdrawn && status != .rejected else {
+                throw refuse("training and insurance are recorded for active volunteers only")
+            }
             if action == .recordTraining { trained = true } else { insured = true }
         }
     }

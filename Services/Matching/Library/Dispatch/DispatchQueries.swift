@@ -32,10 +32,11 @@ struct DispatchQueries {
             """,
             logger: logger
         ).decode((UUID, String, String, String, String, UUID?, Date?, Int, Int).self) {
-            rows.append(BoardRow(
-                requestId: row.0, compound: row.1, category: row.2, urgency: row.3, status: row.4, holder: row.5,
-                offerExpiresAt: row.6, ageMinutes: row.7, minutesSinceLastMovement: row.8
-            ))
+            rows.append(
+                BoardRow(
+                    requestId: row.0, compound: row.1, category: row.2, urgency: row.3, status: row.4, holder: row.5,
+                    offerExpiresAt: row.6, ageMinutes: row.7, minutesSinceLastMovement: row.8
+                ))
         }
         return rows
     }

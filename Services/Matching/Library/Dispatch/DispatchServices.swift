@@ -32,10 +32,14 @@ struct DispatchConsumer: EventConsumer {
         let store = DispatchStore(connection: connection, logger: logger)
         switch event.topic.rawValue {
         case "intake.request.created":
-            guard let compound = event.data["compound"]?.stringValue.flatMap(AreaCode.init), let category = event.data["category"]?.stringValue else { return }
+            guard let compound = event.data["compound"]?.stringValue.flatMap(AreaCode.init),
+                let category = event.data["category"]?.stringValue
+            else { return }
             // Filed twice? The duplicate is not dispatched; staff merge it into the original.
             guard event.data["probableDuplicateOf"] == nil else { return }
-            try await store.open(request: request, compound: compound, category: category, urgency: event.data["urgency"]?.stringValue ?? "normal", now: Date())
+            try await store.open(
+                request: request, compound: compound, category: category, urgency: event.data["urgency"]?.stringValue ?? "normal",
+                now: Date())
         case "intake.request.cancelled", "intake.request.merged":
             guard let locked = try await store.lock(request) else { return }
             var chain = locked.chain

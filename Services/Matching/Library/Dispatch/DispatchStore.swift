@@ -49,9 +49,12 @@ struct DispatchStore {
 
     /// Opens the dispatch of a new request and makes its first offer; nothing when it exists.
     func open(request: UUID, compound: AreaCode, category: String, urgency: String, now: Date) async throws {
-        let exists = try await connection.query("SELECT 1 FROM dispatches WHERE request_id = \(request)", logger: logger).collect().count > 0
+        let exists =
+            try await connection.query("SELECT 1 FROM dispatches WHERE request_id = \(request)", logger: logger).collect().count > 0
         guard !exists else { return }
-        var chain = OfferChain(candidates: try await candidates(compound: compound, category: category), deadline: now.addingTimeInterval(window), offerLength: offerLength)
+        var chain = OfferChain(
+            candidates: try await candidates(compound: compound, category: category), deadline: now.addingTimeInterval(window),
+            offerLength: offerLength)
         let effect = chain.start(now: now)
         try await connection.query(
             """
@@ -72,10 +75,13 @@ struct DispatchStore {
             """,
             logger: logger
         ).decode(([UUID], Int, String, UUID?, Date?, Date, String).self).collectAll().first.map { row in
-            (OfferChain(
-                candidates: row.0, deadline: row.5, offerLength: offerLength, next: row.1, status: OfferChain.Status(rawValue: row.2) ?? .offering,
-                holder: row.3, offerExpiresAt: row.4
-            ), row.6)
+            (
+                OfferChain(
+                    candidates: row.0, deadline: row.5, offerLength: offerLength, next: row.1,
+                    status: OfferChain.Status(rawValue: row.2) ?? .offering,
+                    holder: row.3, offerExpiresAt: row.4
+                ), row.6
+            )
         }
     }
 
@@ -160,9 +166,11 @@ struct DispatchStore {
     /// trained and insured volunteer is sent into a compound. Asked at every accept, since
     /// the withdrawal that follows a suspension arrives over the bus a moment later.
     func offDutyReason(_ volunteer: UUID) async throws -> String? {
-        guard let (status, trained, insured) = try await connection.query(
-            "SELECT status, trained, insured FROM volunteers WHERE id = \(volunteer)", logger: logger
-        ).decode((String, Bool, Bool).self).collectAll().first else {
+        guard
+            let (status, trained, insured) = try await connection.query(
+                "SELECT status, trained, insured FROM volunteers WHERE id = \(volunteer)", logger: logger
+            ).decode((String, Bool, Bool).self).collectAll().first
+        else {
             return "this volunteer is not registered"
         }
         if status != "verified" { return "this volunteer is \(status) and cannot take tasks until the station reinstates them" }
@@ -185,7 +193,8 @@ struct DispatchStore {
     /// Writes the step into the dispatch's history and announces it, in this transaction.
     private func announce(_ effect: OfferChain.Effect, request: UUID, compound: String) async throws {
         let history: String
-        var volunteer: UUID?, note: String?
+        var volunteer: UUID?
+        var note: String?
         switch effect {
         case .offered(let who, _): (history, volunteer) = ("offered", who)
         case .assigned(let who): (history, volunteer) = ("assigned", who)

@@ -30,7 +30,10 @@ struct OfferChain: Sendable, Equatable {
     var deadline: Date
     var offerLength: TimeInterval
 
-    init(candidates: [UUID], deadline: Date, offerLength: TimeInterval = 180, next: Int = 0, status: Status = .offering, holder: UUID? = nil, offerExpiresAt: Date? = nil) {
+    init(
+        candidates: [UUID], deadline: Date, offerLength: TimeInterval = 180, next: Int = 0, status: Status = .offering, holder: UUID? = nil,
+        offerExpiresAt: Date? = nil
+    ) {
         self.candidates = candidates
         self.deadline = deadline
         self.offerLength = offerLength

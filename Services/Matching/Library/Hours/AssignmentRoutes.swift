@@ -9,7 +9,10 @@ import Store
 struct AssignmentRoutes {
     let dependencies: ServiceDependencies
 
-    struct Answer: Codable { var id: UUID; var step: String }
+    struct Answer: Codable {
+        var id: UUID
+        var step: String
+    }
 
     func add(to router: Router<ServiceRequestContext>) {
         for step in AttendanceStep.allCases {

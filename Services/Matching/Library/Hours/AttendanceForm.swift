@@ -4,7 +4,9 @@ import ServiceKit
 
 /// The steps of a rostered shift as its volunteer works it.
 enum AttendanceStep: String, CaseIterable, Sendable {
-    case confirm, checkIn = "check-in", checkOut = "check-out"
+    case confirm
+    case checkIn = "check-in"
+    case checkOut = "check-out"
 }
 
 /// When a step happened, as sent: a station enters a paper sign-in sheet later, so `at` may

@@ -17,7 +17,10 @@ struct HoursQueries {
     }
 
     struct TeamHours: Codable, Sendable {
-        struct Member: Codable, Sendable { var volunteerId: UUID; var hours: Double }
+        struct Member: Codable, Sendable {
+            var volunteerId: UUID
+            var hours: Double
+        }
         var teamId: UUID
         var total: Double
         var members: [Member]
@@ -26,8 +29,9 @@ struct HoursQueries {
     /// The volunteer's ledger, or `nil` when there is no such volunteer within `access`'s area.
     func volunteer(_ id: UUID, visibleTo access: AccessToken) async throws -> VolunteerHours? {
         try await client.withConnection { connection in
-            guard let community = try await connection.query("SELECT community FROM volunteers WHERE id = \(id)", logger: logger)
-                .decode(String.self).collectAll().first.flatMap(AreaCode.init), access.covers(community)
+            guard
+                let community = try await connection.query("SELECT community FROM volunteers WHERE id = \(id)", logger: logger)
+                    .decode(String.self).collectAll().first.flatMap(AreaCode.init), access.covers(community)
             else { return nil }
             let entries = try await ServiceHours(connection: connection, logger: logger).entries(volunteer: id)
             return VolunteerHours(volunteerId: id, total: entries.reduce(0) { $0 + $1.hours }, entries: entries)

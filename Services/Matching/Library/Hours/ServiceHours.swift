@@ -26,7 +26,8 @@ struct ServiceHours {
 
     /// Records `hours` for what the volunteer did (`shift` or `task`), once per source.
     func record(volunteer: UUID, source: String, sourceID: UUID, hours: Double, actor: String) async throws {
-        let team = try await connection.query("SELECT team_id FROM volunteers WHERE id = \(volunteer)", logger: logger)
+        let team =
+            try await connection.query("SELECT team_id FROM volunteers WHERE id = \(volunteer)", logger: logger)
             .decode(UUID?.self).collectAll().first ?? nil
         try await connection.query(
             """
@@ -48,16 +49,21 @@ struct ServiceHours {
 
     /// A staff correction: the entry's hours become `hours`, with the reason; the original stays.
     func correct(_ entry: UUID, to hours: Double, reason: String, actor: String) async throws -> (volunteer: UUID, entry: Entry) {
-        guard let (volunteer, team, source, sourceID, corrects) = try await connection.query(
-            "SELECT volunteer_id, team_id, source, source_id, corrects FROM service_hours WHERE id = \(entry) FOR UPDATE", logger: logger
-        ).decode((UUID, UUID?, String, UUID, UUID?).self).collectAll().first else {
+        guard
+            let (volunteer, team, source, sourceID, corrects) = try await connection.query(
+                "SELECT volunteer_id, team_id, source, source_id, corrects FROM service_hours WHERE id = \(entry) FOR UPDATE",
+                logger: logger
+            ).decode((UUID, UUID?, String, UUID, UUID?).self).collectAll().first
+        else {
             throw ProblemDetails(status: .notFound, detail: "No such entry.")
         }
         guard corrects == nil else { throw Refusal("Correct the original entry, not a correction.", title: "A correction") }
-        let current = try await connection.query(
-            "SELECT sum(hours) FROM service_hours WHERE id = \(entry) OR corrects = \(entry)", logger: logger
-        ).decode(Double?.self).collectAll().first ?? nil
-        let id = UUID(), difference = hours - (current ?? 0)
+        let current =
+            try await connection.query(
+                "SELECT sum(hours) FROM service_hours WHERE id = \(entry) OR corrects = \(entry)", logger: logger
+            ).decode(Double?.self).collectAll().first ?? nil
+        let id = UUID()
+        let difference = hours - (current ?? 0)
         try await connection.query(
             """
             INSERT INTO service_hours (id, volunteer_id, team_id, source, source_id, hours, corrects, reason, actor)
@@ -65,7 +71,12 @@ struct ServiceHours {
             """,
             logger: logger
         )
-        return (volunteer, Entry(id: id, source: source, sourceId: sourceID, hours: difference, corrects: entry, reason: reason, actor: actor, recordedAt: Date()))
+        return (
+            volunteer,
+            Entry(
+                id: id, source: source, sourceId: sourceID, hours: difference, corrects: entry, reason: reason, actor: actor,
+                recordedAt: Date())
+        )
     }
 
     func entries(volunteer: UUID) async throws -> [Entry] {

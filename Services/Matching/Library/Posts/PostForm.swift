@@ -5,7 +5,9 @@ import ServiceKit
 /// The jobs of a testing round and a lockdown (registration and code scanning, queue order,
 /// checkpoint 卡口, disinfection, delivery, publicity, canvassing, sampling).
 enum PostRole: String, CaseIterable, Codable, Sendable {
-    case registration, queueOrder = "queue-order", checkpoint, disinfection, delivery, publicity, canvassing, sampling
+    case registration
+    case queueOrder = "queue-order"
+    case checkpoint, disinfection, delivery, publicity, canvassing, sampling
 }
 
 /// A post as the station describes it.

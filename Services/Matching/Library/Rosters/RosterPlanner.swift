@@ -43,7 +43,9 @@ struct RosterPlanner {
             """,
             logger: logger
         )
-        let assignments = solution.assignments.compactMap { a in UUID(uuidString: a.shiftId).flatMap { s in UUID(uuidString: a.volunteerId).map { (s, $0, a.cost) } } }
+        let assignments = solution.assignments.compactMap { a in
+            UUID(uuidString: a.shiftId).flatMap { s in UUID(uuidString: a.volunteerId).map { (s, $0, a.cost) } }
+        }
         try await connection.query(
             """
             INSERT INTO roster_assignments (id, shift_id, volunteer_id, plan_id, cost)
@@ -82,10 +84,11 @@ struct RosterPlanner {
             logger: logger
         ).decode((UUID, UUID, String, String, [String], Bool, Date, Date, Int).self) where open > 0 {
             anyDistrict = anyDistrict || any
-            shifts.append(Shift(
-                id: id.lowercasedString, postId: post.lowercasedString, area: postArea, role: role, requiredSkills: skills,
-                start: starts, end: ends, slots: open, anyDistrict: any
-            ))
+            shifts.append(
+                Shift(
+                    id: id.lowercasedString, postId: post.lowercasedString, area: postArea, role: role, requiredSkills: skills,
+                    start: starts, end: ends, slots: open, anyDistrict: any
+                ))
         }
         let pattern = anyDistrict ? "%" : area.district.rawValue + "%"
         var volunteers: [Volunteer] = []
@@ -100,10 +103,11 @@ struct RosterPlanner {
             """,
             logger: logger
         ).decode((UUID, String, [String], UUID?, String).self) {
-            volunteers.append(Volunteer(
-                id: id.lowercasedString, home: community, skills: skills, team: team?.lowercasedString,
-                availability: Self.windows(availability)
-            ))
+            volunteers.append(
+                Volunteer(
+                    id: id.lowercasedString, home: community, skills: skills, team: team?.lowercasedString,
+                    availability: Self.windows(availability)
+                ))
         }
         return RosterInstance(volunteers: volunteers, shifts: shifts)
     }
@@ -112,7 +116,9 @@ struct RosterPlanner {
     static func windows(_ text: String) -> [AvailabilityWindow] {
         guard case .array(let windows) = (try? JSONParser.parse(Array(text.utf8))) ?? .null else { return [] }
         return windows.compactMap { window in
-            guard let from = window["from"]?.stringValue.flatMap(Timestamp.parse), let to = window["to"]?.stringValue.flatMap(Timestamp.parse), to > from else { return nil }
+            guard let from = window["from"]?.stringValue.flatMap(Timestamp.parse),
+                let to = window["to"]?.stringValue.flatMap(Timestamp.parse), to > from
+            else { return nil }
             return AvailabilityWindow(start: from, end: to)
         }
     }
@@ -140,7 +146,8 @@ struct RosterPlanner {
             guard let area = AreaCode(district) else { continue }
             let starts = shifts.map(\.2)
             _ = try await plan(
-                area: area, from: starts.min()!, to: starts.max()!.addingTimeInterval(1), by: "matching (refill: \(reason))", only: shifts.map(\.0)
+                area: area, from: starts.min()!, to: starts.max()!.addingTimeInterval(1), by: "matching (refill: \(reason))",
+                only: shifts.map(\.0)
             )
         }
         return cancelled.map(\.0)

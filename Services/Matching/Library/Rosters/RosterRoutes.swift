@@ -10,7 +10,12 @@ struct RosterRoutes {
     let dependencies: ServiceDependencies
 
     struct PlanAnswer: Codable {
-        struct Empty: Codable { var shiftId: String; var unfilled: Int; var cause: String; var reason: String }
+        struct Empty: Codable {
+            var shiftId: String
+            var unfilled: Int
+            var cause: String
+            var reason: String
+        }
         var planId: UUID
         var shifts: Int
         var slots: Int
@@ -39,13 +44,15 @@ struct RosterRoutes {
             let outcome = try await RosterPlanner(connection: connection, logger: dependencies.logger)
                 .plan(area: window.area, from: window.from, to: window.to, by: access.subject)
             let solution = outcome.solution
-            return try StoredResponse(status: .created, json: PlanAnswer(
-                planId: outcome.plan, shifts: outcome.shifts, slots: solution.totalSlots, filled: solution.filledSlots,
-                objective: solution.objective, lowerBound: solution.lowerBound,
-                unfilled: solution.unfilled.map {
-                    .init(shiftId: $0.shiftId, unfilled: $0.count, cause: $0.cause.rawValue, reason: $0.reason)
-                }
-            ))
+            return try StoredResponse(
+                status: .created,
+                json: PlanAnswer(
+                    planId: outcome.plan, shifts: outcome.shifts, slots: solution.totalSlots, filled: solution.filledSlots,
+                    objective: solution.objective, lowerBound: solution.lowerBound,
+                    unfilled: solution.unfilled.map {
+                        .init(shiftId: $0.shiftId, unfilled: $0.count, cause: $0.cause.rawValue, reason: $0.reason)
+                    }
+                ))
         }
     }
 

@@ -27,7 +27,8 @@ struct ExactSearch {
         schedules = VolunteerSchedules(volunteerCount: model.volunteerCount, shiftCount: model.shiftCount)
         suffixBound = Array(repeating: 0, count: model.shiftCount + 1)
         for shift in stride(from: model.shiftCount - 1, through: 0, by: -1) {
-            suffixBound[shift] = suffixBound[shift + 1] + Self.cheapest(model, shift, from: model.candidateStart[shift], seats: model.shiftSlots[shift])
+            suffixBound[shift] =
+                suffixBound[shift + 1] + Self.cheapest(model, shift, from: model.candidateStart[shift], seats: model.shiftSlots[shift])
         }
     }
 

@@ -98,7 +98,9 @@ struct LagrangianBound {
             }
         }
         if scratch.shifts.isEmpty { return 0 }
-        let start = model.shiftStart, end = model.shiftEnd, rest = model.restSeconds
+        let start = model.shiftStart
+        let end = model.shiftEnd
+        let rest = model.restSeconds
         scratch.shifts.sort { (start[$0], $0) < (start[$1], $1) }
         let shifts = scratch.shifts
         scratch.byRestedEnd.removeAll(keepingCapacity: true)
@@ -116,10 +118,13 @@ struct LagrangianBound {
         var completed = 0
         var currentDay = Int.min
         // Best schedule among those finished (plus rest) on days before `currentDay`.
-        var earlierBest = 0.0, earlierState = -1
+        var earlierBest = 0.0
+        var earlierState = -1
         // Best schedule finished (plus rest) on `currentDay` itself so far.
-        var todayBest = 0.0, todayState = -1
-        var overallBest = 0.0, overallState = -1
+        var todayBest = 0.0
+        var todayState = -1
+        var overallBest = 0.0
+        var overallState = -1
 
         for (i, shift) in shifts.enumerated() {
             let day = model.shiftDay[shift]
@@ -156,7 +161,8 @@ struct LagrangianBound {
                 }
             }
             scratch.candidates.sort { ($0.hours, -$0.value) < ($1.hours, -$1.value) }
-            var bestSoFar = -Double.infinity, bestIndex = -1
+            var bestSoFar = -Double.infinity
+            var bestIndex = -1
             for candidate in scratch.candidates where candidate.value > bestSoFar + 1e-12 {
                 scratch.states.append(candidate)
                 bestSoFar = candidate.value

@@ -209,8 +209,8 @@ struct MinCostFlow: Sendable {
                 guard unitPotential[unit] == sinkPotential else { continue }
             } else {
                 guard demandStamp[owner] != stamp,
-                      unitPotential[unit] - Int(unitMatchCost[unit]) - demandPotential[owner] == 0,
-                      augment(owner)
+                    unitPotential[unit] - Int(unitMatchCost[unit]) - demandPotential[owner] == 0,
+                    augment(owner)
                 else { continue }
                 load[owner] -= 1
             }

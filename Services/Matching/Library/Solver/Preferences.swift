@@ -209,7 +209,8 @@ struct PreferencePass {
             }
         }
         nights /= 2  // each consecutive pair was seen from both of its nights
-        let weighted = Double(weights.teamSplit * splits + weights.repeatedNightPost * nights)
+        let weighted =
+            Double(weights.teamSplit * splits + weights.repeatedNightPost * nights)
             + Double(weights.hoursSquared) * squares
         return PreferenceScore(teamSplits: splits, hoursSpread: squares, repeatedNightPosts: nights, weighted: weighted)
     }
@@ -229,7 +230,8 @@ struct PreferencePass {
     /// or after it, not counting `shift` and `excluding`.
     private func repeatedNights(_ volunteer: Int, _ shift: Int, excluding: Int) -> Int {
         guard shiftNight[shift] else { return 0 }
-        let post = shiftPost[shift], date = shiftNightDate[shift]
+        let post = shiftPost[shift]
+        let date = shiftNightDate[shift]
         var count = 0
         for held32 in schedules.shiftsOf[volunteer] {
             let held = Int(held32)
@@ -253,7 +255,8 @@ struct PreferencePass {
     private func isCandidate(_ volunteer: Int, _ shift: Int) -> Bool {
         let cost = Int32(model.cost(shift: shift, volunteer: volunteer))
         let target = Int32(volunteer)
-        var low = model.candidateStart[shift], high = model.candidateStart[shift + 1]
+        var low = model.candidateStart[shift]
+        var high = model.candidateStart[shift + 1]
         while low < high {
             let middle = (low + high) / 2
             let key = (model.candidateCost[middle], model.candidateVolunteer[middle])
@@ -266,7 +269,8 @@ struct PreferencePass {
     /// The candidates of `shift` whose placement costs exactly `cost`.
     private func tier(of shift: Int, cost: Int) -> Range<Int> {
         func firstIndex(notBelow value: Int32) -> Int {
-            var low = model.candidateStart[shift], high = model.candidateStart[shift + 1]
+            var low = model.candidateStart[shift]
+            var high = model.candidateStart[shift + 1]
             while low < high {
                 let middle = (low + high) / 2
                 if model.candidateCost[middle] < value { low = middle + 1 } else { high = middle }
@@ -354,12 +358,18 @@ struct PreferencePass {
                             let other = Int(other32)
                             if other == volunteer { continue }
                             if firstCost + model.cost(shift: second, volunteer: other)
-                                != secondCost + model.cost(shift: first, volunteer: other) { continue }
+                                != secondCost + model.cost(shift: first, volunteer: other)
+                            {
+                                continue
+                            }
                             let delta = swapDelta(volunteer, first, other, second, sameGroup: sameGroup)
                             if delta >= best { continue }
                             if schedules.isOn(other, first) || !isCandidate(other, first) { continue }
                             if !schedules.canAdd(volunteer, second, removing: first, model: model)
-                                || !schedules.canAdd(other, first, removing: second, model: model) { continue }
+                                || !schedules.canAdd(other, first, removing: second, model: model)
+                            {
+                                continue
+                            }
                             best = delta
                             chosen = (second, other)
                         }
@@ -381,7 +391,8 @@ struct PreferencePass {
     /// way; both shifts start at the same instant.
     private func swapDelta(_ a: Int, _ first: Int, _ b: Int, _ second: Int, sameGroup: Bool) -> Int {
         var delta = 0
-        let teamA = volunteerTeam[a], teamB = volunteerTeam[b]
+        let teamA = volunteerTeam[a]
+        let teamB = volunteerTeam[b]
         if !sameGroup && teamA != teamB {
             // Moving one member from group g1 (b1 members) to g2 (b2) changes
             // the split pairs by b1 − b2 − 1.
@@ -391,13 +402,18 @@ struct PreferencePass {
                 delta += teamWeight * (inFrom - inTo - 1)
             }
         }
-        delta += nightWeight * (repeatedNights(a, second, excluding: first) - repeatedNights(a, first, excluding: first)
-            + repeatedNights(b, first, excluding: second) - repeatedNights(b, second, excluding: second))
+        delta +=
+            nightWeight
+            * (repeatedNights(a, second, excluding: first) - repeatedNights(a, first, excluding: first)
+                + repeatedNights(b, first, excluding: second) - repeatedNights(b, second, excluding: second))
         let change = model.duration(second) - model.duration(first)
         if change != 0 {
-            let hoursA = seconds[a], hoursB = seconds[b]
-            delta += hoursWeight * ((hoursA + change) * (hoursA + change) - hoursA * hoursA
-                + (hoursB - change) * (hoursB - change) - hoursB * hoursB)
+            let hoursA = seconds[a]
+            let hoursB = seconds[b]
+            delta +=
+                hoursWeight
+                * ((hoursA + change) * (hoursA + change) - hoursA * hoursA
+                    + (hoursB - change) * (hoursB - change) - hoursB * hoursB)
         }
         return delta
     }

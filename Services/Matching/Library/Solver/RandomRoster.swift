@@ -92,7 +92,8 @@ private struct RandomRosterBuilder {
         let role = Self.roles[random.below(Self.roles.count)]
         var required: [String] = []
         if random.chance(0.2) {
-            required.append(random.weighted([("medical", 50), ("driving", 20), ("translation", 10), ("psychology", 10), ("logistics", 10)]))
+            required.append(
+                random.weighted([("medical", 50), ("driving", 20), ("translation", 10), ("psychology", 10), ("logistics", 10)]))
             if random.chance(0.15) {
                 let second = random.weighted([("driving", 40), ("logistics", 40), ("translation", 20)])
                 if second != required[0] { required.append(second) }
@@ -138,7 +139,8 @@ private struct RandomRosterBuilder {
                 startHour = random.between(6, 20)
                 length = random.between(3, 10)
             }
-            windows.append(AvailabilityWindow(start: Self.time(day: day, hour: startHour), end: Self.time(day: day, hour: startHour + length)))
+            windows.append(
+                AvailabilityWindow(start: Self.time(day: day, hour: startHour), end: Self.time(day: day, hour: startHour + length)))
         }
         return Volunteer(id: "V\(index + 1)", home: home, skills: skills, team: team, availability: windows)
     }

@@ -30,11 +30,13 @@ public enum RosterInstanceError: Error, Sendable, Equatable, CustomStringConvert
         case .emptyHome(let id):
             return "volunteer '\(id)' has an empty home; give the community or compound code, e.g. 320505-001-001"
         case .shiftEndsBeforeStart(let id, let start, let end):
-            return "shift '\(id)' ends (\(ISO8601Timestamp.format(end))) at or before it starts (\(ISO8601Timestamp.format(start))); the end must be later than the start"
+            return
+                "shift '\(id)' ends (\(ISO8601Timestamp.format(end))) at or before it starts (\(ISO8601Timestamp.format(start))); the end must be later than the start"
         case .negativeSlots(let id, let slots):
             return "shift '\(id)' asks for \(slots) slots; slots must be from 0 to \(RosterInstance.mostSlotsPerShift)"
         case .windowEndsBeforeStart(let id, let index, let start, let end):
-            return "availability window #\(index) of volunteer '\(id)' ends (\(ISO8601Timestamp.format(end))) at or before it starts (\(ISO8601Timestamp.format(start))); the end must be later than the start"
+            return
+                "availability window #\(index) of volunteer '\(id)' ends (\(ISO8601Timestamp.format(end))) at or before it starts (\(ISO8601Timestamp.format(start))); the end must be later than the start"
         case .invalidRule(let name, let value):
             return "rule \(name) is \(value); it must be a number of hours from 0 to \(Int(RosterInstance.longestRuleHours))"
         }

@@ -147,7 +147,8 @@ struct RosterModel: Sendable {
         var eligibleCount = [Int](repeating: 0, count: volunteers.count + 1)
         let maxDaily = maxDailySeconds
         for shift in 0..<shifts.count {
-            let start = starts[shift], end = ends[shift]
+            let start = starts[shift]
+            let end = ends[shift]
             let needsSkills = requiredMasks[shift].contains { $0 != 0 }
             if end - start <= maxDaily {
                 let pool: [Int32]
@@ -169,7 +170,8 @@ struct RosterModel: Sendable {
                     }
                     guard covered else { continue }
                     if needsSkills {
-                        let have = volunteerMasks[volunteer], need = requiredMasks[shift]
+                        let have = volunteerMasks[volunteer]
+                        let need = requiredMasks[shift]
                         var ok = true
                         for word in 0..<words where have[word] & need[word] != need[word] {
                             ok = false
@@ -189,8 +191,10 @@ struct RosterModel: Sendable {
                     }
                     buckets[tier].append(volunteer32)
                 }
-                let tierCosts = [PlacementCost.sameCommunity, PlacementCost.sameStreet,
-                                 PlacementCost.sameDistrict, PlacementCost.acrossDistricts]
+                let tierCosts = [
+                    PlacementCost.sameCommunity, PlacementCost.sameStreet,
+                    PlacementCost.sameDistrict, PlacementCost.acrossDistricts,
+                ]
                 for tier in 0..<4 {
                     for volunteer in buckets[tier] {
                         candidateVolunteer.append(volunteer)

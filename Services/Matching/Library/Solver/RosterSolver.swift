@@ -125,9 +125,10 @@ public struct RosterSolver: Sendable {
                 )
             }
         }
-        return Self.solution(instance: instance, model: model, schedules: schedules,
-                             objective: objective, lowerBound: lowerBound, proven: proven,
-                             preferences: preferences.score())
+        return Self.solution(
+            instance: instance, model: model, schedules: schedules,
+            objective: objective, lowerBound: lowerBound, proven: proven,
+            preferences: preferences.score())
     }
 
     static func objective(_ schedules: VolunteerSchedules, model: RosterModel) -> Int {
@@ -166,7 +167,9 @@ public struct RosterSolver: Sendable {
                 kept = bestSet
             } else {
                 var greedy: [Int] = []
-                for shift in shifts.sorted(by: { (model.cost(shift: $0, volunteer: volunteer), $0) < (model.cost(shift: $1, volunteer: volunteer), $1) })
+                for shift in shifts.sorted(by: {
+                    (model.cost(shift: $0, volunteer: volunteer), $0) < (model.cost(shift: $1, volunteer: volunteer), $1)
+                })
                 where VolunteerSchedules.isFeasible(greedy + [shift], model: model) {
                     greedy.append(shift)
                 }
@@ -182,7 +185,7 @@ public struct RosterSolver: Sendable {
         for shift in 0..<model.shiftCount {
             while schedules.filled(shift) < model.shiftSlots[shift] {
                 guard let chain = search.cheapestFill(of: shift, startingCost: 0, excluded: [], schedules: schedules),
-                      chain.cost < PlacementCost.unfilledSlot, !chain.moves.isEmpty
+                    chain.cost < PlacementCost.unfilledSlot, !chain.moves.isEmpty
                 else { break }
                 EjectionChainSearch.apply(chain, to: &schedules)
             }
@@ -224,11 +227,12 @@ public struct RosterSolver: Sendable {
             let crew = schedules.crew[shift].map(Int.init).sorted()
             filled += crew.count
             for volunteer in crew {
-                assignments.append(RosterAssignment(
-                    shiftId: instance.shifts[shift].id,
-                    volunteerId: instance.volunteers[volunteer].id,
-                    cost: model.cost(shift: shift, volunteer: volunteer)
-                ))
+                assignments.append(
+                    RosterAssignment(
+                        shiftId: instance.shifts[shift].id,
+                        volunteerId: instance.volunteers[volunteer].id,
+                        cost: model.cost(shift: shift, volunteer: volunteer)
+                    ))
             }
             let empty = model.shiftSlots[shift] - crew.count
             if empty > 0 {

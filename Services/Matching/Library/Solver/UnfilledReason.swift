@@ -29,15 +29,26 @@ struct UnfilledExplainer {
                 return !schedules.isOn(volunteer, index) && schedules.canAdd(volunteer, index, model: model)
             }.count
             if free > 0 {
-                return (.allAtLimit, "left empty although \(free) eligible volunteer(s) could still take it; every such placement would make the roster worse elsewhere")
+                return (
+                    .allAtLimit,
+                    "left empty although \(free) eligible volunteer(s) could still take it; every such placement would make the roster worse elsewhere"
+                )
             }
             let onShift = candidates.filter { schedules.isOn(Int(model.candidateVolunteer[$0]), index) }.count
             let busy = candidates.count - onShift
-            let skills = shift.requiredSkills.isEmpty ? "" : " with \(shift.requiredSkills.count == 1 ? "skill" : "skills") \(shift.requiredSkills.joined(separator: ", "))"
+            let skills =
+                shift.requiredSkills.isEmpty
+                ? "" : " with \(shift.requiredSkills.count == 1 ? "skill" : "skills") \(shift.requiredSkills.joined(separator: ", "))"
             if busy == 0 {
-                return (.allAtLimit, "only \(onShift) eligible volunteer(s)\(skills) \(place) are available at that time, and all are already on this shift")
+                return (
+                    .allAtLimit,
+                    "only \(onShift) eligible volunteer(s)\(skills) \(place) are available at that time, and all are already on this shift"
+                )
             }
-            return (.allAtLimit, "all eligible volunteers already at their limit: of the \(candidates.count) volunteer(s)\(skills) \(place) available at that time, \(onShift) are on this shift and \(busy) are busy with overlapping shifts, rest time (\(Self.hours(instance.rules.minRestHours)) h) or the daily maximum (\(Self.hours(instance.rules.maxHoursPerDay)) h)")
+            return (
+                .allAtLimit,
+                "all eligible volunteers already at their limit: of the \(candidates.count) volunteer(s)\(skills) \(place) available at that time, \(onShift) are on this shift and \(busy) are busy with overlapping shifts, rest time (\(Self.hours(instance.rules.minRestHours)) h) or the daily maximum (\(Self.hours(instance.rules.maxHoursPerDay)) h)"
+            )
         }
 
         let pool = (0..<model.volunteerCount).filter {
@@ -55,17 +66,27 @@ struct UnfilledExplainer {
             if skilled.isEmpty {
                 let missing = required.filter { skill in !pool.contains { sets[$0].contains(skill) } }
                 if missing.isEmpty {
-                    return (.missingSkill, "no eligible volunteer \(place) has all of the skills \(required.joined(separator: ", ")) together")
+                    return (
+                        .missingSkill, "no eligible volunteer \(place) has all of the skills \(required.joined(separator: ", ")) together"
+                    )
                 }
                 let noun = missing.count == 1 ? "skill" : "skills"
                 return (.missingSkill, "no eligible volunteer \(place) has \(noun) \(missing.joined(separator: ", "))")
             }
         }
         if model.duration(index) > model.maxDailySeconds {
-            return (.longerThanDailyLimit, "the shift lasts \(Self.hours(Double(model.duration(index)) / 3600)) h, more than maxHoursPerDay (\(Self.hours(instance.rules.maxHoursPerDay)) h)")
+            return (
+                .longerThanDailyLimit,
+                "the shift lasts \(Self.hours(Double(model.duration(index)) / 3600)) h, more than maxHoursPerDay (\(Self.hours(instance.rules.maxHoursPerDay)) h)"
+            )
         }
-        let who = required.isEmpty ? "volunteer" : "volunteer with \(required.count == 1 ? "skill" : "skills") \(required.joined(separator: ", "))"
-        return (.noAvailability, "no \(who) available \(place) at that time (\(ISO8601Timestamp.format(shift.start)) to \(ISO8601Timestamp.format(shift.end)))")
+        let who =
+            required.isEmpty
+            ? "volunteer" : "volunteer with \(required.count == 1 ? "skill" : "skills") \(required.joined(separator: ", "))"
+        return (
+            .noAvailability,
+            "no \(who) available \(place) at that time (\(ISO8601Timestamp.format(shift.start)) to \(ISO8601Timestamp.format(shift.end)))"
+        )
     }
 
     private static func hours(_ value: Double) -> String {

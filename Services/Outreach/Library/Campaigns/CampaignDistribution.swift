@@ -7,7 +7,8 @@ enum CampaignDistribution {
     /// `contacts` in the order they should be called (by compound, then registry order).
     static func assign<Contact>(_ contacts: [Contact], to callers: [String]) -> [(caller: String, contacts: [Contact])] {
         guard !callers.isEmpty else { return [] }
-        let base = contacts.count / callers.count, extra = contacts.count % callers.count
+        let base = contacts.count / callers.count
+        let extra = contacts.count % callers.count
         var start = 0
         return callers.enumerated().map { index, caller in
             let count = base + (index < extra ? 1 : 0)

@@ -11,8 +11,9 @@ struct CampaignQueries {
 
     /// The campaign's title and area; nil when there is no such campaign.
     func header(_ id: UUID) async throws -> (title: String, area: AreaCode)? {
-        guard let (title, area) = try await client.query("SELECT title, area FROM outreach_campaigns WHERE id = \(id)", logger: logger)
-            .decode((String, String).self).collectAll().first
+        guard
+            let (title, area) = try await client.query("SELECT title, area FROM outreach_campaigns WHERE id = \(id)", logger: logger)
+                .decode((String, String).self).collectAll().first
         else { return nil }
         return AreaCode(area).map { (title, $0) }
     }
@@ -20,7 +21,8 @@ struct CampaignQueries {
     /// Progress per caller (only `onlyCaller`'s row when given) and the outcomes so far.
     func progress(_ id: UUID, title: String, area: AreaCode, onlyCaller: String?) async throws -> CampaignProgress {
         let only = onlyCaller ?? ""
-        var callers: [CampaignProgress.Caller] = [], outcomes: [String: Int] = [:]
+        var callers: [CampaignProgress.Caller] = []
+        var outcomes: [String: Int] = [:]
         for try await (caller, contacts, done, pending) in try await client.query(
             """
             SELECT caller, count(*)::int, count(*) FILTER (WHERE status = 'done')::int, count(*) FILTER (WHERE status <> 'done')::int

@@ -28,21 +28,23 @@ extension CampaignStore {
             """,
             logger: logger
         )
-        guard let row = try await connection.query(
-            """
-            SELECT c.id, c.resident_id, c.status, c.attempts, c.next_attempt_at, c.claimed_by, c.claimed_until, now()
-            FROM outreach_contacts c JOIN outreach_residents r ON r.id = c.resident_id
-            WHERE c.campaign_id = \(campaign) AND r.compound LIKE \(access.areaPattern) AND r.status = 'active' AND r.consent
-              AND ((c.status = 'claimed' AND (c.claimed_by = \(caller) OR c.claimed_until <= now()))
-                OR (c.status = 'pending' AND c.next_attempt_at <= now() AND (c.caller = \(caller) OR c.caller IN (
-                      SELECT caller FROM outreach_campaign_callers
-                      WHERE campaign_id = \(campaign) AND last_seen_at < now() - interval '30 minutes'))))
-            ORDER BY (c.status = 'claimed' AND c.claimed_by = \(caller)) DESC, (c.status = 'pending' AND c.caller = \(caller)) DESC,
-                     c.next_attempt_at, c.seq
-            LIMIT 1 FOR UPDATE OF c SKIP LOCKED
-            """,
-            logger: logger
-        ).decode((UUID, UUID, String, Int, Date, String?, Date?, Date).self).collectAll().first else { return nil }
+        guard
+            let row = try await connection.query(
+                """
+                SELECT c.id, c.resident_id, c.status, c.attempts, c.next_attempt_at, c.claimed_by, c.claimed_until, now()
+                FROM outreach_contacts c JOIN outreach_residents r ON r.id = c.resident_id
+                WHERE c.campaign_id = \(campaign) AND r.compound LIKE \(access.areaPattern) AND r.status = 'active' AND r.consent
+                  AND ((c.status = 'claimed' AND (c.claimed_by = \(caller) OR c.claimed_until <= now()))
+                    OR (c.status = 'pending' AND c.next_attempt_at <= now() AND (c.caller = \(caller) OR c.caller IN (
+                          SELECT caller FROM outreach_campaign_callers
+                          WHERE campaign_id = \(campaign) AND last_seen_at < now() - interval '30 minutes'))))
+                ORDER BY (c.status = 'claimed' AND c.claimed_by = \(caller)) DESC, (c.status = 'pending' AND c.caller = \(caller)) DESC,
+                         c.next_attempt_at, c.seq
+                LIMIT 1 FOR UPDATE OF c SKIP LOCKED
+                """,
+                logger: logger
+            ).decode((UUID, UUID, String, Int, Date, String?, Date?, Date).self).collectAll().first
+        else { return nil }
         var progress = ContactProgress(
             status: ContactProgress.Status(rawValue: row.2) ?? .pending, attempts: row.3, nextAttemptAt: row.4, claimedBy: row.5,
             claimedUntil: row.6
@@ -60,9 +62,12 @@ extension CampaignStore {
             """,
             logger: logger
         )
-        guard let (name, contactName, phone, categories, careLevel) = try await connection.query(
-            "SELECT name, contact_name, contact_phone, categories, care_level FROM outreach_residents WHERE id = \(row.1)", logger: logger
-        ).decode((String, String, String, [String], String).self).collectAll().first else { return nil }
+        guard
+            let (name, contactName, phone, categories, careLevel) = try await connection.query(
+                "SELECT name, contact_name, contact_phone, categories, care_level FROM outreach_residents WHERE id = \(row.1)",
+                logger: logger
+            ).decode((String, String, String, [String], String).self).collectAll().first
+        else { return nil }
         try await RegistryReads(connection: connection, logger: logger)
             .log(resident: row.1, by: access, reason: "campaign call " + campaign.lowercasedString)
         return CampaignCall(
@@ -73,13 +78,14 @@ extension CampaignStore {
 
     /// The contact, locked until the transaction ends; nil when there is no such contact.
     func lockContact(_ id: UUID) async throws -> LockedContact? {
-        guard let row = try await connection.query(
-            """
-            SELECT c.status, c.attempts, c.next_attempt_at, c.claimed_by, c.claimed_until, c.resident_id, r.compound, r.care_level
-            FROM outreach_contacts c JOIN outreach_residents r ON r.id = c.resident_id WHERE c.id = \(id) FOR UPDATE OF c
-            """,
-            logger: logger
-        ).decode((String, Int, Date, String?, Date?, UUID, String, String).self).collectAll().first, let compound = AreaCode(row.6)
+        guard
+            let row = try await connection.query(
+                """
+                SELECT c.status, c.attempts, c.next_attempt_at, c.claimed_by, c.claimed_until, c.resident_id, r.compound, r.care_level
+                FROM outreach_contacts c JOIN outreach_residents r ON r.id = c.resident_id WHERE c.id = \(id) FOR UPDATE OF c
+                """,
+                logger: logger
+            ).decode((String, Int, Date, String?, Date?, UUID, String, String).self).collectAll().first, let compound = AreaCode(row.6)
         else { return nil }
         let progress = ContactProgress(
             status: ContactProgress.Status(rawValue: row.0) ?? .pending, attempts: row.1, nextAttemptAt: row.2, claimedBy: row.3,
@@ -115,7 +121,8 @@ extension CampaignStore {
             """,
             logger: logger
         )
-        var needID: UUID?, escalationID: UUID?
+        var needID: UUID?
+        var escalationID: UUID?
         if let need = call.need {
             needID = try await NeedStore(connection: connection, logger: logger)
                 .identify(need, resident: contact.resident, compound: contact.compound, foundBy: caller)

@@ -19,7 +19,8 @@ struct CampaignStore {
         guard !targets.isEmpty else {
             throw ProblemDetails.validation([.init(field: "area", message: "no resident on the registry matches this campaign")])
         }
-        let id = UUID(), categories = campaign.categories.map(\.rawValue)
+        let id = UUID()
+        let categories = campaign.categories.map(\.rawValue)
         try await connection.query(
             """
             INSERT INTO outreach_campaigns (id, title, area, categories, minimum_age, created_by)
@@ -28,7 +29,8 @@ struct CampaignStore {
             logger: logger
         )
         let split = CampaignDistribution.assign(targets, to: campaign.callers)
-        let residents = split.flatMap(\.contacts), owners = split.flatMap { part in part.contacts.map { _ in part.caller } }
+        let residents = split.flatMap(\.contacts)
+        let owners = split.flatMap { part in part.contacts.map { _ in part.caller } }
         try await connection.query(
             """
             INSERT INTO outreach_contacts (id, campaign_id, resident_id, caller)

@@ -32,7 +32,10 @@ struct ContactProgress: Sendable, Equatable {
     var claimedUntil: Date?
     var outcome: Outcome?
 
-    init(status: Status = .pending, attempts: Int = 0, nextAttemptAt: Date, claimedBy: String? = nil, claimedUntil: Date? = nil, outcome: Outcome? = nil) {
+    init(
+        status: Status = .pending, attempts: Int = 0, nextAttemptAt: Date, claimedBy: String? = nil, claimedUntil: Date? = nil,
+        outcome: Outcome? = nil
+    ) {
         self.status = status
         self.attempts = attempts
         self.nextAttemptAt = nextAttemptAt
@@ -63,7 +66,7 @@ struct ContactProgress: Sendable, Equatable {
 
     /// Records one call by the caller holding the contact.
     mutating func record(_ result: Outcome, by caller: String, now: Date) throws(Refusal) {
-        guard status == .claimed, claimedBy == caller, (claimedUntil.map { $0 > now } ?? false) else {
+        guard status == .claimed, claimedBy == caller, let until = claimedUntil, until > now else {
             throw Refusal("Take the contact (next) before recording a call; a lease lasts 15 minutes.")
         }
         attempts += 1

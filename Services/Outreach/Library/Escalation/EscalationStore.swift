@@ -39,20 +39,22 @@ struct EscalationStore {
             """,
             logger: logger
         )
-        try await Outbox.append(OutreachEvents.caseEscalated(id, resident: resident, to: target, area: area), on: connection, logger: logger)
+        try await Outbox.append(
+            OutreachEvents.caseEscalated(id, resident: resident, to: target, area: area), on: connection, logger: logger)
         return id
     }
 
     /// The escalation with its case history, and its area; nil when there is none. The
     /// history is the resident's record: the caller logs the read (`RegistryReads`).
     func find(_ id: UUID) async throws -> (escalation: Escalation, area: AreaCode)? {
-        guard let row = try await connection.query(
-            """
-            SELECT resident_id, escalated_to, reason, case_history::text, escalated_by, at, area
-            FROM outreach_escalations WHERE id = \(id)
-            """,
-            logger: logger
-        ).decode((UUID, String, String, String, String, Date, String).self).collectAll().first, let area = AreaCode(row.6)
+        guard
+            let row = try await connection.query(
+                """
+                SELECT resident_id, escalated_to, reason, case_history::text, escalated_by, at, area
+                FROM outreach_escalations WHERE id = \(id)
+                """,
+                logger: logger
+            ).decode((UUID, String, String, String, String, Date, String).self).collectAll().first, let area = AreaCode(row.6)
         else { return nil }
         let escalation = Escalation(
             id: id, residentId: row.0, to: row.1, reason: row.2, caseHistory: (try? JSONParser.parse(Array(row.3.utf8))) ?? .null,

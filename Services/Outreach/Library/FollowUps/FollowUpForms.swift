@@ -10,7 +10,9 @@ struct FollowUpForm: Decodable {
 
 /// What a follow-up call can end with (a campaign call has more outcomes).
 enum FollowUpOutcome: String, Sendable, CaseIterable {
-    case reachedWell = "reached-well", reachedWithNeeds = "reached-with-needs", noAnswer = "no-answer"
+    case reachedWell = "reached-well"
+    case reachedWithNeeds = "reached-with-needs"
+    case noAnswer = "no-answer"
 }
 
 /// A follow-up call that passed every check that needs no database.
@@ -48,7 +50,8 @@ extension VisitForm {
     func validated() throws(ProblemDetails) -> HomeVisit {
         var validator = FieldValidator()
         let assessment = validator.required(assessment, "assessment")
-        if let assessment, case .object = assessment {} else if assessment != nil {
+        if let assessment, case .object = assessment {
+        } else if assessment != nil {
             validator.fail("assessment", "is an object of findings")
         }
         let notes = validator.text(notes, "notes", maxLength: 2000, optional: true)

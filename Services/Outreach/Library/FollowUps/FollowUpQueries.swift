@@ -31,10 +31,11 @@ struct FollowUpQueries {
             """,
             logger: logger
         ).decode((UUID, String, String, Date, Bool).self) {
-            items.append(DueFollowUp(
-                residentId: resident, compound: compound, careLevel: careLevel, dueAt: dueAt,
-                overdue: FollowUpCadence.isOverdue(due: dueAt, now: now), afterNeedFulfilled: pendingNeed
-            ))
+            items.append(
+                DueFollowUp(
+                    residentId: resident, compound: compound, careLevel: careLevel, dueAt: dueAt,
+                    overdue: FollowUpCadence.isOverdue(due: dueAt, now: now), afterNeedFulfilled: pendingNeed
+                ))
         }
         return items
     }

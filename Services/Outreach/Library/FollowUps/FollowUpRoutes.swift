@@ -41,7 +41,10 @@ struct FollowUpRoutes {
                 resident: id, contact: nil, caller: access.subject, kind: "follow-up", outcome: call.outcome.rawValue, note: call.note,
                 area: area, careLevel: level
             )
-            struct Recorded: Codable { var residentId: UUID; var outcome: String }
+            struct Recorded: Codable {
+                var residentId: UUID
+                var outcome: String
+            }
             return try StoredResponse(status: .created, json: Recorded(residentId: id, outcome: call.outcome.rawValue))
         }
     }

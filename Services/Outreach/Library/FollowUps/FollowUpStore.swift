@@ -14,7 +14,8 @@ struct FollowUpStore {
     /// Starts a resident's cadence: their first follow-up is due now.
     func start(_ resident: UUID) async throws {
         try await connection.query(
-            "INSERT INTO outreach_followups (resident_id, next_due_at) VALUES (\(resident), now()) ON CONFLICT (resident_id) DO NOTHING", logger: logger
+            "INSERT INTO outreach_followups (resident_id, next_due_at) VALUES (\(resident), now()) ON CONFLICT (resident_id) DO NOTHING",
+            logger: logger
         )
     }
 
@@ -61,7 +62,8 @@ struct FollowUpStore {
             logger: logger
         )
         try await recordCall(
-            resident: resident, contact: nil, caller: visitor, kind: "visit", outcome: "visited", note: nil, area: area, careLevel: careLevel
+            resident: resident, contact: nil, caller: visitor, kind: "visit", outcome: "visited", note: nil, area: area,
+            careLevel: careLevel
         )
         var needID: UUID?
         if let need = visit.need {
@@ -79,9 +81,10 @@ struct FollowUpStore {
     /// A follow-up was done now: the next one falls due by the cadence, and each fulfilled
     /// need it answered is announced, so intake marks that work order followed up.
     func done(_ resident: UUID, careLevel: CareLevel, area: AreaCode, now: Date = Date()) async throws {
-        let pending = try await connection.query(
-            "SELECT pending_need_ids FROM outreach_followups WHERE resident_id = \(resident) FOR UPDATE", logger: logger
-        ).decode([UUID].self).collectAll().first ?? []
+        let pending =
+            try await connection.query(
+                "SELECT pending_need_ids FROM outreach_followups WHERE resident_id = \(resident) FOR UPDATE", logger: logger
+            ).decode([UUID].self).collectAll().first ?? []
         try await connection.query(
             """
             INSERT INTO outreach_followups (resident_id, next_due_at, last_done_at) VALUES (\(resident), \(FollowUpCadence.next(after: now, level: careLevel)), \(now))
@@ -92,7 +95,8 @@ struct FollowUpStore {
         let requests = try await connection.query(
             "SELECT id, request_id FROM outreach_needs WHERE id = ANY(\(pending)) AND request_id IS NOT NULL ORDER BY id", logger: logger
         ).decode((UUID, UUID).self).collectAll()
-        let events = requests.isEmpty
+        let events =
+            requests.isEmpty
             ? [OutreachEvents.followUpCompleted(resident: resident, compound: area, need: nil)]
             : requests.map { OutreachEvents.followUpCompleted(resident: resident, compound: area, need: (id: $0.0, request: $0.1)) }
         try await Outbox.append(events, on: connection, logger: logger)

@@ -52,10 +52,11 @@ struct HotlineQueries {
             ),
             logger: logger
         ).decode((UUID, Int64, String, String, Int, String?, Bool, UUID?, String, String, Date).self) {
-            entries.append(HotlineEntry(
-                id: row.0, cursor: row.1, line: row.2, topic: row.3, durationSeconds: row.4, referral: row.5, anonymous: row.6,
-                residentId: row.7, area: row.8, takenBy: row.9, at: row.10
-            ))
+            entries.append(
+                HotlineEntry(
+                    id: row.0, cursor: row.1, line: row.2, topic: row.3, durationSeconds: row.4, referral: row.5, anonymous: row.6,
+                    residentId: row.7, area: row.8, takenBy: row.9, at: row.10
+                ))
         }
         return entries
     }

@@ -24,7 +24,8 @@ struct LedgerQueries {
 
     /// The counts for `area` over the day starting at `from` (`date` as asked, for the answer).
     func ledger(area: AreaCode, date: String, from: Date) async throws -> Ledger {
-        let pattern = area.rawValue + "%", to = from.addingTimeInterval(86_400)
+        let pattern = area.rawValue + "%"
+        let to = from.addingTimeInterval(86_400)
         let rows = try await client.query(
             """
             SELECT

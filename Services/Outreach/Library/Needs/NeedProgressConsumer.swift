@@ -38,32 +38,41 @@ struct NeedProgressConsumer: EventConsumer {
             "SELECT id, status, request_id FROM outreach_needs WHERE request_id = \(request) ORDER BY id FOR UPDATE", logger: logger
         ).decode((UUID, String, UUID).self).collectAll()
         for (need, status, linked) in needs {
-            try await refresh(need, status: NeedStatus(rawValue: status) ?? .identified, request: linked, at: event.occurredAt, on: connection)
+            try await refresh(
+                need, status: NeedStatus(rawValue: status) ?? .identified, request: linked, at: event.occurredAt, on: connection)
         }
     }
 
     /// Follows merges to the surviving request and moves the need to what that request's
     /// status implies, if that is further along.
-    private func refresh(_ need: UUID, status: NeedStatus, request: UUID, at occurred: Date, on connection: PostgresConnection) async throws {
+    private func refresh(_ need: UUID, status: NeedStatus, request: UUID, at occurred: Date, on connection: PostgresConnection) async throws
+    {
         var current = request
         var requestStatus: String?
         for _ in 0..<8 {
-            guard let (status, mergedInto) = try await connection.query(
-                "SELECT status, merged_into FROM requests WHERE id = \(current)", logger: logger
-            ).decode((String, UUID?).self).collectAll().first else { return }
+            guard
+                let (status, mergedInto) = try await connection.query(
+                    "SELECT status, merged_into FROM requests WHERE id = \(current)", logger: logger
+                ).decode((String, UUID?).self).collectAll().first
+            else { return }
             requestStatus = status
             guard status == "merged", let mergedInto else { break }
             current = mergedInto
         }
-        guard let requestStatus, let next = Self.needStatus(forRequestStatus: requestStatus), next.rank > status.rank || current != request else { return }
+        guard let requestStatus, let next = Self.needStatus(forRequestStatus: requestStatus), next.rank > status.rank || current != request
+        else { return }
         let target = next.rank > status.rank ? next : status
         try await connection.query(
-            "UPDATE outreach_needs SET status = \(target.rawValue), request_id = \(current), updated_at = now() WHERE id = \(need)", logger: logger
+            "UPDATE outreach_needs SET status = \(target.rawValue), request_id = \(current), updated_at = now() WHERE id = \(need)",
+            logger: logger
         )
         if target == .fulfilled && status != .fulfilled,
-            let resident = try await connection.query("SELECT resident_id FROM outreach_needs WHERE id = \(need)", logger: logger).decode(UUID.self).collectAll().first
+            let resident = try await connection.query("SELECT resident_id FROM outreach_needs WHERE id = \(need)", logger: logger).decode(
+                UUID.self
+            ).collectAll().first
         {
-            try await FollowUpStore(connection: connection, logger: logger).scheduleAfterFulfilment(of: need, resident: resident, fulfilled: occurred)
+            try await FollowUpStore(connection: connection, logger: logger).scheduleAfterFulfilment(
+                of: need, resident: resident, fulfilled: occurred)
         }
     }
 

@@ -40,14 +40,15 @@ struct NeedQueries {
 
     /// The need and its resident's compound; nil when there is no such need.
     func need(_ id: UUID) async throws -> (need: Need, compound: AreaCode)? {
-        guard let row = try await client.query(
-            """
-            SELECT n.id, n.resident_id, n.category, n.urgency, n.zone, n.source, n.details::text, n.status, n.request_id, n.created_at,
-                   r.compound
-            FROM outreach_needs n JOIN outreach_residents r ON r.id = n.resident_id WHERE n.id = \(id)
-            """,
-            logger: logger
-        ).decode((UUID, UUID, String, String, String, String, String, String, UUID?, Date, String).self).collectAll().first,
+        guard
+            let row = try await client.query(
+                """
+                SELECT n.id, n.resident_id, n.category, n.urgency, n.zone, n.source, n.details::text, n.status, n.request_id, n.created_at,
+                       r.compound
+                FROM outreach_needs n JOIN outreach_residents r ON r.id = n.resident_id WHERE n.id = \(id)
+                """,
+                logger: logger
+            ).decode((UUID, UUID, String, String, String, String, String, String, UUID?, Date, String).self).collectAll().first,
             let area = AreaCode(row.10)
         else { return nil }
         let need = Need(

@@ -28,7 +28,10 @@ struct NeedRoutes {
             try Scope.requireVisible(access, compound, what: "resident")
             let id = try await NeedStore(connection: connection, logger: dependencies.logger)
                 .identify(need, resident: resident, compound: compound, foundBy: access.subject)
-            struct Identified: Codable { var id: UUID; var status: String }
+            struct Identified: Codable {
+                var id: UUID
+                var status: String
+            }
             return try StoredResponse(status: .created, json: Identified(id: id, status: NeedStatus.identified.rawValue))
         }
     }

@@ -30,13 +30,15 @@ struct NeedStore {
     /// What acting on the need takes, and the resident's compound; nil when there is no such
     /// need. The caller logs the read (`RegistryReads`) before answering.
     func contact(for id: UUID) async throws -> (contact: NeedContact, compound: AreaCode)? {
-        guard let row = try await connection.query(
-            """
-            SELECT n.resident_id, n.request_id, n.category, n.details::text, r.name, r.compound, r.address, r.contact_name, r.contact_phone
-            FROM outreach_needs n JOIN outreach_residents r ON r.id = n.resident_id WHERE n.id = \(id)
-            """,
-            logger: logger
-        ).decode((UUID, UUID?, String, String, String, String, String, String, String).self).collectAll().first, let area = AreaCode(row.5)
+        guard
+            let row = try await connection.query(
+                """
+                SELECT n.resident_id, n.request_id, n.category, n.details::text, r.name, r.compound, r.address, r.contact_name, r.contact_phone
+                FROM outreach_needs n JOIN outreach_residents r ON r.id = n.resident_id WHERE n.id = \(id)
+                """,
+                logger: logger
+            ).decode((UUID, UUID?, String, String, String, String, String, String, String).self).collectAll().first,
+            let area = AreaCode(row.5)
         else { return nil }
         let contact = NeedContact(
             needId: id, residentId: row.0, requestId: row.1, category: row.2, name: row.4, compound: row.5, address: row.6,

@@ -46,15 +46,16 @@ struct NoticeQueries {
 
     /// The notice with its texts and its reads per language; nil when there is no such notice.
     func notice(_ id: UUID) async throws -> StoredNotice? {
-        guard let row = try await client.query(
-            """
-            SELECT title, area, audience, category, variants::text, published_at,
-                   coalesce((SELECT jsonb_object_agg(language, n) FROM (
-                       SELECT language, count(*) AS n FROM outreach_notice_reads WHERE notice_id = \(id) GROUP BY language) c), '{}')::text
-            FROM outreach_notices WHERE id = \(id)
-            """,
-            logger: logger
-        ).decode((String, String, String, String?, String, Date?, String).self).collectAll().first, let area = AreaCode(row.1)
+        guard
+            let row = try await client.query(
+                """
+                SELECT title, area, audience, category, variants::text, published_at,
+                       coalesce((SELECT jsonb_object_agg(language, n) FROM (
+                           SELECT language, count(*) AS n FROM outreach_notice_reads WHERE notice_id = \(id) GROUP BY language) c), '{}')::text
+                FROM outreach_notices WHERE id = \(id)
+                """,
+                logger: logger
+            ).decode((String, String, String, String?, String, Date?, String).self).collectAll().first, let area = AreaCode(row.1)
         else { return nil }
         var variants: [NoticeLanguage: String] = [:]
         if case .object(let members) = (try? JSONParser.parse(Array(row.4.utf8))) ?? .null {

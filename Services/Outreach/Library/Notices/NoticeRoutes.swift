@@ -44,7 +44,10 @@ struct NoticeRoutes {
             try Scope.requireVisible(access, notice.area, what: "notice")
             guard !published else { throw Refusal("This notice was published already.", title: "Already published") }
             try await store.publish(notice)
-            struct Published: Codable { var id: UUID; var published: Bool }
+            struct Published: Codable {
+                var id: UUID
+                var published: Bool
+            }
             return try StoredResponse(json: Published(id: id, published: true))
         }
     }

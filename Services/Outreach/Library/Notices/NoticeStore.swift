@@ -39,10 +39,11 @@ struct NoticeStore {
     /// The notice, locked; nil when there is no such notice. `published` says whether it
     /// was published already.
     func lock(_ id: UUID) async throws -> (notice: PublishedNotice, published: Bool)? {
-        guard let (title, area, audience, category, variants, published) = try await connection.query(
-            "SELECT title, area, audience, category, variants::text, published_at FROM outreach_notices WHERE id = \(id) FOR UPDATE",
-            logger: logger
-        ).decode((String, String, String, String?, String, Date?).self).collectAll().first, let code = AreaCode(area)
+        guard
+            let (title, area, audience, category, variants, published) = try await connection.query(
+                "SELECT title, area, audience, category, variants::text, published_at FROM outreach_notices WHERE id = \(id) FOR UPDATE",
+                logger: logger
+            ).decode((String, String, String, String?, String, Date?).self).collectAll().first, let code = AreaCode(area)
         else { return nil }
         let notice = PublishedNotice(
             id: id, title: title, area: code, audience: audience, category: category,

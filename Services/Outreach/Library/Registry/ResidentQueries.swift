@@ -58,10 +58,11 @@ struct ResidentQueries {
             ),
             logger: logger
         ).decode((UUID, Int64, String, String, [String], String, String, String).self) {
-            items.append(ResidentListItem(
-                id: id, cursor: seq, name: name, compound: compound, categories: categories, careLevel: careLevel,
-                contactPhone: MobileNumber(phone)?.masked ?? "***", status: status
-            ))
+            items.append(
+                ResidentListItem(
+                    id: id, cursor: seq, name: name, compound: compound, categories: categories, careLevel: careLevel,
+                    contactPhone: MobileNumber(phone)?.masked ?? "***", status: status
+                ))
         }
         return items
     }

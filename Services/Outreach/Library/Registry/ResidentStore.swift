@@ -37,9 +37,11 @@ struct ResidentStore {
 
     /// An active resident's compound and care level; nil when there is no such active resident.
     func active(_ resident: UUID) async throws -> (compound: AreaCode, careLevel: CareLevel)? {
-        guard let (compound, level) = try await connection.query(
-            "SELECT compound, care_level FROM outreach_residents WHERE id = \(resident) AND status = 'active'", logger: logger
-        ).decode((String, String).self).collectAll().first, let area = AreaCode(compound) else { return nil }
+        guard
+            let (compound, level) = try await connection.query(
+                "SELECT compound, care_level FROM outreach_residents WHERE id = \(resident) AND status = 'active'", logger: logger
+            ).decode((String, String).self).collectAll().first, let area = AreaCode(compound)
+        else { return nil }
         return (area, CareLevel(rawValue: level) ?? .medium)
     }
 

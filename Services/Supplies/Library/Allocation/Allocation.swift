@@ -39,7 +39,8 @@ struct Allocation: Sendable, Equatable {
         self.total = total
         let ordered = needs.sorted { $0.community < $1.community }
         let points = ordered.map {
-            $0.sealedHouseholds * weights.sealedHousehold + $0.vulnerableResidents * weights.vulnerableResident + $0.openRequests * weights.openRequest
+            $0.sealedHouseholds * weights.sealedHousehold + $0.vulnerableResidents * weights.vulnerableResident + $0.openRequests
+                * weights.openRequest
         }
         let sum = points.reduce(0, +)
         guard total > 0, sum > 0 else {
@@ -56,7 +57,8 @@ struct Allocation: Sendable, Equatable {
         shares = ordered.indices.map { index in
             let need = ordered[index]
             let exact = Double(total) * Double(points[index]) / Double(sum)
-            var reasoning = "\(need.sealedHouseholds) sealed households × \(weights.sealedHousehold) + \(need.vulnerableResidents) vulnerable residents × \(weights.vulnerableResident) + \(need.openRequests) open requests × \(weights.openRequest) = \(points[index]) of \(sum) points; "
+            var reasoning =
+                "\(need.sealedHouseholds) sealed households × \(weights.sealedHousehold) + \(need.vulnerableResidents) vulnerable residents × \(weights.vulnerableResident) + \(need.openRequests) open requests × \(weights.openRequest) = \(points[index]) of \(sum) points; "
             reasoning += String(format: "quota %.2f of %d", exact, total)
             reasoning += bonusSet.contains(index) ? ", rounded up (one of the \(left) largest remainders)" : ", rounded down"
             return Share(community: need.community, points: points[index], quantity: quantities[index], reasoning: reasoning)

@@ -5,7 +5,13 @@ import ServiceKit
 /// The answer to an allocation request: each community's share with its reasoning, so a
 /// street office can show every community how its share was reached.
 struct AllocationPlan: Codable {
-    struct Share: Codable { var community: String; var name: String; var points: Int; var quantity: Int; var reasoning: String }
+    struct Share: Codable {
+        var community: String
+        var name: String
+        var points: Int
+        var quantity: Int
+        var reasoning: String
+    }
     var area: String
     var quantity: Int
     var weights: Allocation.Weights

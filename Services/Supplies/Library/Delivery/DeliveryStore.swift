@@ -13,7 +13,12 @@ struct DeliveryStore {
     let logger: Logger
 
     struct Run: Codable {
-        struct Stop: Codable { var id: UUID; var reservationId: UUID; var requestId: UUID?; var status: String }
+        struct Stop: Codable {
+            var id: UUID
+            var reservationId: UUID
+            var requestId: UUID?
+            var status: String
+        }
         var id: UUID
         var depotId: UUID
         var volunteerId: UUID
@@ -61,13 +66,15 @@ struct DeliveryStore {
     /// Records a stop of a run from a depot of the caller's area (404 when there is none):
     /// delivered issues its reservation, failed puts the stock back. A stop is recorded once.
     func record(_ outcome: StopOutcome, stop: UUID, of run: UUID, by access: AccessToken) async throws -> Run {
-        guard let (reservationID, status, depot) = try await connection.query(
-            """
-            SELECT s.reservation_id, s.status, r.depot_id FROM delivery_stops s JOIN delivery_runs r ON r.id = s.run_id
-            WHERE s.id = \(stop) AND s.run_id = \(run) FOR UPDATE OF s
-            """,
-            logger: logger
-        ).decode((UUID, String, UUID).self).collectAll().first else { throw ProblemDetails(status: .notFound, detail: "No such stop.") }
+        guard
+            let (reservationID, status, depot) = try await connection.query(
+                """
+                SELECT s.reservation_id, s.status, r.depot_id FROM delivery_stops s JOIN delivery_runs r ON r.id = s.run_id
+                WHERE s.id = \(stop) AND s.run_id = \(run) FOR UPDATE OF s
+                """,
+                logger: logger
+            ).decode((UUID, String, UUID).self).collectAll().first
+        else { throw ProblemDetails(status: .notFound, detail: "No such stop.") }
         _ = try await DepotAccess(connection: connection, logger: logger).require(depot, access)
         guard status == "pending" else { throw Refusal("This stop was already recorded as \(status).", title: "Already recorded") }
         guard let reservation = try await reservations.lock(reservationID) else {
@@ -106,9 +113,10 @@ struct DeliveryStore {
     }
 
     func read(_ id: UUID) async throws -> Run? {
-        guard let (depot, volunteer) = try await connection.query(
-            "SELECT depot_id, volunteer_id FROM delivery_runs WHERE id = \(id)", logger: logger
-        ).decode((UUID, UUID).self).collectAll().first
+        guard
+            let (depot, volunteer) = try await connection.query(
+                "SELECT depot_id, volunteer_id FROM delivery_runs WHERE id = \(id)", logger: logger
+            ).decode((UUID, UUID).self).collectAll().first
         else { return nil }
         let stops = try await connection.query(
             """

@@ -55,9 +55,10 @@ struct DonationStore {
         let area = try await DepotAccess(connection: connection, logger: logger).require(pledge.depot, access, field: "depotId")
         let donorKind = try await requireDonor(pledge.donor, visibleTo: access)
         if let drive = pledge.drive {
-            let matches = try await connection.query(
-                "SELECT area FROM donation_drives WHERE id = \(drive) AND item_id = \(pledge.item)", logger: logger
-            ).decode(String.self).collectAll().first.flatMap(AreaCode.init).map(access.covers) == true
+            let matches =
+                try await connection.query(
+                    "SELECT area FROM donation_drives WHERE id = \(drive) AND item_id = \(pledge.item)", logger: logger
+                ).decode(String.self).collectAll().first.flatMap(AreaCode.init).map(access.covers) == true
             guard matches else {
                 throw ProblemDetails.validation([.init(field: "driveId", message: "no call for donations of this item in your area")])
             }
@@ -82,8 +83,9 @@ struct DonationStore {
 
     /// The donor's kind, when the donor exists within `access`'s area; 422 on `donorId` otherwise.
     func requireDonor(_ donor: UUID, visibleTo access: AccessToken) async throws -> String {
-        guard let (kind, area) = try await connection.query("SELECT kind, area FROM donors WHERE id = \(donor)", logger: logger)
-            .decode((String, String).self).collectAll().first, AreaCode(area).map(access.covers) == true
+        guard
+            let (kind, area) = try await connection.query("SELECT kind, area FROM donors WHERE id = \(donor)", logger: logger)
+                .decode((String, String).self).collectAll().first, AreaCode(area).map(access.covers) == true
         else { throw ProblemDetails.validation([.init(field: "donorId", message: "no such donor in your area")]) }
         return kind
     }

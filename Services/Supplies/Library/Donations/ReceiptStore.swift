@@ -39,13 +39,14 @@ struct ReceiptStore {
         }
         if let pledge = receipt.pledge { try await count(receipt, against: pledge) }
         let id = UUID()
-        let number = try await connection.query(
-            """
-            INSERT INTO receipts (id, donor_id, pledge_id, depot_id, received_by)
-            VALUES (\(id), \(receipt.donor), \(receipt.pledge), \(receipt.depot), \(access.subject)) RETURNING number
-            """,
-            logger: logger
-        ).decode(Int64.self).collectAll().first ?? 0
+        let number =
+            try await connection.query(
+                """
+                INSERT INTO receipts (id, donor_id, pledge_id, depot_id, received_by)
+                VALUES (\(id), \(receipt.donor), \(receipt.pledge), \(receipt.depot), \(access.subject)) RETURNING number
+                """,
+                logger: logger
+            ).decode(Int64.self).collectAll().first ?? 0
         let ledger = StockLedger(connection: connection, logger: logger)
         var lots: [(lot: UUID, item: UUID, quantity: Int)] = []
         for line in receipt.lines {
@@ -108,13 +109,15 @@ struct ReceiptStore {
     }
 
     func read(_ id: UUID) async throws -> Receipt? {
-        guard let (number, donor, depot, at) = try await connection.query(
-            """
-            SELECT r.number, d.name, p.name, r.received_at FROM receipts r
-            JOIN depots p ON p.id = r.depot_id LEFT JOIN donors d ON d.id = r.donor_id WHERE r.id = \(id)
-            """,
-            logger: logger
-        ).decode((Int64, String?, String, Date).self).collectAll().first else { return nil }
+        guard
+            let (number, donor, depot, at) = try await connection.query(
+                """
+                SELECT r.number, d.name, p.name, r.received_at FROM receipts r
+                JOIN depots p ON p.id = r.depot_id LEFT JOIN donors d ON d.id = r.donor_id WHERE r.id = \(id)
+                """,
+                logger: logger
+            ).decode((Int64, String?, String, Date).self).collectAll().first
+        else { return nil }
         let lines = try await connection.query(
             """
             SELECT l.id, l.item_id, i.name, i.unit, l.quantity, l.expires_at FROM lots l JOIN supply_items i ON i.id = l.item_id

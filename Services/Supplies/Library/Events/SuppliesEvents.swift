@@ -52,15 +52,20 @@ enum SuppliesEvents: EventCatalogue {
         OutboxEvent(topic: topic, key: key.lowercasedString, area: area, data: .object(data))
     }
 
-    static func pledged(_ pledge: UUID, donorKind: String, depot: UUID, area: String, item: UUID, quantity: Int, drive: UUID?) -> OutboxEvent {
+    static func pledged(_ pledge: UUID, donorKind: String, depot: UUID, area: String, item: UUID, quantity: Int, drive: UUID?)
+        -> OutboxEvent
+    {
         var data: [String: JSONValue] = [
-            "pledgeId": id(pledge), "donorKind": .string(donorKind), "depotId": id(depot), "itemId": id(item), "quantity": .number(Double(quantity)),
+            "pledgeId": id(pledge), "donorKind": .string(donorKind), "depotId": id(depot), "itemId": id(item),
+            "quantity": .number(Double(quantity)),
         ]
         if let drive { data["driveId"] = id(drive) }
         return event(donationPledged, key: pledge, area: area, data)
     }
 
-    static func received(_ receipt: UUID, number: Int64, depot: UUID, area: String, pledge: UUID?, lots: [(lot: UUID, item: UUID, quantity: Int)]) -> OutboxEvent {
+    static func received(
+        _ receipt: UUID, number: Int64, depot: UUID, area: String, pledge: UUID?, lots: [(lot: UUID, item: UUID, quantity: Int)]
+    ) -> OutboxEvent {
         var data: [String: JSONValue] = [
             "receiptId": id(receipt), "receiptNumber": .number(Double(number)), "depotId": id(depot),
             "lots": .array(lots.map { .object(["lotId": id($0.lot), "itemId": id($0.item), "quantity": .number(Double($0.quantity))]) }),
@@ -80,9 +85,11 @@ enum SuppliesEvents: EventCatalogue {
     }
 
     static func runPlanned(_ run: UUID, depot: UUID, area: String, volunteer: UUID, reservations: [UUID]) -> OutboxEvent {
-        event(dispatchPlanned, key: run, area: area, [
-            "runId": id(run), "depotId": id(depot), "volunteerId": id(volunteer), "reservationIds": .array(reservations.map(id)),
-        ])
+        event(
+            dispatchPlanned, key: run, area: area,
+            [
+                "runId": id(run), "depotId": id(depot), "volunteerId": id(volunteer), "reservationIds": .array(reservations.map(id)),
+            ])
     }
 
     static func lowStock(depot: UUID, item: UUID, area: String, available: Int, minimum: Int, daysOfCover: Double?) -> OutboxEvent {
@@ -94,20 +101,26 @@ enum SuppliesEvents: EventCatalogue {
     }
 
     /// Stock moved between depots or written off: counted changes of what a depot holds.
-    static func stockChanged(_ topic: Topic, depot: UUID, area: String, item: UUID, quantity: Int, extra: [String: JSONValue] = [:]) -> OutboxEvent {
+    static func stockChanged(_ topic: Topic, depot: UUID, area: String, item: UUID, quantity: Int, extra: [String: JSONValue] = [:])
+        -> OutboxEvent
+    {
         var data: [String: JSONValue] = ["depotId": id(depot), "itemId": id(item), "quantity": .number(Double(quantity))]
         data.merge(extra) { $1 }
         return event(topic, key: depot, area: area, data)
     }
 
     static func expiringLot(lot: UUID, depot: UUID, item: UUID, area: String, expiresAt: Date, onHand: Int) -> OutboxEvent {
-        event(lotExpiring, key: lot, area: area, [
-            "lotId": id(lot), "depotId": id(depot), "itemId": id(item), "expiresAt": .string(Timestamp.format(expiresAt)),
-            "onHand": .number(Double(onHand)),
-        ])
+        event(
+            lotExpiring, key: lot, area: area,
+            [
+                "lotId": id(lot), "depotId": id(depot), "itemId": id(item), "expiresAt": .string(Timestamp.format(expiresAt)),
+                "onHand": .number(Double(onHand)),
+            ])
     }
 
-    static func purchase(_ purchase: UUID, request: UUID?, area: String, status: ErrandPurchase.Status, amountFen: Int? = nil) -> OutboxEvent {
+    static func purchase(_ purchase: UUID, request: UUID?, area: String, status: ErrandPurchase.Status, amountFen: Int? = nil)
+        -> OutboxEvent
+    {
         var data: [String: JSONValue] = ["purchaseId": id(purchase), "status": .string(status.rawValue)]
         if let amountFen { data["amountFen"] = .number(Double(amountFen)) }
         if let request { data["requestId"] = id(request) }

@@ -37,7 +37,9 @@ struct ErrandPurchase: Sendable, Equatable {
             guard let amountFen, amountFen > 0 else { throw Refusal("A purchase records the positive amount paid.") }
             // More than a fifth over the confirmed quote goes back to the resident first.
             if let quotedFen, amountFen > quotedFen + quotedFen / 5 {
-                throw Refusal("Paid \(Self.yuan(amountFen)) against a confirmed quote of \(Self.yuan(quotedFen)); quote again and ask the resident to confirm.")
+                throw Refusal(
+                    "Paid \(Self.yuan(amountFen)) against a confirmed quote of \(Self.yuan(quotedFen)); quote again and ask the resident to confirm."
+                )
             }
             paidFen = amountFen
             status = .purchased

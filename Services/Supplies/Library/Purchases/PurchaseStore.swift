@@ -54,17 +54,21 @@ struct PurchaseStore {
     /// Concurrency: the task's row is locked first, so two steps sent at once apply one
     /// after the other, the second to the state the first left.
     func apply(_ step: PurchaseStep, to id: UUID, by access: AccessToken) async throws -> Purchase {
-        guard let (status, quoted, paid, areaText, request) = try await connection.query(
-            "SELECT status, quoted_fen, paid_fen, area, request_id FROM purchase_tasks WHERE id = \(id) FOR UPDATE", logger: logger
-        ).decode((String, Int?, Int?, String, UUID?).self).collectAll().first, let area = AreaCode(areaText) else {
+        guard
+            let (status, quoted, paid, areaText, request) = try await connection.query(
+                "SELECT status, quoted_fen, paid_fen, area, request_id FROM purchase_tasks WHERE id = \(id) FOR UPDATE", logger: logger
+            ).decode((String, Int?, Int?, String, UUID?).self).collectAll().first, let area = AreaCode(areaText)
+        else {
             throw ProblemDetails(status: .notFound, detail: "No such purchase.")
         }
         try Scope.requireVisible(access, area, what: "purchase")
         var purchase = ErrandPurchase(status: ErrandPurchase.Status(rawValue: status) ?? .open, quotedFen: quoted, paidFen: paid)
         try purchase.apply(step.action, amountFen: step.amountFen)
-        let entry = Self.step(action: step.action.rawValue, status: purchase.status, actor: access.subject, [
-            "amountFen": step.amountFen.map { .number(Double($0)) } ?? .null, "note": step.note.map(JSONValue.string) ?? .null,
-        ])
+        let entry = Self.step(
+            action: step.action.rawValue, status: purchase.status, actor: access.subject,
+            [
+                "amountFen": step.amountFen.map { .number(Double($0)) } ?? .null, "note": step.note.map(JSONValue.string) ?? .null,
+            ])
         try await connection.query(
             """
             UPDATE purchase_tasks

@@ -34,7 +34,9 @@ struct ReservationStore {
     /// so a lot's row lock is held only for the last statements and the commit. Each round
     /// runs under a savepoint: when a lot was taken meanwhile, the round is rolled back —
     /// its row locks with it — and planned again; the third round plans on locked lots.
-    func reserve(request: UUID?, depot: UUID, area: AreaCode, item: UUID, quantity: Int, actor: String, now: Date = Date()) async throws -> Reservation {
+    func reserve(request: UUID?, depot: UUID, area: AreaCode, item: UUID, quantity: Int, actor: String, now: Date = Date()) async throws
+        -> Reservation
+    {
         if let request {
             try await WorkOrders(connection: connection, logger: logger).lock(request)
             guard try await WorkOrders(connection: connection, logger: logger).ended(request) == nil else {
@@ -57,7 +59,9 @@ struct ReservationStore {
         )
         for round in 0..<3 {
             // Two optimistic rounds; then the lots are locked (in id order) and the plan cannot go stale.
-            let lots = round < 2 ? try await ledger.availableLots(depot: depot, item: item) : try await ledger.lockAvailableLots(depot: depot, item: item)
+            let lots =
+                round < 2
+                ? try await ledger.availableLots(depot: depot, item: item) : try await ledger.lockAvailableLots(depot: depot, item: item)
             guard let plan = LotPlan(quantity: quantity, from: lots, now: now) else {
                 let available = lots.filter { $0.expiresAt.map { $0 > now } ?? true }.reduce(0) { $0 + $1.available }
                 throw Refusal(
@@ -68,7 +72,8 @@ struct ReservationStore {
             try await connection.query("SAVEPOINT reservation_round", logger: logger)
             var complete = true
             for take in plan.takes.sorted(by: { $0.lot.uuidString < $1.lot.uuidString }) where complete {
-                complete = try await ledger.tryApply(StockMovement(lot: take.lot, kind: .reservation, quantity: take.quantity), context, reservationLine: reservation.id)
+                complete = try await ledger.tryApply(
+                    StockMovement(lot: take.lot, kind: .reservation, quantity: take.quantity), context, reservationLine: reservation.id)
             }
             if complete {
                 try await connection.query("RELEASE SAVEPOINT reservation_round", logger: logger)
@@ -99,9 +104,11 @@ struct ReservationStore {
 
     /// The reservation, when it is held at a depot of the caller's area.
     func read(_ id: UUID, visibleTo access: AccessToken) async throws -> Reservation? {
-        guard let reservation = try await connection.query(
-            "SELECT id, request_id, depot_id, item_id, quantity, status FROM reservations WHERE id = \(id)", logger: logger
-        ).decode((UUID, UUID?, UUID, UUID, Int, String).self).collectAll().first.map(Self.reservation) else { return nil }
+        guard
+            let reservation = try await connection.query(
+                "SELECT id, request_id, depot_id, item_id, quantity, status FROM reservations WHERE id = \(id)", logger: logger
+            ).decode((UUID, UUID?, UUID, UUID, Int, String).self).collectAll().first.map(Self.reservation)
+        else { return nil }
         _ = try await DepotAccess(connection: connection, logger: logger).require(reservation.depot, access)
         return reservation
     }
@@ -132,21 +139,27 @@ struct ReservationStore {
     /// Ends a held reservation: `released` puts its stock back, `issued` takes it out of the
     /// depot. Returns `false` (and changes nothing) when it had already ended.
     @discardableResult
-    func end(_ reservation: Reservation, as status: Reservation.Status, reason: String, actor: String, topic: Topic, extra: [String: JSONValue] = [:]) async throws -> Bool {
+    func end(
+        _ reservation: Reservation, as status: Reservation.Status, reason: String, actor: String, topic: Topic,
+        extra: [String: JSONValue] = [:]
+    ) async throws -> Bool {
         guard reservation.canEnd(as: status) else { return false }
         let kind: StockMovement.Kind = status == .issued ? .issue : .release
         let lines = try await connection.query(
             "SELECT lot_id, quantity FROM reservation_lines WHERE reservation_id = \(reservation.id) ORDER BY lot_id", logger: logger
         ).decode((UUID, Int).self).collectAll()
         for (lot, quantity) in lines {
-            try await ledger.apply(StockMovement(lot: lot, kind: kind, quantity: quantity), .init(reason: reason, actor: actor, reservation: reservation.id))
+            try await ledger.apply(
+                StockMovement(lot: lot, kind: kind, quantity: quantity), .init(reason: reason, actor: actor, reservation: reservation.id))
         }
         try await connection.query(
             "UPDATE reservations SET status = \(status.rawValue), updated_at = now() WHERE id = \(reservation.id)", logger: logger
         )
         var ended = reservation
         ended.status = status
-        try await Outbox.append(SuppliesEvents.reservation(topic, ended, area: try await area(of: reservation.depot), extra: extra), on: connection, logger: logger)
+        try await Outbox.append(
+            SuppliesEvents.reservation(topic, ended, area: try await area(of: reservation.depot), extra: extra), on: connection,
+            logger: logger)
         return true
     }
 
@@ -166,6 +179,7 @@ struct ReservationStore {
     }
 
     func area(of depot: UUID) async throws -> String {
-        try await connection.query("SELECT area FROM depots WHERE id = \(depot)", logger: logger).decode(String.self).collectAll().first ?? ""
+        try await connection.query("SELECT area FROM depots WHERE id = \(depot)", logger: logger).decode(String.self).collectAll().first
+            ?? ""
     }
 }

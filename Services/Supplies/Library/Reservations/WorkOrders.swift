@@ -1,7 +1,7 @@
 import Foundation
 import Logging
-import PostgresNIO
 import Models
+import PostgresNIO
 import ServiceKit
 
 /// What supplies knows of work orders (intake's requests): which ended, and a lock per
@@ -15,7 +15,8 @@ struct WorkOrders {
 
     /// Serialises everything supplies does for one request, until the transaction ends.
     func lock(_ request: UUID) async throws {
-        try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\("supplies-request:" + request.lowercasedString)))", logger: logger)
+        try await connection.query(
+            "SELECT pg_advisory_xact_lock(hashtext(\("supplies-request:" + request.lowercasedString)))", logger: logger)
     }
 
     /// How the request ended (`cancelled`, `merged`), or `nil` while it is open.
@@ -27,7 +28,8 @@ struct WorkOrders {
     /// Records that the request ended; `false` when it was recorded before.
     func end(_ request: UUID, how: String) async throws -> Bool {
         try await connection.query(
-            "INSERT INTO supplies_ended_requests (request_id, how) VALUES (\(request), \(how)) ON CONFLICT (request_id) DO NOTHING RETURNING 1", logger: logger
+            "INSERT INTO supplies_ended_requests (request_id, how) VALUES (\(request), \(how)) ON CONFLICT (request_id) DO NOTHING RETURNING 1",
+            logger: logger
         ).collect().count == 1
     }
 

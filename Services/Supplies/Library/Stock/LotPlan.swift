@@ -37,7 +37,7 @@ struct LotPlan: Sendable, Equatable {
 
     static func firstToExpire(_ a: Lot, _ b: Lot) -> Bool {
         switch (a.expiresAt, b.expiresAt) {
-        case let (x?, y?) where x != y: x < y
+        case (let x?, let y?) where x != y: x < y
         case (_?, nil): true
         case (nil, _?): false
         default: a.receivedSeq < b.receivedSeq

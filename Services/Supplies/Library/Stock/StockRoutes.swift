@@ -83,7 +83,10 @@ struct StockRoutes {
         let writeOff = try form.validated()
         return try await dependencies.writes.perform(request, context: context, body: raw) { connection in
             try await StockStore(connection: connection, logger: dependencies.logger).writeOff(writeOff, by: access)
-            struct Adjusted: Codable { var lotId: UUID; var writtenOff: Int }
+            struct Adjusted: Codable {
+                var lotId: UUID
+                var writtenOff: Int
+            }
             return try StoredResponse(status: .created, json: Adjusted(lotId: writeOff.lot, writtenOff: writeOff.quantity))
         }
     }

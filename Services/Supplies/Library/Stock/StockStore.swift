@@ -43,25 +43,27 @@ struct StockStore {
             moved.append(lot)
         }
         let (from, to, item, quantity) = (transfer.from, transfer.to, transfer.item, transfer.quantity)
-        try await Outbox.append([
-            SuppliesEvents.stockChanged(
-                SuppliesEvents.stockTransferredOut, depot: from, area: fromArea.rawValue, item: item, quantity: quantity,
-                extra: ["toDepotId": SuppliesEvents.id(to)]
-            ),
-            SuppliesEvents.stockChanged(
-                SuppliesEvents.stockTransferredIn, depot: to, area: toArea.rawValue, item: item, quantity: quantity,
-                extra: ["fromDepotId": SuppliesEvents.id(from)]
-            ),
-        ], on: connection, logger: logger)
+        try await Outbox.append(
+            [
+                SuppliesEvents.stockChanged(
+                    SuppliesEvents.stockTransferredOut, depot: from, area: fromArea.rawValue, item: item, quantity: quantity,
+                    extra: ["toDepotId": SuppliesEvents.id(to)]
+                ),
+                SuppliesEvents.stockChanged(
+                    SuppliesEvents.stockTransferredIn, depot: to, area: toArea.rawValue, item: item, quantity: quantity,
+                    extra: ["fromDepotId": SuppliesEvents.id(from)]
+                ),
+            ], on: connection, logger: logger)
         return moved
     }
 
     /// Writes stock off a lot of the caller's area (422 on `lotId` otherwise) and announces
     /// it. Reserved stock cannot be written off: it is released first.
     func writeOff(_ writeOff: WriteOff, by access: AccessToken) async throws {
-        guard let (depot, item) = try await connection.query(
-            "SELECT depot_id, item_id FROM lots WHERE id = \(writeOff.lot)", logger: logger
-        ).decode((UUID, UUID).self).collectAll().first
+        guard
+            let (depot, item) = try await connection.query(
+                "SELECT depot_id, item_id FROM lots WHERE id = \(writeOff.lot)", logger: logger
+            ).decode((UUID, UUID).self).collectAll().first
         else { throw ProblemDetails.validation([.init(field: "lotId", message: "no such lot in your area")]) }
         let area = try await DepotAccess(connection: connection, logger: logger).require(depot, access, field: "lotId")
         do {

@@ -47,18 +47,21 @@ struct StockWatch: Service {
             let cover = StockCover(available: available, issuedInWindow: issued)
             let low = cover.isLow(minimum: minimum, horizonDays: Double(horizon))
             if low && !markedLow {
-                let claimed = try await connection.query(
-                    "UPDATE stock_thresholds SET low_since = now() WHERE depot_id = \(depot) AND item_id = \(item) AND low_since IS NULL RETURNING 1",
-                    logger: logger
-                ).collect().count == 1
+                let claimed =
+                    try await connection.query(
+                        "UPDATE stock_thresholds SET low_since = now() WHERE depot_id = \(depot) AND item_id = \(item) AND low_since IS NULL RETURNING 1",
+                        logger: logger
+                    ).collect().count == 1
                 if claimed {
                     try await Outbox.append(
-                        SuppliesEvents.lowStock(depot: depot, item: item, area: area, available: available, minimum: minimum, daysOfCover: cover.daysOfCover),
+                        SuppliesEvents.lowStock(
+                            depot: depot, item: item, area: area, available: available, minimum: minimum, daysOfCover: cover.daysOfCover),
                         on: connection, logger: logger
                     )
                 }
             } else if !low && markedLow {
-                try await connection.query("UPDATE stock_thresholds SET low_since = NULL WHERE depot_id = \(depot) AND item_id = \(item)", logger: logger)
+                try await connection.query(
+                    "UPDATE stock_thresholds SET low_since = NULL WHERE depot_id = \(depot) AND item_id = \(item)", logger: logger)
             }
         }
     }
