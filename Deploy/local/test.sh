@@ -11,6 +11,7 @@ ensure_packages docker-compose curl haproxy openssl   # curl: the chaos round's 
 say "lint (swift format, .swift-format)"
 swift format lint --strict --parallel -r Services Shared Tests Package.swift ||
     die "swift format found the findings above; run: swift format format -i -r Services Shared Tests Package.swift"
+python3 Deploy/contract/check-test-names.py || die "rename or split the test files above (docs/CONTRIBUTING.md)"
 TOOLS=$(python_tools)   # Schemathesis and jsonschema, for the API fuzz round and the event check
 # The test cluster trades durability for speed: it is thrown away after every run.
 start_postgres "$LOCAL/test-postgres" -c fsync=off -c synchronous_commit=off -c full_page_writes=off

@@ -10,38 +10,6 @@ import Testing
 
 @testable import Matching
 
-@Suite struct OfferChainTests {
-    let a = UUID(), b = UUID()
-    let start = Date(timeIntervalSince1970: 1_700_000_000)
-
-    @Test func anOfferGoesToOneVolunteerAtATimeAndMovesOnWhenDeclinedOrLapsed() throws {
-        var chain = OfferChain(candidates: [a, b], deadline: start.addingTimeInterval(900), offerLength: 180)
-        #expect(chain.start(now: start) == .offered(volunteer: a, until: start.addingTimeInterval(180)))
-        #expect(throws: Refusal.self) { try chain.accept(by: b, now: start) }
-        #expect(chain.lapse(now: start.addingTimeInterval(60)) == nil)
-        #expect(chain.lapse(now: start.addingTimeInterval(180)) == .offered(volunteer: b, until: start.addingTimeInterval(360)))
-        #expect(throws: Refusal.self) { try chain.accept(by: a, now: start.addingTimeInterval(200)) }
-        #expect(try chain.accept(by: b, now: start.addingTimeInterval(200)) == .assigned(volunteer: b))
-        #expect(throws: Refusal.self) { try chain.complete(by: b, hours: 0) }
-        #expect(try chain.complete(by: b, hours: 1.5) == .completed(volunteer: b, hours: 1.5))
-        #expect(chain.cancel() == nil)
-    }
-
-    @Test func nobodyInTimeOrNobodyAtAllLeavesTheRequestUnassigned() throws {
-        var empty = OfferChain(candidates: [], deadline: start.addingTimeInterval(900))
-        guard case .unassigned = empty.start(now: start) else {
-            Issue.record("not unassigned")
-            return
-        }
-        var chain = OfferChain(candidates: [a, b], deadline: start.addingTimeInterval(300), offerLength: 180)
-        _ = chain.start(now: start)
-        _ = try chain.decline(by: a, now: start.addingTimeInterval(10))
-        #expect(chain.offerExpiresAt == start.addingTimeInterval(190))
-        #expect(chain.lapse(now: start.addingTimeInterval(190)) == .unassigned(reason: "every candidate declined or let the offer lapse"))
-        #expect(chain.status == .unassigned)
-    }
-}
-
 /// Dispatch against a real database: candidates from intake's volunteers, offers, answers,
 /// lapses swept by two sweepers at once, and the dispatcher's board.
 @Suite struct DispatchTests {

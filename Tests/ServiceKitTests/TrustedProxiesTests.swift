@@ -3,6 +3,22 @@ import Testing
 
 @testable import ServiceKit
 
+extension RateLimiterTests {
+    @Test func whenFullItForgetsRefilledCallersNotThrottledOnes() {
+        let limiter = RateLimiter(perMinute: 30, burst: 2, capacity: 3)
+        let allowance = RateLimiter.Allowance(perMinute: 30, burst: 2)
+        let start = ContinuousClock.now
+        #expect(limiter.take("idle", allowance, now: start) == nil)
+        let later = start + .seconds(60)  // "idle" refilled long ago (both allowances refill in 4 s)
+        #expect(limiter.take("noisy", allowance, now: later) == nil)
+        #expect(limiter.take("noisy", allowance, now: later) == nil)
+        #expect(limiter.take("noisy", allowance, now: later) != nil)
+        #expect(limiter.take("new", allowance, now: later) == nil, "the third caller fills the limiter; \"idle\" is forgotten")
+        #expect(limiter.take("newer", allowance, now: later) == nil)
+        #expect(limiter.take("noisy", allowance, now: later) != nil, "a throttled caller stays throttled")
+    }
+}
+
 @Suite struct TrustedProxiesTests {
     static let balancers = try! TrustedProxies(parsing: "10.0.0.0/8, 127.0.0.1 fd00::/8")
 
@@ -45,56 +61,5 @@ import Testing
             try ServiceConfiguration.fromEnvironment(defaultHTTPPort: 1, environment: ["SHOUWANG_TRUSTED_PROXIES": "10.0.0.1/x"])
         }
         #expect((try? TrustedProxies(parsing: " ")) == TrustedProxies.none)
-    }
-}
-
-@Suite struct RateLimiterTests {
-    @Test func aBucketRefillsAtItsRateAndARefusalSaysHowLongToWait() {
-        let limiter = RateLimiter(perMinute: 30, burst: 2)
-        let allowance = RateLimiter.Allowance(perMinute: 30, burst: 2)
-        let start = ContinuousClock.now
-        #expect(limiter.take("a", allowance, now: start) == nil)
-        #expect(limiter.take("a", allowance, now: start) == nil)
-        #expect(limiter.take("a", allowance, now: start) == 2, "30 a minute: one token every 2 s")
-        #expect(limiter.take("b", allowance, now: start) == nil, "another caller has its own bucket")
-        #expect(limiter.take("a", allowance, now: start + .milliseconds(1500)) == 1)
-        #expect(limiter.take("a", allowance, now: start + .milliseconds(2100)) == nil)
-    }
-}
-
-extension RateLimiterTests {
-    @Test func whenFullItForgetsRefilledCallersNotThrottledOnes() {
-        let limiter = RateLimiter(perMinute: 30, burst: 2, capacity: 3)
-        let allowance = RateLimiter.Allowance(perMinute: 30, burst: 2)
-        let start = ContinuousClock.now
-        #expect(limiter.take("idle", allowance, now: start) == nil)
-        let later = start + .seconds(60)  // "idle" refilled long ago (both allowances refill in 4 s)
-        #expect(limiter.take("noisy", allowance, now: later) == nil)
-        #expect(limiter.take("noisy", allowance, now: later) == nil)
-        #expect(limiter.take("noisy", allowance, now: later) != nil)
-        #expect(limiter.take("new", allowance, now: later) == nil, "the third caller fills the limiter; \"idle\" is forgotten")
-        #expect(limiter.take("newer", allowance, now: later) == nil)
-        #expect(limiter.take("noisy", allowance, now: later) != nil, "a throttled caller stays throttled")
-    }
-}
-
-@Suite struct EnvironmentSecretTests {
-    @Test func aSecretComesFromItsVariableOrTheFileItsFileVariableNames() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("secret-\(UUID())").path
-        _ = FileManager.default.createFile(atPath: path, contents: Data("s3cret\n".utf8))
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        #expect(try EnvironmentSecret.value("X", in: ["X_FILE": path]) == "s3cret")
-        #expect(try EnvironmentSecret.value("X", in: ["X": "direct", "X_FILE": path]) == "direct")
-        #expect(try EnvironmentSecret.value("X", in: ["X": "", "X_FILE": path]) == "s3cret", "empty counts as unset")
-        #expect(try EnvironmentSecret.value("X", in: [:]) == nil)
-        #expect(throws: ConfigurationError.self) { try EnvironmentSecret.value("X", in: ["X_FILE": path + ".missing"]) }
-        let configuration = try ServiceConfiguration.fromEnvironment(
-            defaultHTTPPort: 1,
-            environment: [
-                "SHOUWANG_DATABASE_URL_FILE": path, "SHOUWANG_TOKEN_SECRET_FILE": path, "SHOUWANG_DATABASE_URL": "postgres://a@b:1/c",
-            ]
-        )
-        #expect(configuration.tokenSecret == "s3cret")
-        #expect(configuration.database.host == "b")
     }
 }
