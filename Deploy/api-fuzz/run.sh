@@ -100,12 +100,13 @@ curl -fsS -o /dev/null -X PUT "http://127.0.0.1:${PORTS[${SERVICES[0]}]}/v1/area
 fuzz() {
     local service=$1 who=$2 seed=$3 headers=()
     [ "$who" = operator ] && headers=(-H "Authorization: Bearer $OPERATOR")
-    "$TOOLS/schemathesis" run "http://127.0.0.1:${PORTS[$service]}/openapi.json" \
+    # From the run's folder: Schemathesis keeps its replay store (.schemathesis/) where it runs.
+    (cd "$RUN_DIR" && "$TOOLS/schemathesis" run "http://127.0.0.1:${PORTS[$service]}/openapi.json" \
         --url "http://127.0.0.1:${PORTS[$service]}" "${headers[@]}" \
         --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
         --phases examples,coverage,fuzzing --max-examples "$EXAMPLES" --seed "$seed" --workers 1 \
         --exclude-tag operations --generation-database none --request-timeout 10 --no-color --output-sanitize false \
-        --report junit,pytest --report-dir "$RUN_DIR/$service-$who" >"$RUN_DIR/$service-$who.txt" 2>&1
+        --report junit,pytest --report-dir "$RUN_DIR/$service-$who") >"$RUN_DIR/$service-$who.txt" 2>&1
 }
 
 # Hypothesis, under Schemathesis, fails on its own while describing a recursive strategy when
