@@ -24,3 +24,36 @@ public struct Refusal: DomainRefusal, Equatable {
         self.title = title
     }
 }
+
+/// The record a request names does not exist, or is not the caller's to know of (outside
+/// their area): stores throw it, the problem middleware answers 404 "No such `what`.".
+public struct NotFound: Error, Sendable, Equatable, CustomStringConvertible {
+    public var what: String
+
+    public init(_ what: String) { self.what = what }
+
+    public var description: String { "No such \(what)." }
+}
+
+/// Values of a request that the stored state refuses — a reference to nothing in the
+/// caller's area, a site outside its round, a sign-up outside its district: stores throw
+/// it, the problem middleware answers 422 naming each field, as the forms' own checks do.
+public struct InvalidFields: Error, Sendable, Equatable, CustomStringConvertible {
+    public struct Field: Sendable, Equatable {
+        public var field: String
+        public var message: String
+
+        public init(field: String, message: String) {
+            self.field = field
+            self.message = message
+        }
+    }
+
+    public var fields: [Field]
+
+    public init(_ fields: [Field]) { self.fields = fields }
+
+    public init(_ field: String, _ message: String) { self.fields = [Field(field: field, message: message)] }
+
+    public var description: String { fields.map { "\($0.field): \($0.message)" }.joined(separator: "; ") }
+}

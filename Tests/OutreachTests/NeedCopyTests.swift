@@ -39,7 +39,8 @@ import Testing
         // Intake files the request from the event outreach wrote, as its consumer does off the bus.
         try await Self.fileNeeds(harness)
         #expect(try await harness.count("SELECT count(*)::int FROM requests WHERE outreach_need_id = '\(need)'") == 1)
-        let personal = ["13812345678", "5幢", "302", "李", "氨氯地平", "5mg"]
+        // Whole values only: a bare "302" also turns up inside random ids.
+        let personal = ["13812345678", "5幢 302室", "李", "氨氯地平", "5mg"]
 
         try await Self.withIntake(harness) { intake in
             for token in [Self.dispatcher, Self.caller, ServiceHarness.token(.operator, nil)] {

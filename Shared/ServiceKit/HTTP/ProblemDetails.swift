@@ -83,11 +83,21 @@ public struct ProblemDetailsMiddleware<Context: RequestContext>: RouterMiddlewar
         )
     }
 
-    /// A rule of the domain said no (``DomainRefusal``, thrown by a store or a state machine,
-    /// possibly through a transaction): 409 with its reason.
+    /// What the domain said, thrown by a store or a state machine (possibly through a
+    /// transaction), as HTTP: a ``DomainRefusal`` is 409 with its reason, ``NotFound`` 404,
+    /// ``InvalidFields`` 422 naming each field. Mapped here once, so stores and state machines
+    /// speak the domain's words (a store's 503 for "busy, resend" is the one HTTP type left).
     static func domainRefusal(_ error: any Error) -> ProblemDetails? {
-        guard let refusal = ((error as? PostgresTransactionError)?.closureError ?? error) as? any DomainRefusal else { return nil }
-        return ProblemDetails(status: .conflict, title: refusal.title, detail: refusal.description)
+        switch (error as? PostgresTransactionError)?.closureError ?? error {
+        case let refusal as any DomainRefusal:
+            ProblemDetails(status: .conflict, title: refusal.title, detail: refusal.description)
+        case let missing as NotFound:
+            ProblemDetails(status: .notFound, detail: missing.description)
+        case let invalid as InvalidFields:
+            .validation(invalid.fields.map { ProblemDetails.FieldError(field: $0.field, message: $0.message) })
+        default:
+            nil
+        }
     }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {

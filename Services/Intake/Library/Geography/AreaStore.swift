@@ -24,7 +24,7 @@ struct AreaStore {
         let known = try await AreaDirectory(connection: connection, logger: logger).levels(of: Array(missingParents))
         let orphans = missingParents.filter { known[$0] == nil }.sorted()
         guard orphans.isEmpty else {
-            throw ProblemDetails.validation(
+            throw InvalidFields(
                 orphans.prefix(20).map {
                     .init(field: "parent", message: "unknown parent area \($0.rawValue): load it first or in the same request")
                 }

@@ -72,7 +72,7 @@ struct RequestStore {
         var locked: [UUID: WorkOrderSummary] = [:]
         for each in [id, original].sorted(by: { $0.uuidString < $1.uuidString }) { locked[each] = try await lock(each) }
         guard var duplicate = locked[id], let target = locked[original] else {
-            throw ProblemDetails(status: .notFound, detail: "No such request.")
+            throw NotFound("request")
         }
         try Scope.requireVisible(access, duplicate.compound, what: "request")
         try Scope.requireVisible(access, target.compound, what: "request")
@@ -93,7 +93,7 @@ struct RequestStore {
     /// The request locked for a change, when `access` may see it (404 otherwise, as for
     /// one that does not exist).
     private func lockVisible(_ id: UUID, to access: AccessToken) async throws -> WorkOrderSummary {
-        guard let summary = try await lock(id) else { throw ProblemDetails(status: .notFound, detail: "No such request.") }
+        guard let summary = try await lock(id) else { throw NotFound("request") }
         try Scope.requireVisible(access, summary.compound, what: "request")
         return summary
     }

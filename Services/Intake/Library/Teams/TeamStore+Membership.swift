@@ -12,13 +12,13 @@ extension TeamStore {
     /// then teams by id), lets the membership rules decide, applies their changes with their
     /// events, and returns the team as it now is.
     func change(_ action: MembershipAction, volunteer: UUID, team teamID: UUID, by access: AccessToken) async throws -> Detail {
-        guard let member = try await lockVolunteer(volunteer) else { throw ProblemDetails(status: .notFound, detail: "No such volunteer.") }
+        guard let member = try await lockVolunteer(volunteer) else { throw NotFound("volunteer") }
         try Scope.requireVisible(access, member.community, what: "volunteer")
         let teams = try await lockTeams([teamID] + [member.team].compactMap { $0 })
-        guard let target = teams[teamID] else { throw ProblemDetails(status: .notFound, detail: "No such team.") }
+        guard let target = teams[teamID] else { throw NotFound("team") }
         try Scope.requireVisible(access, target.area, what: "team")
         if action == .join && !target.area.contains(member.community) {
-            throw ProblemDetails.validation([
+            throw InvalidFields([
                 .init(
                     field: "volunteerId",
                     message: "the volunteer lives in \(member.community.rawValue), outside this team's area \(target.area.rawValue); "
@@ -44,7 +44,7 @@ extension TeamStore {
             try await apply(change, volunteer: volunteer, community: member.community, actor: access.subject, previousLeader: target.leader)
         }
         guard let team = try await detail(teamID, visibleTo: access) else {
-            throw ProblemDetails(status: .notFound, detail: "No such team.")
+            throw NotFound("team")
         }
         return team
     }

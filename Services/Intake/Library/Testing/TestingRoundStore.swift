@@ -49,9 +49,9 @@ struct TestingRoundStore {
         guard
             let roundArea = try await connection.query("SELECT area FROM testing_rounds WHERE id = \(round)", logger: logger)
                 .decode(String.self).collectAll().first.flatMap(AreaCode.init)
-        else { throw ProblemDetails(status: .notFound, detail: "No such round.") }
+        else { throw NotFound("round") }
         guard roundArea.contains(site.area) else {
-            throw ProblemDetails.validation([.init(field: "area", message: "must lie inside the round's area \(roundArea.rawValue)")])
+            throw InvalidFields("area", "must lie inside the round's area \(roundArea.rawValue)")
         }
         let id = UUID()
         try await connection.query(

@@ -21,7 +21,7 @@ extension VolunteerStore {
         let callArea = try await openCallArea(call)
         try await AreaDirectory(connection: connection, logger: logger).requireKnown([("homeCommunity", volunteer.community)])
         guard callArea.district == volunteer.community.district else {
-            throw ProblemDetails.validation([
+            throw InvalidFields([
                 .init(
                     field: "homeCommunity",
                     message: "this call recruits in district \(callArea.district.rawValue); volunteers sign up in their own district "
@@ -33,7 +33,7 @@ extension VolunteerStore {
             let teamArea = try await connection.query("SELECT area FROM teams WHERE id = \(team)", logger: logger)
                 .decode(String.self).collectAll().first.flatMap(AreaCode.init)
             guard let teamArea, teamArea.contains(volunteer.community) else {
-                throw ProblemDetails.validation([
+                throw InvalidFields([
                     .init(field: "teamId", message: "no such team for your community; teams recruit near home")
                 ])
             }
@@ -46,7 +46,7 @@ extension VolunteerStore {
     private func openCallArea(_ id: UUID) async throws -> AreaCode {
         let row = try await connection.query("SELECT area, deadline FROM recruitment_calls WHERE id = \(id)", logger: logger)
             .decode((String, Date).self).collectAll().first
-        guard let row, let area = AreaCode(row.0) else { throw ProblemDetails(status: .notFound, detail: "No such recruitment call.") }
+        guard let row, let area = AreaCode(row.0) else { throw NotFound("recruitment call") }
         guard row.1 > Date() else { throw Refusal("This recruitment call closed at \(Timestamp.format(row.1)).", title: "Call closed") }
         return area
     }

@@ -46,7 +46,7 @@ extension VolunteerStore {
     /// The volunteer locked for a change, when `access` may see them (404 otherwise, as
     /// for one who does not exist); `nil` access skips the area check.
     private func lockVisible(_ id: UUID, to access: AccessToken?) async throws -> Standing {
-        guard let volunteer = try await lock(id) else { throw ProblemDetails(status: .notFound, detail: "No such volunteer.") }
+        guard let volunteer = try await lock(id) else { throw NotFound("volunteer") }
         if let access { try Scope.requireVisible(access, volunteer.community, what: "volunteer") }
         return volunteer
     }

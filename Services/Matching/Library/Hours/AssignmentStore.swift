@@ -25,10 +25,10 @@ struct AssignmentStore {
 
         /// A volunteer works their own shifts only — another's is as good as absent (404);
         /// staff, dispatchers and operators those within their area.
-        func requireReachable(by access: AccessToken) throws(ProblemDetails) {
+        func requireReachable(by access: AccessToken) throws {
             guard access.role == .volunteer else { return try Scope.requireVisible(access, area, what: "assignment") }
             guard access.subject == volunteer.lowercasedString || UUID(uuidString: access.subject) == volunteer else {
-                throw ProblemDetails(status: .notFound, detail: "No such assignment.")
+                throw NotFound("assignment")
             }
         }
     }
@@ -69,7 +69,7 @@ struct AssignmentStore {
                 throw Refusal("Checked in at \(Timestamp.format(checkedIn)).", title: "Already checked in")
             }
             guard at > assignment.startsAt.addingTimeInterval(-2 * 3600) else {
-                throw ProblemDetails.validation([.init(field: "at", message: "more than two hours before the shift starts")])
+                throw InvalidFields("at", "more than two hours before the shift starts")
             }
             try await connection.query(
                 "UPDATE roster_assignments SET checked_in_at = \(at), status = 'on-duty' WHERE id = \(id)", logger: logger
@@ -86,7 +86,7 @@ struct AssignmentStore {
         if let checkedOut = assignment.checkedOutAt {
             throw Refusal("Checked out at \(Timestamp.format(checkedOut)).", title: "Already checked out")
         }
-        guard at > checkedIn else { throw ProblemDetails.validation([.init(field: "at", message: "check-out comes after check-in")]) }
+        guard at > checkedIn else { throw InvalidFields("at", "check-out comes after check-in") }
         let hours = min(24, (at.timeIntervalSince(checkedIn) / 3600 * 100).rounded() / 100)
         let id = assignment.id
         try await connection.query("UPDATE roster_assignments SET checked_out_at = \(at), status = 'done' WHERE id = \(id)", logger: logger)

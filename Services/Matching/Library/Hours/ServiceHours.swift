@@ -55,7 +55,7 @@ struct ServiceHours {
                 logger: logger
             ).decode((UUID, UUID?, String, UUID, UUID?).self).collectAll().first
         else {
-            throw ProblemDetails(status: .notFound, detail: "No such entry.")
+            throw NotFound("entry")
         }
         guard corrects == nil else { throw Refusal("Correct the original entry, not a correction.", title: "A correction") }
         let current =

@@ -17,7 +17,7 @@ struct CampaignStore {
     func create(_ campaign: NewCampaign, by creator: String) async throws -> CampaignCreated {
         let targets = try await residents(for: campaign)
         guard !targets.isEmpty else {
-            throw ProblemDetails.validation([.init(field: "area", message: "no resident on the registry matches this campaign")])
+            throw InvalidFields("area", "no resident on the registry matches this campaign")
         }
         let id = UUID()
         let categories = campaign.categories.map(\.rawValue)

@@ -15,8 +15,8 @@ struct DepotAccess {
         let area = try await connection.query("SELECT area FROM depots WHERE id = \(depot)", logger: logger)
             .decode(String.self).collectAll().first.flatMap(AreaCode.init)
         guard let area, access.covers(area) else {
-            if let field { throw ProblemDetails.validation([.init(field: field, message: "no such depot in your area")]) }
-            throw ProblemDetails(status: .notFound, detail: "No such depot.")
+            if let field { throw InvalidFields(field, "no such depot in your area") }
+            throw NotFound("depot")
         }
         return area
     }

@@ -38,7 +38,7 @@ struct DeliveryStore {
             guard let reservation = try await reservations.lock(id), reservation.depot == run.depot, reservation.status == .held,
                 try await connection.query("SELECT 1 FROM delivery_stops WHERE reservation_id = \(id)", logger: logger).collect().isEmpty
             else {
-                throw ProblemDetails.validation([
+                throw InvalidFields([
                     .init(
                         field: "reservationIds",
                         message: "\(id.lowercasedString) is not a held reservation of this depot, or is already on a run"
@@ -59,7 +59,7 @@ struct DeliveryStore {
                 "INSERT INTO delivery_stops (id, run_id, reservation_id) VALUES (\(UUID()), \(id), \(reservation))", logger: logger
             )
         }
-        guard let planned = try await read(id) else { throw ProblemDetails(status: .notFound, detail: "No such run.") }
+        guard let planned = try await read(id) else { throw NotFound("run") }
         return planned
     }
 
@@ -74,11 +74,11 @@ struct DeliveryStore {
                 """,
                 logger: logger
             ).decode((UUID, String, UUID).self).collectAll().first
-        else { throw ProblemDetails(status: .notFound, detail: "No such stop.") }
+        else { throw NotFound("stop") }
         _ = try await DepotAccess(connection: connection, logger: logger).require(depot, access)
         guard status == "pending" else { throw Refusal("This stop was already recorded as \(status).", title: "Already recorded") }
         guard let reservation = try await reservations.lock(reservationID) else {
-            throw ProblemDetails(status: .notFound, detail: "No such reservation.")
+            throw NotFound("reservation")
         }
         let extra: [String: JSONValue] = ["runId": SuppliesEvents.id(run), "stopId": SuppliesEvents.id(stop)]
         let (ended, proof, failure): (Bool, String?, String?)
@@ -108,7 +108,7 @@ struct DeliveryStore {
             """,
             logger: logger
         )
-        guard let recorded = try await read(run) else { throw ProblemDetails(status: .notFound, detail: "No such run.") }
+        guard let recorded = try await read(run) else { throw NotFound("run") }
         return recorded
     }
 

@@ -60,7 +60,7 @@ struct DonationStore {
                     "SELECT area FROM donation_drives WHERE id = \(drive) AND item_id = \(pledge.item)", logger: logger
                 ).decode(String.self).collectAll().first.flatMap(AreaCode.init).map(access.covers) == true
             guard matches else {
-                throw ProblemDetails.validation([.init(field: "driveId", message: "no call for donations of this item in your area")])
+                throw InvalidFields("driveId", "no call for donations of this item in your area")
             }
         }
         let id = UUID()
@@ -86,7 +86,7 @@ struct DonationStore {
         guard
             let (kind, area) = try await connection.query("SELECT kind, area FROM donors WHERE id = \(donor)", logger: logger)
                 .decode((String, String).self).collectAll().first, AreaCode(area).map(access.covers) == true
-        else { throw ProblemDetails.validation([.init(field: "donorId", message: "no such donor in your area")]) }
+        else { throw InvalidFields("donorId", "no such donor in your area") }
         return kind
     }
 

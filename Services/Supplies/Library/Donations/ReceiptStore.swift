@@ -68,7 +68,7 @@ struct ReceiptStore {
             SuppliesEvents.received(id, number: number, depot: receipt.depot, area: area.rawValue, pledge: receipt.pledge, lots: lots),
             on: connection, logger: logger
         )
-        guard let stored = try await read(id) else { throw ProblemDetails(status: .notFound, detail: "No such receipt.") }
+        guard let stored = try await read(id) else { throw NotFound("receipt") }
         return stored
     }
 
@@ -86,12 +86,12 @@ struct ReceiptStore {
             logger: logger
         ).decode((UUID, Int).self).collectAll().first
         guard let (item, outstanding) = pledged, receipt.lines.allSatisfy({ $0.item == item }) else {
-            throw ProblemDetails.validation([
+            throw InvalidFields([
                 .init(field: "pledgeId", message: "no such pledge of this depot and donor for the items received")
             ])
         }
         guard receipt.total <= outstanding else {
-            throw ProblemDetails.validation([
+            throw InvalidFields([
                 .init(
                     field: "lines",
                     message: "\(receipt.total) received against \(outstanding) still pledged; receive the rest without the pledge"

@@ -28,7 +28,7 @@ struct PurchaseStore {
     func open(_ purchase: NewPurchase, by access: AccessToken) async throws -> Purchase {
         if let workOrder = purchase.request { try await requireWorkOrder(workOrder, under: purchase.area, visibleTo: access) }
         let id = try await open(request: purchase.request, area: purchase.area, description: purchase.description, actor: access.subject)
-        guard let opened = try await read(id) else { throw ProblemDetails(status: .notFound, detail: "No such purchase.") }
+        guard let opened = try await read(id) else { throw NotFound("purchase") }
         return opened
     }
 
@@ -59,7 +59,7 @@ struct PurchaseStore {
                 "SELECT status, quoted_fen, paid_fen, area, request_id FROM purchase_tasks WHERE id = \(id) FOR UPDATE", logger: logger
             ).decode((String, Int?, Int?, String, UUID?).self).collectAll().first, let area = AreaCode(areaText)
         else {
-            throw ProblemDetails(status: .notFound, detail: "No such purchase.")
+            throw NotFound("purchase")
         }
         try Scope.requireVisible(access, area, what: "purchase")
         var purchase = ErrandPurchase(status: ErrandPurchase.Status(rawValue: status) ?? .open, quotedFen: quoted, paidFen: paid)
@@ -83,7 +83,7 @@ struct PurchaseStore {
             SuppliesEvents.purchase(id, request: request, area: areaText, status: purchase.status, amountFen: amount),
             on: connection, logger: logger
         )
-        guard let answer = try await read(id) else { throw ProblemDetails(status: .notFound, detail: "No such purchase.") }
+        guard let answer = try await read(id) else { throw NotFound("purchase") }
         return answer
     }
 
@@ -95,10 +95,10 @@ struct PurchaseStore {
         let compound = try await connection.query("SELECT compound FROM requests WHERE id = \(request)", logger: logger)
             .decode(String.self).collectAll().first.flatMap(AreaCode.init)
         guard let compound, access.covers(compound) else {
-            throw ProblemDetails.validation([.init(field: "requestId", message: "no such work order in your area")])
+            throw InvalidFields("requestId", "no such work order in your area")
         }
         guard area.contains(compound) else {
-            throw ProblemDetails.validation([
+            throw InvalidFields([
                 .init(
                     field: "area",
                     message: "must hold the work order's compound \(compound.rawValue), so the station serving it sees the purchase"

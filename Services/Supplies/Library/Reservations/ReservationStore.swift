@@ -87,7 +87,7 @@ struct ReservationStore {
     /// Withdraws a held reservation of the caller's area by hand (404 when there is none).
     /// Refused while it is out for delivery — the stop is recorded instead — or once ended.
     func release(_ id: UUID, reason: String, by access: AccessToken) async throws -> Reservation {
-        guard var reservation = try await lock(id) else { throw ProblemDetails(status: .notFound, detail: "No such reservation.") }
+        guard var reservation = try await lock(id) else { throw NotFound("reservation") }
         _ = try await DepotAccess(connection: connection, logger: logger).require(reservation.depot, access)
         guard try await !isOnPendingStop(id) else {
             throw Refusal(

@@ -39,7 +39,7 @@ struct WorkOrders {
         let compound = try await connection.query("SELECT compound FROM requests WHERE id = \(request)", logger: logger)
             .decode(String.self).collectAll().first.flatMap(AreaCode.init)
         guard let compound, access.covers(compound) else {
-            throw ProblemDetails.validation([.init(field: field, message: "no such work order in your area")])
+            throw InvalidFields(field, "no such work order in your area")
         }
     }
 }

@@ -64,7 +64,7 @@ struct StockStore {
             let (depot, item) = try await connection.query(
                 "SELECT depot_id, item_id FROM lots WHERE id = \(writeOff.lot)", logger: logger
             ).decode((UUID, UUID).self).collectAll().first
-        else { throw ProblemDetails.validation([.init(field: "lotId", message: "no such lot in your area")]) }
+        else { throw InvalidFields("lotId", "no such lot in your area") }
         let area = try await DepotAccess(connection: connection, logger: logger).require(depot, access, field: "lotId")
         do {
             try await ledger.apply(
