@@ -12,10 +12,10 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 root="$(cd "${1:-$here}" && pwd)"
-venv="$repo/.local/k8s-validate"
 package="kubernetes-validate==1.37.0"
 read -r -a versions <<<"${KUBERNETES_VERSIONS:-1.29 1.35}"
 
+source "$repo/Deploy/local/lib.sh"
 die() { printf 'error: %s\n' "$*" >&2; exit 2; }
 
 command -v kubectl >/dev/null ||
@@ -25,19 +25,7 @@ kustomize_version=$(kubectl version --client -o json 2>/dev/null | sed -n 's/.*"
     die "kubectl $(kubectl version --client 2>/dev/null | head -n 1) embeds kustomize ${kustomize_version:-unknown}; these manifests need kustomize v5 (kubectl 1.27 or newer)"
 command -v python3 >/dev/null || die "python3 is not installed (Debian: apt-get install python3 python3-venv)"
 
-# One installer at a time: the tests may run two checks at once on a fresh machine.
-mkdir -p "$repo/.local"
-exec 9>"$repo/.local/k8s-validate.lock"
-flock 9
-if [ ! -f "$venv/.installed" ] || [ "$(cat "$venv/.installed")" != "$package" ]; then
-    rm -rf "$venv"
-    python3 -m venv "$venv" >/dev/null 2>&1 ||
-        { rm -rf "$venv"; die "python3 -m venv failed: install Debian's python3-venv (apt-get install python3-venv)"; }
-    "$venv/bin/pip" install --quiet --disable-pip-version-check "$package" ||
-        die "pip could not install $package (needs PyPI)"
-    printf '%s\n' "$package" >"$venv/.installed"
-fi
-flock -u 9
+venv_bin=$(python_venv k8s-validate "$package")
 
 rendered="$(mktemp -d "$repo/.local/k8s-check.XXXXXX")"
 trap 'rm -rf "$rendered"' EXIT
@@ -64,7 +52,7 @@ done
 args=()
 for version in "${versions[@]}"; do args+=(-k "$version"); done
 if [ ${#files[@]} -gt 0 ]; then
-    (cd "$rendered" && "$venv/bin/python" "$here/validate.py" "${args[@]}" "${files[@]##*/}") || status=1
+    (cd "$rendered" && "$venv_bin/python" "$here/validate.py" "${args[@]}" "${files[@]##*/}") || status=1
 fi
 if [ "$status" -eq 0 ]; then
     echo "ok: ${targets[*]} render and validate"

@@ -180,21 +180,27 @@ use_database_url() {
     DB_SHOWN="postgres://$PGUSER${PGPASSWORD:+:***}@$PGHOST:$PGPORT/$PGDATABASE"
 }
 
-# python_tools: a private virtualenv (.local/python-tools) with the pinned PyPI tools of the API
-# fuzz round and the event-contract check; made once, made again when the pins change. Prints
-# its bin directory.
-PYTHON_TOOLS=("schemathesis==4.32.5" "jsonschema==4.25.1")
-python_tools() {
-    local venv="$LOCAL/python-tools" wanted="${PYTHON_TOOLS[*]}"
-    if [ ! -f "$venv/.installed" ] || [ "$(cat "$venv/.installed")" != "$wanted" ]; then
-        command -v python3 >/dev/null || die "python3 is not installed (Debian: apt-get install python3 python3-venv)"
-        say "installing ${PYTHON_TOOLS[*]} into $venv (once)" >&2
-        rm -rf "$venv"
-        python3 -m venv "$venv" >/dev/null 2>&1 ||
-            { rm -rf "$venv"; die "python3 -m venv failed: install Debian's python3-venv (apt-get install python3-venv)"; }
-        "$venv/bin/pip" install --quiet --disable-pip-version-check "${PYTHON_TOOLS[@]}" >&2 ||
-            die "pip could not install ${PYTHON_TOOLS[*]} (needs PyPI)"
-        echo "$wanted" >"$venv/.installed"
-    fi
+# python_venv NAME PACKAGE...: a private virtualenv (.local/NAME) holding exactly the pinned
+# PyPI PACKAGEs; made on first use, made again when the pins change, one installer at a time
+# (tests may start two checks at once on a fresh machine). Prints its bin directory.
+python_venv() {
+    local name=$1; shift
+    local venv="$LOCAL/$name" wanted="$*"
+    mkdir -p "$LOCAL"
+    (
+        flock 9
+        if [ ! -f "$venv/.installed" ] || [ "$(cat "$venv/.installed")" != "$wanted" ]; then
+            command -v python3 >/dev/null || die "python3 is not installed (Debian: apt-get install python3 python3-venv)"
+            say "installing $wanted into $venv (once)" >&2
+            rm -rf "$venv"
+            python3 -m venv "$venv" >/dev/null 2>&1 ||
+                { rm -rf "$venv"; die "python3 -m venv failed: install Debian's python3-venv (apt-get install python3-venv)"; }
+            "$venv/bin/pip" install --quiet --disable-pip-version-check "$@" >&2 || die "pip could not install $wanted (needs PyPI)"
+            echo "$wanted" >"$venv/.installed"
+        fi
+    ) 9>"$LOCAL/$name.lock" || exit $?
     echo "$venv/bin"
 }
+
+# The API fuzz round's and the event-contract check's tools.
+python_tools() { python_venv python-tools "schemathesis==4.32.5" "jsonschema==4.25.1"; }

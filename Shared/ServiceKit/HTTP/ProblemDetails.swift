@@ -105,15 +105,13 @@ public struct ProblemDetailsMiddleware<Context: RequestContext>: RouterMiddlewar
             return try await next(request, context)
         } catch let problem as ProblemDetails {
             throw problem
-        } catch let refusal where Self.domainRefusal(refusal) != nil {
-            throw Self.domainRefusal(refusal)!
         } catch let error as HTTPError {
             throw ProblemDetails(status: error.status, detail: error.body)
         } catch let error as any HTTPResponseError {
             throw ProblemDetails(status: error.status)
-        } catch let problem where Self.referenceProblem(problem) != nil {
-            throw Self.referenceProblem(problem)!
         } catch {
+            // Each mapping is asked once: the domain's words first, then a dangling reference.
+            if let problem = Self.domainRefusal(error) ?? Self.referenceProblem(error) { throw problem }
             context.logger.error("request failed", metadata: ["error": "\(LoggableError.describe(error))"])
             throw ProblemDetails(status: .internalServerError, detail: "The service could not complete the request; it has been logged.")
         }
