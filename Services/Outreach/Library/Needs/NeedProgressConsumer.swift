@@ -23,16 +23,16 @@ struct NeedProgressConsumer: EventConsumer {
         if let need = event.data["needId"]?.stringValue.flatMap(UUID.init(uuidString:)) {
             // Intake copied the resident's contact into the work order: that is a read of the
             // record, logged here with the others.
-            try await connection.query(
-                """
-                WITH linked AS (
-                    UPDATE outreach_needs SET request_id = \(request), updated_at = now() WHERE id = \(need) AND request_id IS NULL RETURNING resident_id
-                )
-                INSERT INTO outreach_record_reads (resident_id, reader, role, reason)
-                SELECT resident_id, 'intake', 'service', \("contact copied into work order " + request.lowercasedString) FROM linked
-                """,
+            let linked = try await connection.query(
+                "UPDATE outreach_needs SET request_id = \(request), updated_at = now() WHERE id = \(need) AND request_id IS NULL RETURNING resident_id",
                 logger: logger
-            )
+            ).decode(UUID.self).collectAll()
+            for resident in linked {
+                try await RegistryReads(connection: connection, logger: logger)
+                    .log(
+                        resident: resident, reader: "intake", role: "service",
+                        reason: "contact copied into work order " + request.lowercasedString)
+            }
         }
         let needs = try await connection.query(
             "SELECT id, status, request_id FROM outreach_needs WHERE request_id = \(request) ORDER BY id FOR UPDATE", logger: logger
