@@ -8,7 +8,7 @@ func service(_ name: String, executable: String, resources: [Resource]? = nil) -
     [
         .target(
             name: name,
-            dependencies: ["ServiceKit", "EventBus", "Store", "Models", .product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: ["ServiceKit", "EventBus", "Store", "Models", "Tabular", .product(name: "Hummingbird", package: "hummingbird")],
             path: "Services/\(name)/Library",
             resources: resources,
             swiftSettings: swiftSettings
@@ -49,6 +49,8 @@ let package = Package(
         .systemLibrary(name: "CZeroMQ", path: "Shared/CZeroMQ", providers: [.apt(["libzmq3-dev"])]),
         .target(name: "ZeroMQ", dependencies: ["CZeroMQ"], path: "Shared/ZeroMQ", swiftSettings: swiftSettings),
         .target(name: "Models", path: "Shared/Models", swiftSettings: swiftSettings),
+        .systemLibrary(name: "CZlib", path: "Shared/CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "Tabular", dependencies: ["CZlib"], path: "Shared/Tabular", swiftSettings: swiftSettings),
         .target(
             name: "Store",
             dependencies: [
@@ -139,6 +141,7 @@ let package = Package(
             ),
             .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"], swiftSettings: swiftSettings),
             .testTarget(name: "ModelsTests", dependencies: ["Models"], swiftSettings: swiftSettings),
+            .testTarget(name: "TabularTests", dependencies: ["Tabular"], swiftSettings: swiftSettings),
             .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"], swiftSettings: swiftSettings),
             .testTarget(
                 name: "EventBusTests", dependencies: ["EventBus", "Bus", "Store", "TestSupport", "ZeroMQ"], swiftSettings: swiftSettings),
@@ -154,7 +157,7 @@ let package = Package(
             .testTarget(
                 name: "IntakeTests",
                 dependencies: [
-                    "Intake", "Bus", "ServiceKit", "EventBus", "Models", "Store", "TestSupport",
+                    "Intake", "Bus", "ServiceKit", "EventBus", "Models", "Store", "TestSupport", "Tabular",
                     .product(name: "HummingbirdTesting", package: "hummingbird"),
                     .product(name: "Hummingbird", package: "hummingbird"),
                     .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -182,7 +185,7 @@ let package = Package(
             .testTarget(
                 name: "OutreachTests",
                 dependencies: [
-                    "Outreach", "Intake", "Bus", "ServiceKit", "EventBus", "Models", "Store", "TestSupport",
+                    "Outreach", "Intake", "Bus", "ServiceKit", "EventBus", "Models", "Store", "TestSupport", "Tabular",
                     .product(name: "HummingbirdTesting", package: "hummingbird"),
                     .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                     .product(name: "PostgresNIO", package: "postgres-nio"),

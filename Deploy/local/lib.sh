@@ -4,7 +4,7 @@
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 LOCAL="$ROOT/.local"
-DEBIAN_PACKAGES=(libzmq3-dev libpq-dev postgresql pkg-config)
+DEBIAN_PACKAGES=(libzmq3-dev zlib1g-dev libpq-dev postgresql pkg-config)
 
 say() { printf '\033[1m==>\033[0m %s\n' "$*"; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
