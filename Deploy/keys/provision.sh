@@ -18,12 +18,23 @@ shouwang=${2:+$2/}shouwang
 [ -f "$dir/bus.key" ] || "$shouwang" keys generate --secret-file "$dir/bus.key" >/dev/null
 "$shouwang" keys public --secret-file "$dir/bus.key" >"$dir/bus.pub"
 listing=$("$shouwang" keys list)
+# The READS column of a `keys list` line, and the same for a grant list here, sorted, so the
+# two compare equal when the registered grant is what the process needs.
+reads_of() { awk '{print $4}' <<<"$1" | tr ',' '\n' | sort | paste -sd, -; }
+wanted_reads() { for prefix in $1; do [ "$prefix" = all ] && echo "(all)" || echo "$prefix"; done | sort | paste -sd, -; }
 # name  stream  prefixes it may read (what its consumers follow)
 while read -r name stream prefixes; do
     if [ -f "$dir/$name.key" ]; then
         public=$("$shouwang" keys public --secret-file "$dir/$name.key")
+        active=$(grep -F -- "$public" <<<"$listing" | grep ' active ' || true)
         if grep -F -- "$public" <<<"$listing" | grep -q ' revoked '; then
             mv "$dir/$name.key" "$dir/$name.key.revoked-$(date +%Y%m%d%H%M%S)"
+        elif [ -n "$active" ] && [ "$(reads_of "$active")" != "$(wanted_reads "$prefixes")" ]; then
+            # The process now follows other topics than its key was granted: a key's grant is
+            # fixed at registration, so the old key is revoked and a new one made with the new grant.
+            "$shouwang" keys revoke "$(awk '{print $1}' <<<"$active")" >/dev/null
+            mv "$dir/$name.key" "$dir/$name.key.revoked-$(date +%Y%m%d%H%M%S)"
+            listing=$("$shouwang" keys list)
         fi
     fi
     [ -f "$dir/$name.key" ] || "$shouwang" keys generate --secret-file "$dir/$name.key" >/dev/null
@@ -37,9 +48,9 @@ while read -r name stream prefixes; do
     fi
 done <<'KEYS'
 intake   intake   matching. supplies. outreach.
-matching matching intake.
+matching matching intake. supplies.dispatch.delivered supplies.purchase.delivered
 supplies supplies intake.request. matching.task.
-outreach outreach intake.request.
+outreach outreach intake.request. intake.checkins.recorded supplies.dispatch.delivered matching.shift.worked matching.task.completed
 operator test     all
 KEYS
 [ -z "${OWNER:-}" ] || chown -R "$OWNER" "$dir"

@@ -31,7 +31,9 @@ public enum ServiceApplication {
                 Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: document)))
             }
         }
-        let services = description.configure(router, dependencies)
+        // Every process follows token revocations, whatever its routes (TokenRevocations).
+        let revocations = dependencies.tokens.revocations.refresher(client: dependencies.client, logger: dependencies.logger)
+        let services = description.configure(router, dependencies) + [revocations]
         return (router, services)
     }
 

@@ -125,5 +125,22 @@ public enum CoreMigrations {
                 """
             ]
         ),
+        Migration(
+            component: "core", version: 5, name: "token revocations",
+            statements: [
+                // A holder's tokens issued at or before `revoked_before` are refused by every
+                // service (TokenRevocations reloads this table every few seconds).
+                """
+                CREATE TABLE token_revocations (
+                    role text NOT NULL,
+                    subject text NOT NULL,
+                    revoked_before timestamptz NOT NULL,
+                    revoked_by text NOT NULL,
+                    reason text NOT NULL,
+                    PRIMARY KEY (role, subject)
+                )
+                """
+            ]
+        ),
     ]
 }

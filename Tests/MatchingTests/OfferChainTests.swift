@@ -27,6 +27,27 @@ import Testing
         #expect(chain.cancel() == nil)
     }
 
+    @Test func aDeliveryCompletesTheHeldTaskOnceOrEndsAnOfferStillOut() throws {
+        var held = OfferChain(candidates: [a, b], deadline: start.addingTimeInterval(900), offerLength: 180)
+        _ = held.start(now: start)
+        _ = try held.accept(by: a, now: start.addingTimeInterval(30))
+        #expect(held.deliver() == .completed(volunteer: a, hours: 0))
+        #expect(held.status == .completed)
+        #expect(held.deliver() == nil, "a second delivery changes nothing")
+        #expect(throws: Refusal.self) { try held.complete(by: a, hours: 1) }
+
+        var offered = OfferChain(candidates: [a, b], deadline: start.addingTimeInterval(900), offerLength: 180)
+        _ = offered.start(now: start)
+        #expect(offered.deliver() == .fulfilled)
+        #expect(offered.holder == nil && offered.offerExpiresAt == nil)
+        #expect(throws: Refusal.self) { try offered.accept(by: a, now: start.addingTimeInterval(10)) }
+
+        var cancelled = OfferChain(candidates: [a], deadline: start.addingTimeInterval(900))
+        _ = cancelled.start(now: start)
+        _ = cancelled.cancel()
+        #expect(cancelled.deliver() == nil)
+    }
+
     @Test func nobodyInTimeOrNobodyAtAllLeavesTheRequestUnassigned() throws {
         var empty = OfferChain(candidates: [], deadline: start.addingTimeInterval(900))
         guard case .unassigned = empty.start(now: start) else {

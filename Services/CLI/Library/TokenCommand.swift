@@ -8,19 +8,22 @@ struct TokenCommand: AsyncParsableCommand {
         commandName: "token",
         abstract: "Issue a bearer token for a role and an area (signed with SHOUWANG_TOKEN_SECRET).",
         discussion: """
-            Roles: operator, staff, dispatcher, caller, device. A street's staff get the street's code \
+            Roles: \(AccessRole.allCases.map(\.rawValue).joined(separator: ", ")). A street's staff get the street's code \
             (320505-004) and see that street only; an operator without --area sees the whole city. \
-            The subject is an opaque id for audit trails, never a name or phone number.
+            The subject is an opaque id for audit trails, never a name or phone number; a volunteer's \
+            subject is their volunteer id (a UUID), and their area their community. Stations normally \
+            issue a volunteer's token at vetting instead (POST /v1/volunteers/{id}/tokens on intake), \
+            and take it back there (DELETE on the same path).
             """
     )
 
-    @Option(help: "operator, staff, dispatcher, caller or device.")
+    @Option(help: ArgumentHelp(stringLiteral: AccessRole.allCases.map(\.rawValue).joined(separator: ", ") + "."))
     var role: String
 
     @Option(help: "Area code of the scope, e.g. 320505-004 (omit only for a city-wide operator).")
     var area: String?
 
-    @Option(help: "Opaque id of the holder, recorded in histories (e.g. staff-0042).")
+    @Option(help: "Opaque id of the holder, recorded in histories (e.g. staff-0042); a volunteer's id for a volunteer.")
     var subject: String
 
     @Option(help: "Days until the token expires.")
@@ -40,8 +43,12 @@ struct TokenCommand: AsyncParsableCommand {
             return code
         }
         if scope == nil && role != .operator { throw ValidationError("only an operator may have no --area") }
+        if role == .volunteer && UUID(uuidString: subject) == nil { throw ValidationError("a volunteer's --subject is their volunteer id") }
         guard (1...366).contains(days) else { throw ValidationError("--days must be 1–366") }
-        let token = AccessToken(subject: subject, role: role, area: scope, expiresAt: Date().addingTimeInterval(Double(days) * 86_400))
+        let now = Date()
+        let token = AccessToken(
+            subject: role == .volunteer ? subject.lowercased() : subject, role: role, area: scope,
+            expiresAt: now.addingTimeInterval(Double(days) * 86_400), issuedAt: now)
         print(try TokenSigner(secret: secret).issue(token))
     }
 }

@@ -20,9 +20,11 @@ public enum MatchingService {
             RosterRoutes(dependencies: dependencies).add(to: router)
             DispatchRoutes(dependencies: dependencies).add(to: router)
             AssignmentRoutes(dependencies: dependencies).add(to: router)
+            OwnViewRoutes(dependencies: dependencies).add(to: router)
             return [
                 DispatchConsumer(endpoints: dependencies.configuration.bus, client: dependencies.client, logger: dependencies.logger),
                 DispatchSweeper(client: dependencies.client, logger: dependencies.logger).periodically(),
+                DeliveryConsumer(endpoints: dependencies.configuration.bus, client: dependencies.client, logger: dependencies.logger),
             ]
         }
     )

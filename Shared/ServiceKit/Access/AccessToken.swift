@@ -12,12 +12,17 @@ public struct AccessToken: Sendable, Codable, Equatable {
     /// `nil` only for city-wide operators.
     public var area: AreaCode?
     public var expiresAt: Date
+    /// When it was issued: a revocation takes back every token of its holder issued before
+    /// it (``TokenRevocations``). Tokens signed before tokens carried it have none, and count
+    /// as issued before any revocation.
+    public var issuedAt: Date?
 
-    public init(subject: String, role: AccessRole, area: AreaCode?, expiresAt: Date) {
+    public init(subject: String, role: AccessRole, area: AreaCode?, expiresAt: Date, issuedAt: Date? = nil) {
         self.subject = subject
         self.role = role
         self.area = area
         self.expiresAt = expiresAt
+        self.issuedAt = issuedAt
     }
 
     /// Whether `code` lies within this caller's scope.

@@ -6,10 +6,13 @@ import Models
 /// Issues and checks bearer tokens: `sw1.<payload>.<HMAC-SHA256>`, base64url.
 ///
 /// Every replica of every service shares the secret (`SHOUWANG_TOKEN_SECRET`), so a token
-/// issued once works against any of them, and nothing is looked up per request.
+/// issued once works against any of them, and nothing is looked up per request: the
+/// revocations are held in memory (``TokenRevocations``), refreshed in the background.
 public struct TokenSigner: Sendable {
     private let key: SymmetricKey
     private let verified = VerifiedTokens()
+    /// Tokens taken back before their expiry; shared by every copy of this signer.
+    public let revocations = TokenRevocations()
 
     public init(secret: String) {
         key = SymmetricKey(data: SHA256.hash(data: Data(secret.utf8)))
@@ -25,11 +28,15 @@ public struct TokenSigner: Sendable {
         return "sw1.\(payload).\(signature)"
     }
 
-    /// The access a token grants; 401 problem details when it is missing, forged or expired.
+    /// The access a token grants; 401 problem details when it is missing, forged, expired or
+    /// revoked. Expiry and revocation are checked on every use, cached or not.
     public func verify(_ token: String, now: Date = Date()) throws(ProblemDetails) -> AccessToken {
         let access: AccessToken
         if let known = verified.lookUp(token) { access = known } else { access = try decode(token) }
         guard access.expiresAt > now else { throw ProblemDetails(status: .unauthorized, detail: "The bearer token has expired.") }
+        guard !revocations.revokes(access) else {
+            throw ProblemDetails(status: .unauthorized, detail: "The bearer token was revoked; ask your station for a new one.")
+        }
         return access
     }
 

@@ -4,7 +4,7 @@ import Synchronization
 /// pays for the signature check and payload decoding once, not per request.
 ///
 /// Safe to share: a token's meaning depends only on its text and the secret, both fixed for
-/// the cache's life; expiry is still checked on every use. Bounded: when full it starts
+/// the cache's life; expiry and revocation are still checked on every use (``TokenSigner/verify(_:now:)``). Bounded: when full it starts
 /// over, which costs a few re-verifications and never a wrong answer.
 final class VerifiedTokens: Sendable {
     private let entries = Mutex<[String: AccessToken]>([:])

@@ -19,15 +19,19 @@ struct RequestProgressConsumer: EventConsumer {
     var inbox: String { "intake.request-progress.\(stream)" }
     var prefixes: [String] { [stream + "."] }
 
+    /// Also keeps who holds each request's task (``RequestHolders``): the one volunteer who may
+    /// read its details.
     func apply(_ event: EventEnvelope, on connection: PostgresConnection) async throws {
-        guard let next = WorkOrderProgress.status(forTopic: event.topic.rawValue),
-            let id = event.data["requestId"]?.stringValue.flatMap(UUID.init(uuidString:))
-        else { return }
+        let next = WorkOrderProgress.status(forTopic: event.topic.rawValue)
+        let holder = RequestHolders.holder(after: event.topic.rawValue, data: event.data)
+        guard next != nil || holder != nil, let id = event.data["requestId"]?.stringValue.flatMap(UUID.init(uuidString:)) else { return }
         let store = RequestStore(connection: connection, logger: logger)
         guard var summary = try await store.lock(id) else {
             logger.warning("event names an unknown request", metadata: ["topic": "\(event.topic)", "event": "\(event.id)"])
             return
         }
+        if let holder { try await RequestHolders(connection: connection, logger: logger).follow(id, holder: holder, at: event.occurredAt) }
+        guard let next else { return }
         var progress = WorkOrderProgress(status: summary.status)
         let previous = summary.status
         guard progress.advance(to: next) else { return }

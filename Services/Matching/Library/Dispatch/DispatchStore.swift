@@ -132,6 +132,22 @@ struct DispatchStore {
         return chain
     }
 
+    /// Supplies reports the request's goods or purchase delivered (`cause`, the topic): the
+    /// dispatch completes (``OfferChain/deliver()``), a held task with a zero-hour entry in
+    /// the ledger that staff correct to the time worked. Nothing when there is no such
+    /// dispatch or it already ended.
+    func deliver(_ request: UUID, cause: String) async throws {
+        guard let locked = try await lock(request) else { return }
+        var chain = locked.chain
+        guard let effect = chain.deliver() else { return }
+        try await save(chain, request: request, compound: locked.compound, effect: effect)
+        if case .completed(let who, let hours) = effect {
+            try await ServiceHours(connection: connection, logger: logger).record(
+                volunteer: who, source: "task", sourceID: request, hours: hours, actor: cause
+            )
+        }
+    }
+
     /// The database's clock: offers lapse by it, whichever replica asks.
     func now() async throws -> Date {
         try await connection.query("SELECT now()", logger: logger).decode(Date.self).collectAll().first ?? Date()
@@ -201,6 +217,7 @@ struct DispatchStore {
         case .unassigned(let reason): (history, note) = ("unassigned", reason)
         case .completed(let who, _): (history, volunteer) = ("completed", who)
         case .cancelled: history = "cancelled"
+        case .fulfilled: history = "delivered"
         }
         try await connection.query(
             "INSERT INTO dispatch_history (request_id, event, volunteer_id, note) VALUES (\(request), \(history), \(volunteer), \(note))",

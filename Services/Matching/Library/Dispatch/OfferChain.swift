@@ -20,6 +20,8 @@ struct OfferChain: Sendable, Equatable {
         case unassigned(reason: String)
         case completed(volunteer: UUID, hours: Double)
         case cancelled
+        /// Delivered before anyone held it (a station's run, a purchase): nothing left to offer.
+        case fulfilled
     }
 
     var candidates: [UUID]
@@ -69,6 +71,9 @@ struct OfferChain: Sendable, Equatable {
     }
 
     mutating func complete(by volunteer: UUID, hours: Double) throws(Refusal) -> Effect {
+        if status == .completed && holder == volunteer {
+            throw Refusal("This task is already completed (its delivery was recorded); the station records the hours worked.")
+        }
         guard status == .assigned, holder == volunteer else { throw Refusal("Only the assigned volunteer completes the task.") }
         guard hours > 0, hours <= 24 else { throw Refusal("Hours worked are more than 0 and at most 24.") }
         status = .completed
@@ -90,6 +95,27 @@ struct OfferChain: Sendable, Equatable {
         if status == .assigned { deadline = max(deadline, now.addingTimeInterval(window)) }
         status = .offering
         return offerNext(now: now, reason: "the volunteer holding it was taken off duty and nobody else nearby is available")
+    }
+
+    /// Supplies delivered the request's goods or purchase: the work is done. The volunteer
+    /// holding the task completes it, with no hours reported (``DeliveryConsumer``: the
+    /// station records the time worked as a correction); an offer still out, or a request
+    /// with nobody on it, ends without a holder. `nil` when the dispatch already ended, so a
+    /// second delivery of the same request changes nothing.
+    mutating func deliver() -> Effect? {
+        switch status {
+        case .assigned:
+            guard let volunteer = holder else { return nil }
+            status = .completed
+            return .completed(volunteer: volunteer, hours: 0)
+        case .offering, .unassigned:
+            status = .completed
+            holder = nil
+            offerExpiresAt = nil
+            return .fulfilled
+        case .completed, .cancelled:
+            return nil
+        }
     }
 
     mutating func cancel() -> Effect? {

@@ -111,7 +111,7 @@ extension MatchingEvents {
             topic = taskCompleted
             data["volunteerId"] = .string(who.lowercasedString)
             data["hours"] = .number(hours)
-        case .cancelled:
+        case .cancelled, .fulfilled:
             topic = requestReleased
         }
         return OutboxEvent(topic: topic, key: request.lowercasedString, area: compound, data: .object(data))

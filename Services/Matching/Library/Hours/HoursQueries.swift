@@ -38,6 +38,15 @@ struct HoursQueries {
         }
     }
 
+    /// The ledger of the volunteer `id` as they read it themself: no area check, since the id
+    /// comes from their own token.
+    func own(_ id: UUID) async throws -> VolunteerHours {
+        try await client.withConnection { connection in
+            let entries = try await ServiceHours(connection: connection, logger: logger).entries(volunteer: id)
+            return VolunteerHours(volunteerId: id, total: entries.reduce(0) { $0 + $1.hours }, entries: entries)
+        }
+    }
+
     /// Where the team works, or `nil` when there is no such team.
     func area(ofTeam id: UUID) async throws -> AreaCode? {
         try await client.query("SELECT area FROM teams WHERE id = \(id)", logger: logger)
