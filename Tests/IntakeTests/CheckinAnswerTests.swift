@@ -11,11 +11,12 @@ import Testing
             CheckinResult(index: 0, status: .accepted, reason: nil),
             CheckinResult(index: 1, status: .duplicate, reason: "tube TUBE-1 was already checked in"),
             CheckinResult(index: 2, status: .invalid, reason: "residentCode must be \"4–64\" letters\n\\ 居民码"),
+            CheckinResult(index: 3, status: .refused, reason: "the tube is full"),
         ]
         let answer = TestingRoutes.BatchAnswer(results)
         let decoded = try JSONDecoder().decode(TestingRoutes.BatchAnswer.self, from: Data(answer.json))
         #expect(decoded.results == results)
-        #expect((decoded.accepted, decoded.duplicates, decoded.invalid) == (1, 1, 1))
+        #expect((decoded.accepted, decoded.duplicates, decoded.invalid, decoded.refused) == (1, 1, 1, 1))
     }
 
     @Test(arguments: ["TUBE-0001", "res-42", "ABCdef123"])

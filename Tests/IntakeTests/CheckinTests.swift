@@ -47,7 +47,7 @@ import Testing
             let items: [JSONValue] = [
                 Self.item(round, site, resident: "R-0001", tube: "TUBE0001"),
                 Self.item(round, site, resident: "R-0002", tube: "TUBE0002"),
-                Self.item(round, site, resident: "R-0003", tube: "TUBE0001"),  // tube reused
+                Self.item(round, site, resident: "R-0003", tube: "TUBE0001"),  // tube reused in a round of one resident a tube
                 .object(future),
                 Self.item(round, site, resident: "R-0001", tube: "TUBE0005"),  // second sample, not a retest
                 Self.item(round, site, resident: "R-0001", tube: "TUBE0006", retest: true),
@@ -56,10 +56,13 @@ import Testing
             let answer = try await client.send(.post, "/v1/checkins", token: Self.device, json: Body(["items": .array(items)]))
             #expect(answer.status == .ok)
             let statuses = answer.json["results"].arrayValue.map { $0["status"]?.stringValue ?? "" }
-            #expect(statuses == ["accepted", "accepted", "duplicate", "invalid", "duplicate", "accepted", "invalid"])
+            // A second resident in a one-resident tube is not recorded: refused (take a new
+            // tube), not a duplicate (nothing to resend), which would lose their sample.
+            #expect(statuses == ["accepted", "accepted", "refused", "invalid", "duplicate", "accepted", "invalid"])
             #expect(answer.json["accepted"]?.intValue == 3)
+            #expect(answer.json["refused"]?.intValue == 1)
             let reasons = answer.json["results"].arrayValue.map { $0["reason"]?.stringValue ?? "" }
-            #expect(reasons[2].contains("another sample"))
+            #expect(reasons[2].contains("another resident's sample"))
             #expect(reasons[3].contains("scannedAt"))
             #expect(reasons[4].contains("retest"))
             // The device lost the answer and sends the same batch again: nothing new.

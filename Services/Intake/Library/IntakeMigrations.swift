@@ -185,5 +185,76 @@ enum IntakeMigrations {
                 "INSERT INTO volunteer_declarations (volunteer_id, declared_at, health, actor) SELECT id, created_at, health, 'sign-up' FROM volunteers",
             ]
         ),
+        Migration(
+            component: "intake", version: 5, name: "pooled sampling, tube results, recruitment calls edited and closed",
+            statements: [
+                // How many residents' swabs share one tube in a round: 1 (单采), 10 (十混一) or 20 (二十混一).
+                "ALTER TABLE testing_rounds ADD COLUMN pool_size integer NOT NULL DEFAULT 1 CHECK (pool_size IN (1, 10, 20))",
+                // A tube: the round, site and sample group of its first check-in, its lab result, and the
+                // row check-ins lock so two batches cannot overfill it together. No foreign keys: the
+                // tube is written on the check-in surge's hot path, beside check-ins that have them.
+                """
+                CREATE TABLE testing_tubes (
+                    tube_barcode text PRIMARY KEY,
+                    round_id uuid NOT NULL,
+                    site_id uuid NOT NULL,
+                    sample_group text,
+                    result text CHECK (result IN ('negative', 'positive')),
+                    result_at timestamptz,
+                    result_by text,
+                    created_at timestamptz NOT NULL DEFAULT now()
+                )
+                """,
+                """
+                INSERT INTO testing_tubes (tube_barcode, round_id, site_id, sample_group)
+                SELECT DISTINCT ON (tube_barcode) tube_barcode, round_id, site_id, sample_group FROM checkins ORDER BY tube_barcode, seq
+                """,
+                // A tube holds several residents now, each once.
+                "DROP INDEX checkins_tube",
+                "CREATE UNIQUE INDEX checkins_tube_resident ON checkins (tube_barcode, resident_code)",
+                "ALTER TABLE recruitment_calls ADD COLUMN enforce_headcount boolean NOT NULL DEFAULT false",
+                "ALTER TABLE recruitment_calls ADD COLUMN closed_at timestamptz",
+                "ALTER TABLE recruitment_calls ADD COLUMN updated_at timestamptz",
+            ]
+        ),
+        Migration(
+            component: "intake", version: 7, name: "volunteers' tokens, who holds each task, and reads of its details",
+            statements: [
+                // Tokens issued to and revoked from volunteers; the tokens themselves are never stored.
+                """
+                CREATE TABLE volunteer_token_log (
+                    seq bigserial PRIMARY KEY,
+                    volunteer_id uuid NOT NULL REFERENCES volunteers (id),
+                    action text NOT NULL CHECK (action IN ('issued', 'revoked')),
+                    actor text NOT NULL,
+                    reason text,
+                    expires_at timestamptz,
+                    at timestamptz NOT NULL DEFAULT now()
+                )
+                """,
+                "CREATE INDEX volunteer_token_log_volunteer ON volunteer_token_log (volunteer_id, seq)",
+                // The few volunteers off duty, swept for tokens to revoke (VolunteerTokenRevoker).
+                "CREATE INDEX volunteers_off_duty ON volunteers (updated_at) WHERE status IN ('suspended', 'withdrawn', 'rejected')",
+                // The volunteer matching last reported holding the request's task, and when it said so.
+                """
+                CREATE TABLE request_holders (
+                    request_id uuid PRIMARY KEY REFERENCES requests (id),
+                    volunteer_id uuid,
+                    changed_at timestamptz NOT NULL
+                )
+                """,
+                // Every read of a task's details by the volunteer holding it.
+                """
+                CREATE TABLE request_task_reads (
+                    seq bigserial PRIMARY KEY,
+                    request_id uuid NOT NULL REFERENCES requests (id),
+                    reader text NOT NULL,
+                    role text NOT NULL,
+                    at timestamptz NOT NULL DEFAULT now()
+                )
+                """,
+                "CREATE INDEX request_task_reads_request ON request_task_reads (request_id, seq)",
+            ]
+        ),
     ]
 }

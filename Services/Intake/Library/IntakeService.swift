@@ -30,6 +30,9 @@ public enum IntakeService {
                 publicLimiter: RateLimiter(perMinute: settings.publicRequestsPerMinute, burst: settings.publicBurst),
                 duplicateWindow: settings.duplicateWindow
             ).add(to: router)
+            VolunteerTokenRoutes(dependencies: dependencies).add(to: router)
+            VolunteerImportRoutes(dependencies: dependencies).add(to: router)
+            RequestTaskRoutes(dependencies: dependencies).add(to: router)
             let checkinWriter = CheckinWriter(client: dependencies.client, logger: dependencies.logger)
             TestingRoutes(dependencies: dependencies, writer: checkinWriter).add(to: router)
             let consumers: [any Service] = ["matching", "supplies", "outreach"].map { stream in
@@ -40,7 +43,8 @@ public enum IntakeService {
                 endpoints: dependencies.configuration.bus, client: dependencies.client, duplicateWindow: settings.duplicateWindow,
                 logger: dependencies.logger
             )
-            return [checkinWriter, needs] + consumers
+            let tokenRevoker = VolunteerTokenRevoker(client: dependencies.client, logger: dependencies.logger).periodically()
+            return [checkinWriter, needs, tokenRevoker] + consumers
         }
     )
 }

@@ -8,6 +8,10 @@ enum IntakeEvents: EventCatalogue {
     static let stream = "intake"
 
     static let callPublished: Topic = "intake.call.published"
+    /// A call's title, roles, headcount, deadline or headcount rule changed.
+    static let callUpdated: Topic = "intake.call.updated"
+    /// A call stopped taking sign-ups before its deadline.
+    static let callClosed: Topic = "intake.call.closed"
     static let volunteerRegistered: Topic = "intake.volunteer.registered"
     static let volunteerVerified: Topic = "intake.volunteer.verified"
     static let volunteerRejected: Topic = "intake.volunteer.rejected"
@@ -25,11 +29,14 @@ enum IntakeEvents: EventCatalogue {
     /// Another service's event moved the request on.
     static let requestStatusChanged: Topic = "intake.request.status-changed"
     static let checkinsRecorded: Topic = "intake.checkins.recorded"
+    /// A pooled tube tested positive: its residents are to be re-tested one by one.
+    static let tubePositive: Topic = "intake.tube.positive"
 
     static let topics: [Topic] = [
         callPublished, volunteerRegistered, volunteerVerified, volunteerRejected, volunteerSuspended, volunteerReinstated,
         volunteerWithdrawn, volunteerUpdated, teamMemberJoined, teamMemberLeft, teamLeaderAppointed, requestCreated,
         requestCancelled, requestMerged, requestStatusChanged, checkinsRecorded,
+        callUpdated, callClosed, tubePositive,
     ]
 
     static func call(_ call: UUID, area: AreaCode, roles: [String], headcount: Int, deadline: Date) -> OutboxEvent {
@@ -66,12 +73,14 @@ enum IntakeEvents: EventCatalogue {
         return OutboxEvent(topic: topic, key: request.id.lowercasedString, area: request.compound.rawValue, data: .object(data))
     }
 
-    static func checkins(batch: UUID, round: UUID, site: UUID, area: AreaCode, tubes: [String]) -> OutboxEvent {
+    /// `residents` check-ins accepted at `site`, in `tubes` (fewer than the residents when
+    /// samples are pooled).
+    static func checkins(batch: UUID, round: UUID, site: UUID, area: AreaCode, residents: Int, tubes: [String]) -> OutboxEvent {
         OutboxEvent(
             topic: checkinsRecorded, key: batch.lowercasedString, area: area.rawValue,
             data: .object([
                 "batchId": .string(batch.lowercasedString), "roundId": .string(round.lowercasedString),
-                "siteId": .string(site.lowercasedString), "count": .number(Double(tubes.count)),
+                "siteId": .string(site.lowercasedString), "count": .number(Double(residents)),
                 "tubeBarcodes": .array(tubes.map(JSONValue.string)),
             ])
         )
@@ -86,5 +95,33 @@ extension IntakeEvents {
         ]
         data.merge(extra) { $1 }
         return OutboxEvent(topic: topic, key: team.lowercasedString, area: community.rawValue, data: .object(data))
+    }
+}
+
+extension IntakeEvents {
+    /// A call edited or closed: its current terms (`closedAt` once closed).
+    static func call(
+        _ topic: Topic, _ call: UUID, area: AreaCode, roles: [String], headcount: Int, enforceHeadcount: Bool, deadline: Date,
+        closedAt: Date?
+    ) -> OutboxEvent {
+        var data: [String: JSONValue] = [
+            "callId": .string(call.lowercasedString), "roles": .array(roles.map(JSONValue.string)),
+            "headcount": .number(Double(headcount)), "enforceHeadcount": .bool(enforceHeadcount),
+            "deadline": .string(Timestamp.format(deadline)),
+        ]
+        if let closedAt { data["closedAt"] = .string(Timestamp.format(closedAt)) }
+        return OutboxEvent(topic: topic, key: call.lowercasedString, area: area.rawValue, data: .object(data))
+    }
+
+    /// A tube tested positive: which tube, round and site, and how many residents to re-test
+    /// (never who they are).
+    static func positiveTube(_ tube: String, round: UUID, site: UUID, area: AreaCode, residents: Int) -> OutboxEvent {
+        OutboxEvent(
+            topic: tubePositive, key: tube, area: area.rawValue,
+            data: .object([
+                "tubeBarcode": .string(tube), "roundId": .string(round.lowercasedString), "siteId": .string(site.lowercasedString),
+                "residents": .number(Double(residents)),
+            ])
+        )
     }
 }

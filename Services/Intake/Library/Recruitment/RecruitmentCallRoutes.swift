@@ -4,8 +4,8 @@ import Models
 import ServiceKit
 import Store
 
-/// Recruitment calls (招募令): a station publishes one for an area; its public page counts
-/// sign-ups against the headcount and gives the sign-up link.
+/// Recruitment calls (招募令): a station publishes one for an area, edits or closes it; its
+/// public page counts sign-ups against the headcount and gives the sign-up link.
 struct RecruitmentCallRoutes {
     let dependencies: ServiceDependencies
 
@@ -19,6 +19,8 @@ struct RecruitmentCallRoutes {
             guard let page else { throw ProblemDetails(status: .notFound, detail: "No such recruitment call.") }
             return try JSONResponse.make(page)
         }
+        router.patch("/v1/recruitment-calls/{id}") { request, context in try await edit(request, context) }
+        router.post("/v1/recruitment-calls/{id}/close") { request, context in try await close(request, context) }
     }
 
     private func publish(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
@@ -29,6 +31,26 @@ struct RecruitmentCallRoutes {
         return try await dependencies.writes.perform(request, context: context, body: raw) { connection in
             let page = try await RecruitmentCallStore(connection: connection, logger: dependencies.logger).publish(call, by: access)
             return try StoredResponse(status: .created, json: page)
+        }
+    }
+
+    private func edit(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
+        let access = try dependencies.tokens.authenticate(request, allowing: [.operator, .staff])
+        let id = try context.requireUUID("id", what: "recruitment call")
+        let (form, raw) = try await request.readJSON(as: RecruitmentCallEditForm.self, context: context)
+        let edit = try form.validated()
+        return try await dependencies.writes.perform(request, context: context, body: raw) { connection in
+            let page = try await RecruitmentCallStore(connection: connection, logger: dependencies.logger).edit(id, edit, by: access)
+            return try StoredResponse(json: page)
+        }
+    }
+
+    private func close(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
+        let access = try dependencies.tokens.authenticate(request, allowing: [.operator, .staff])
+        let id = try context.requireUUID("id", what: "recruitment call")
+        return try await dependencies.writes.perform(request, context: context, body: []) { connection in
+            let page = try await RecruitmentCallStore(connection: connection, logger: dependencies.logger).close(id, by: access)
+            return try StoredResponse(json: page)
         }
     }
 }

@@ -42,10 +42,11 @@ struct Checkin: Sendable, Equatable {
 }
 
 /// The answer for one item of a batch, so a device in the field knows exactly what to
-/// resend (nothing, for accepted and duplicate items).
+/// resend: nothing, for accepted and duplicate items; a corrected item, for invalid ones;
+/// the resident again with a new tube, for refused ones (the tube is full or another's).
 struct CheckinResult: Codable, Sendable, Equatable {
     enum Status: String, Codable, Sendable {
-        case accepted, duplicate, invalid
+        case accepted, duplicate, invalid, refused
     }
 
     var index: Int

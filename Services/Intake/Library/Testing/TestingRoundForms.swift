@@ -2,12 +2,16 @@ import Foundation
 import Models
 import ServiceKit
 
-/// A testing round (全员核酸) over an area, from its start to its end.
+/// A testing round (全员核酸) over an area, from its start to its end, and how many
+/// residents' swabs share a tube (1, or 10 for 十混一, 20 for 二十混一; 1 when not said).
 struct RoundForm: Decodable {
     var name: String?
     var area: String?
     var startsAt: String?
     var endsAt: String?
+    var poolSize: Int?
+
+    static let poolSizes = [1, 10, 20]
 
     func validated() throws(ProblemDetails) -> NewRound {
         var validator = FieldValidator()
@@ -18,8 +22,10 @@ struct RoundForm: Decodable {
         if starts == nil { validator.fail("startsAt", "must be an RFC 3339 time") }
         if ends == nil { validator.fail("endsAt", "must be an RFC 3339 time") }
         if let starts, let ends, ends <= starts { validator.fail("endsAt", "must be after startsAt") }
+        let pool = poolSize ?? 1
+        if !Self.poolSizes.contains(pool) { validator.fail("poolSize", "must be 1, 10 or 20 residents a tube") }
         guard let name, let area, let starts, let ends, validator.errors.isEmpty else { throw ProblemDetails.validation(validator.errors) }
-        return NewRound(name: name, area: area, startsAt: starts, endsAt: ends)
+        return NewRound(name: name, area: area, startsAt: starts, endsAt: ends, poolSize: pool)
     }
 }
 
@@ -28,6 +34,7 @@ struct NewRound: Sendable {
     var area: AreaCode
     var startsAt: Date
     var endsAt: Date
+    var poolSize: Int
 }
 
 /// A sampling site of a round: where it stands, its daily hours and how many residents it

@@ -5,7 +5,8 @@ import ServiceKit
 import Store
 
 /// Testing rounds (全员核酸), their sites, check-ins from sampling-point devices (one, or
-/// batches of up to 500 with a result per item), and a round's progress.
+/// batches of up to 500 with a result per item), a round's progress, and tubes' results
+/// (``TubeRoutes``).
 struct TestingRoutes {
     let dependencies: ServiceDependencies
     let writer: CheckinWriter
@@ -16,6 +17,7 @@ struct TestingRoutes {
         router.post("/v1/testing-rounds/{id}/sites") { request, context in try await createSite(request, context) }
         router.post("/v1/checkins") { request, context in try await checkIn(request, context) }
         router.get("/v1/testing-rounds/{id}/progress") { request, context in try await progress(request, context) }
+        TubeRoutes(dependencies: dependencies).add(to: router)
     }
 
     struct Created: Codable {
@@ -65,10 +67,14 @@ struct TestingRoutes {
     }
 
     /// A single check-in's answer: 201 when recorded now, 200 when it already was, 422 when
-    /// its site does not fit.
+    /// its site does not fit, 409 when its tube has no room for it.
     private static func answer(_ result: CheckinResult) throws -> StoredResponse {
-        if result.status == .invalid { throw ProblemDetails.validation([.init(field: "siteId", message: result.reason ?? "invalid")]) }
-        return try StoredResponse(status: result.status == .accepted ? .created : .ok, json: result)
+        switch result.status {
+        case .invalid: throw ProblemDetails.validation([.init(field: "siteId", message: result.reason ?? "invalid")])
+        case .refused: throw Refusal(result.reason ?? "the tube cannot take this sample", title: "Tube refused")
+        case .accepted: return try StoredResponse(status: .created, json: result)
+        case .duplicate: return try StoredResponse(status: .ok, json: result)
+        }
     }
 
     private func progress(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {

@@ -6,6 +6,10 @@ import ServiceKit
 
 /// The reads of volunteers: a page of a list (mobile and ID numbers masked, no health data)
 /// and one volunteer's full record with the history of actions and declarations, for staff.
+///
+/// A caller sees the volunteers of their area and those who signed up through a call of
+/// their area: a volunteer from another street of the district who answered a street's call
+/// is that street's to see and vet, as well as their own street's.
 struct VolunteerQueries {
     let client: PostgresClient
     let logger: Logger
@@ -53,7 +57,13 @@ struct VolunteerQueries {
     /// One page of the volunteers `query` selects (its area filter included), masked.
     func page(_ query: ListQuery) async throws -> Page<ListItem> {
         var items: [ListItem] = []
-        let sql = query.sql(columns: Self.columns, from: "volunteers", areaColumn: "community")
+        let status = query.status ?? ""
+        let sql: PostgresQuery = """
+            SELECT \(unescaped: Self.columns) FROM volunteers
+            WHERE (community LIKE \(query.areaPattern) OR call_id IN (SELECT id FROM recruitment_calls WHERE area LIKE \(query.areaPattern)))
+              AND seq > \(query.after) AND (\(status) = '' OR status = \(status))
+            ORDER BY seq LIMIT \(query.limit)
+            """
         for try await row in try await client.query(sql, logger: logger).decode(Row.self) {
             items.append(Self.item(row, masked: true))
         }
@@ -66,8 +76,14 @@ struct VolunteerQueries {
         guard
             let row = try await client.query("SELECT \(unescaped: Self.columns) FROM volunteers WHERE id = \(id)", logger: logger)
                 .decode(Row.self).collectAll().first,
-            let community = AreaCode(row.5), access.covers(community)
+            let community = AreaCode(row.5)
         else { return nil }
+        if !access.covers(community) {
+            let callArea = try await client.query(
+                "SELECT c.area FROM volunteers v JOIN recruitment_calls c ON c.id = v.call_id WHERE v.id = \(id)", logger: logger
+            ).decode(String.self).collectAll().first.flatMap(AreaCode.init)
+            guard let callArea, access.covers(callArea) else { return nil }
+        }
         var history: [HistoryEntry] = []
         for try await (at, action, status, reason, actor) in try await client.query(
             "SELECT at, action, status, reason, actor FROM volunteer_history WHERE volunteer_id = \(id) ORDER BY at", logger: logger

@@ -3,9 +3,11 @@ import Models
 import PostgresNIO
 import ServiceKit
 
-/// A sign-up to a recruitment call: the call must be open, the volunteer must live in its
-/// district (就近就便: volunteers serve near home), and a chosen team must recruit in their
-/// community.
+/// A sign-up to a recruitment call: the call must be open (before its deadline, not closed,
+/// and with places left when it enforces its headcount — ``CallTerms``), the volunteer must
+/// live in its district (就近就便: volunteers serve near home), and a chosen team must recruit
+/// in their community. A volunteer of another street of the district is seen and vetted by
+/// the call's street too (``VolunteerQueries``).
 extension VolunteerStore {
     enum SignUpOutcome: Sendable {
         case registered(UUID)
@@ -42,12 +44,23 @@ extension VolunteerStore {
         return try await repeated(volunteer, call: call, desk: desk)
     }
 
-    /// The area of call `id`, while it takes sign-ups.
+    /// The area of call `id`, while it takes sign-ups. The call stays locked until the sign-up
+    /// commits, so sign-ups to one call take turns and never overfill an enforced headcount.
     private func openCallArea(_ id: UUID) async throws -> AreaCode {
-        let row = try await connection.query("SELECT area, deadline FROM recruitment_calls WHERE id = \(id)", logger: logger)
-            .decode((String, Date).self).collectAll().first
-        guard let row, let area = AreaCode(row.0) else { throw NotFound("recruitment call") }
-        guard row.1 > Date() else { throw Refusal("This recruitment call closed at \(Timestamp.format(row.1)).", title: "Call closed") }
+        let row = try await connection.query(
+            "SELECT area, headcount, enforce_headcount, deadline, closed_at FROM recruitment_calls WHERE id = \(id) FOR UPDATE",
+            logger: logger
+        ).decode((String, Int, Bool, Date, Date?).self).collectAll().first
+        guard let (text, headcount, enforce, deadline, closedAt) = row, let area = AreaCode(text) else {
+            throw NotFound("recruitment call")
+        }
+        // Counted after the lock, in a statement of its own: it sees every sign-up committed before.
+        let taken =
+            try await connection.query(
+                "SELECT count(*)::int FROM volunteers WHERE call_id = \(id) AND status NOT IN ('withdrawn', 'rejected')", logger: logger
+            ).decode(Int.self).collectAll().first ?? 0
+        let terms = CallTerms(headcount: headcount, enforceHeadcount: enforce, deadline: deadline, closedAt: closedAt)
+        if let refusal = terms.refusal(placesTaken: taken) { throw refusal }
         return area
     }
 

@@ -43,11 +43,18 @@ extension VolunteerStore {
         return volunteer.vetting
     }
 
-    /// The volunteer locked for a change, when `access` may see them (404 otherwise, as
-    /// for one who does not exist); `nil` access skips the area check.
+    /// The volunteer locked for a change, when `access` may see them — their area, or the
+    /// area of the call they answered (a street vets who answered its call from another street
+    /// of the district) — 404 otherwise, as for one who does not exist; `nil` access skips
+    /// the area check.
     private func lockVisible(_ id: UUID, to access: AccessToken?) async throws -> Standing {
         guard let volunteer = try await lock(id) else { throw NotFound("volunteer") }
-        if let access { try Scope.requireVisible(access, volunteer.community, what: "volunteer") }
+        if let access, !access.covers(volunteer.community) {
+            let callArea = try await connection.query(
+                "SELECT c.area FROM volunteers v JOIN recruitment_calls c ON c.id = v.call_id WHERE v.id = \(id)", logger: logger
+            ).decode(String.self).collectAll().first.flatMap(AreaCode.init)
+            guard let callArea, access.covers(callArea) else { throw NotFound("volunteer") }
+        }
         return volunteer
     }
 }
