@@ -85,11 +85,15 @@ import Testing
         try purchase.apply(.quote, amountFen: 2_850)
         try purchase.apply(.confirm)
         #expect(throws: Refusal.self) { try purchase.apply(.purchase, amountFen: 4_000) }
-        try purchase.apply(.purchase, amountFen: 2_990)
+        #expect(throws: Refusal.self, "a purchase records who paid") { try purchase.apply(.purchase, amountFen: 2_990) }
+        let volunteer = Payer(kind: .volunteer, id: UUID())
+        try purchase.apply(.purchase, amountFen: 2_990, party: volunteer)
         #expect(throws: Refusal.self) { try purchase.apply(.cancel) }
         try purchase.apply(.deliver)
         try purchase.apply(.reimburse)
-        #expect(purchase == ErrandPurchase(status: .reimbursed, quotedFen: 2_850, paidFen: 2_990))
+        #expect(
+            purchase == ErrandPurchase(status: .reimbursed, quotedFen: 2_850, paidFen: 2_990, paidBy: volunteer, reimbursedTo: volunteer),
+            "the one who paid is paid back when nobody else is named")
     }
 
     @Test func daysOfCoverFollowTheLastWeeksPace() {

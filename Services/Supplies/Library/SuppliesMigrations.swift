@@ -202,5 +202,93 @@ enum SuppliesMigrations {
                 """
             ]
         ),
+        Migration(
+            component: "supplies", version: 3,
+            name: "compound status from the street, allocation plans kept, who paid an errand, stop order, address reads",
+            statements: [
+                // A compound's control status and household count as the street reports them;
+                // the allocation reads households from here, not from open requests.
+                """
+                CREATE TABLE supplies_compounds (
+                    code text PRIMARY KEY,
+                    status text NOT NULL,
+                    households integer NOT NULL CHECK (households >= 0),
+                    population integer CHECK (population >= 0),
+                    set_by text NOT NULL,
+                    set_role text NOT NULL,
+                    set_at timestamptz NOT NULL DEFAULT now()
+                )
+                """,
+                "CREATE INDEX supplies_compounds_area ON supplies_compounds (code text_pattern_ops)",
+                """
+                CREATE TABLE supplies_compound_history (
+                    seq bigserial PRIMARY KEY,
+                    code text NOT NULL,
+                    status text NOT NULL,
+                    households integer NOT NULL,
+                    population integer,
+                    set_by text NOT NULL,
+                    set_role text NOT NULL,
+                    set_at timestamptz NOT NULL DEFAULT now()
+                )
+                """,
+                "CREATE INDEX supplies_compound_history_code ON supplies_compound_history (code, seq)",
+                """
+                CREATE TABLE allocation_plans (
+                    id uuid PRIMARY KEY,
+                    seq bigserial UNIQUE,
+                    area text NOT NULL,
+                    depot_id uuid NOT NULL REFERENCES depots (id),
+                    item_id uuid NOT NULL REFERENCES supply_items (id),
+                    quantity integer NOT NULL CHECK (quantity > 0),
+                    category text,
+                    weights jsonb NOT NULL,
+                    basis text NOT NULL,
+                    status text NOT NULL DEFAULT 'proposed',
+                    proposed_by text NOT NULL,
+                    proposed_at timestamptz NOT NULL DEFAULT now(),
+                    approved_by text,
+                    approved_at timestamptz,
+                    transferred_by text,
+                    transferred_at timestamptz
+                )
+                """,
+                """
+                CREATE TABLE allocation_plan_shares (
+                    plan_id uuid NOT NULL REFERENCES allocation_plans (id),
+                    community text NOT NULL,
+                    name text NOT NULL,
+                    points integer NOT NULL,
+                    quantity integer NOT NULL CHECK (quantity >= 0),
+                    reasoning text NOT NULL,
+                    depot_id uuid REFERENCES depots (id),
+                    PRIMARY KEY (plan_id, community)
+                )
+                """,
+                """
+                ALTER TABLE purchase_tasks ADD COLUMN paid_by_kind text, ADD COLUMN paid_by_id uuid,
+                    ADD COLUMN reimbursed_to_kind text, ADD COLUMN reimbursed_to_id uuid
+                """,
+                "CREATE INDEX purchase_tasks_request ON purchase_tasks (request_id) WHERE request_id IS NOT NULL",
+                "CREATE INDEX purchase_tasks_area ON purchase_tasks (area text_pattern_ops, seq)",
+                "ALTER TABLE delivery_runs ADD COLUMN seq bigserial UNIQUE",
+                "CREATE INDEX delivery_runs_volunteer ON delivery_runs (volunteer_id, seq)",
+                // The dispatcher's order of the stops; runs planned before it keep the reservations' order.
+                "ALTER TABLE delivery_stops ADD COLUMN position integer",
+                // Every read of a stop's address by the run's volunteer.
+                """
+                CREATE TABLE supplies_address_reads (
+                    seq bigserial PRIMARY KEY,
+                    run_id uuid NOT NULL REFERENCES delivery_runs (id),
+                    stop_id uuid NOT NULL REFERENCES delivery_stops (id),
+                    request_id uuid NOT NULL,
+                    reader text NOT NULL,
+                    role text NOT NULL,
+                    at timestamptz NOT NULL DEFAULT now()
+                )
+                """,
+                "CREATE INDEX supplies_address_reads_run ON supplies_address_reads (run_id, seq)",
+            ]
+        ),
     ]
 }

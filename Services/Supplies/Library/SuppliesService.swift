@@ -22,6 +22,7 @@ public enum SuppliesService {
             AllocationRoutes(dependencies: dependencies).add(to: router)
             PurchaseRoutes(dependencies: dependencies).add(to: router)
             DeliveryRoutes(dependencies: dependencies).add(to: router)
+            CompoundRoutes(dependencies: dependencies).add(to: router)
             var watch = StockWatch(client: dependencies.client, logger: dependencies.logger)
             if let seconds = ProcessInfo.processInfo.environment["SHOUWANG_SUPPLIES_WATCH_SECONDS"].flatMap(Double.init), seconds > 0 {
                 watch.interval = .milliseconds(Int(seconds * 1000))

@@ -14,28 +14,33 @@ struct AllocationPlan: Codable {
     }
     var area: String
     var quantity: Int
+    /// The weights the split used: those asked for, or the fallback's (see `basis`).
     var weights: Allocation.Weights
+    var basis: Allocation.Basis
     var shares: [Share]
 
-    /// Splits `ask.quantity` by `needs` (each community with its name); 422 on `area` when
-    /// there are no communities, or none with any recorded need — nothing to split by.
-    init(_ ask: AllocationAsk, needs: [(need: Allocation.Need, name: String)]) throws(ProblemDetails) {
+    /// Splits `quantity` by `needs` (each community with its name); 422 on `area` when
+    /// there are no communities, or nothing at all to split by — no need, no household
+    /// reported, no resident counted.
+    init(_ ask: AllocationAsk, quantity: Int, needs: [(need: Allocation.Need, name: String)]) throws(ProblemDetails) {
         guard !needs.isEmpty else {
             throw ProblemDetails.validation([.init(field: "area", message: "no communities under \(ask.area.rawValue)")])
         }
-        let allocation = Allocation(total: ask.quantity, needs: needs.map(\.need), weights: ask.weights)
+        let allocation = Allocation(total: quantity, needs: needs.map(\.need), weights: ask.weights)
         guard allocation.shares.contains(where: { $0.points > 0 }) else {
             throw ProblemDetails.validation([
                 .init(
                     field: "area",
-                    message: "no recorded need under \(ask.area.rawValue) (sealed households, registry, open requests): nothing to split by"
+                    message:
+                        "nothing recorded under \(ask.area.rawValue) to split by (need, households of the compounds, residents): report the compounds first"
                 )
             ])
         }
         let names = Dictionary(needs.map { ($0.need.community, $0.name) }, uniquingKeysWith: { first, _ in first })
         area = ask.area.rawValue
-        quantity = ask.quantity
-        weights = ask.weights
+        self.quantity = quantity
+        weights = allocation.weights
+        basis = allocation.basis
         shares = allocation.shares.map { share in
             Share(
                 community: share.community, name: names[share.community] ?? "", points: share.points, quantity: share.quantity,

@@ -3,9 +3,10 @@ import Logging
 import Models
 import PostgresNIO
 
-/// Need per community, read from the other services' tables: households in sealed
-/// compounds with open requests (intake), residents on the vulnerable registry (outreach),
-/// and open requests.
+/// Need per community, read where each count is kept: households and residents of its
+/// compounds as the street reported them (supplies' `supplies_compounds`; residents fall
+/// back to the community's census population in the geography), residents on the
+/// vulnerable registry (outreach), and open requests (intake).
 struct NeedQueries {
     let connection: PostgresConnection
     let logger: Logger
@@ -18,16 +19,24 @@ struct NeedQueries {
         return try await connection.query(
             """
             SELECT c.code, c.name,
-                   (SELECT count(DISTINCT household_key) FROM requests r WHERE r.compound LIKE c.code || '-%' AND r.zone = 'sealed'
-                      AND r.status NOT IN ('cancelled', 'merged', 'delivered', 'completed', 'followed-up'))::int,
+                   coalesce((SELECT sum(s.households) FROM supplies_compounds s WHERE s.code LIKE c.code || '-%' AND s.status = 'sealed'), 0)::int,
+                   coalesce((SELECT sum(s.households) FROM supplies_compounds s WHERE s.code LIKE c.code || '-%' AND s.status = 'controlled'), 0)::int,
+                   coalesce((SELECT sum(s.households) FROM supplies_compounds s WHERE s.code LIKE c.code || '-%' AND s.status = 'precaution'), 0)::int,
+                   coalesce((SELECT sum(s.population) FROM supplies_compounds s WHERE s.code LIKE c.code || '-%'), c.population, 0)::int,
                    (SELECT count(*) FROM outreach_residents o WHERE o.compound LIKE c.code || '-%' AND o.status = 'active')::int,
                    (SELECT count(*) FROM requests r WHERE r.compound LIKE c.code || '-%' AND (\(category) = '' OR r.category = \(category))
                       AND r.status NOT IN ('cancelled', 'merged', 'delivered', 'completed', 'followed-up'))::int
             FROM areas c WHERE c.level = 'community' AND c.code LIKE \(pattern) ORDER BY c.code
             """,
             logger: logger
-        ).decode((String, String, Int, Int, Int).self).collectAll().map { code, name, sealed, vulnerable, open in
-            (Allocation.Need(community: code, sealedHouseholds: sealed, vulnerableResidents: vulnerable, openRequests: open), name)
+        ).decode((String, String, Int, Int, Int, Int, Int, Int).self).collectAll().map {
+            code, name, sealed, controlled, precaution, people, vulnerable, open in
+            (
+                Allocation.Need(
+                    community: code, sealedHouseholds: sealed, controlledHouseholds: controlled, precautionHouseholds: precaution,
+                    population: people, vulnerableResidents: vulnerable, openRequests: open
+                ), name
+            )
         }
     }
 }

@@ -15,8 +15,12 @@ struct DeliveryStore {
     struct Run: Codable {
         struct Stop: Codable {
             var id: UUID
+            /// 1, 2, 3…: the order the dispatcher planned the doors in.
+            var position: Int
             var reservationId: UUID
             var requestId: UUID?
+            var itemId: UUID
+            var quantity: Int
             var status: String
         }
         var id: UUID
@@ -54,9 +58,10 @@ struct DeliveryStore {
         try await connection.query(
             "INSERT INTO delivery_runs (id, depot_id, volunteer_id) VALUES (\(id), \(run.depot), \(run.volunteer))", logger: logger
         )
-        for reservation in run.reservations {
+        for (index, reservation) in run.reservations.enumerated() {
             try await connection.query(
-                "INSERT INTO delivery_stops (id, run_id, reservation_id) VALUES (\(UUID()), \(id), \(reservation))", logger: logger
+                "INSERT INTO delivery_stops (id, run_id, reservation_id, position) VALUES (\(UUID()), \(id), \(reservation), \(index + 1))",
+                logger: logger
             )
         }
         guard let planned = try await read(id) else { throw NotFound("run") }
@@ -112,6 +117,8 @@ struct DeliveryStore {
         return recorded
     }
 
+    /// The run with its stops in the planned order (runs planned before stops had an order:
+    /// the reservations' order).
     func read(_ id: UUID) async throws -> Run? {
         guard
             let (depot, volunteer) = try await connection.query(
@@ -120,12 +127,14 @@ struct DeliveryStore {
         else { return nil }
         let stops = try await connection.query(
             """
-            SELECT s.id, s.reservation_id, r.request_id, s.status FROM delivery_stops s JOIN reservations r ON r.id = s.reservation_id
-            WHERE s.run_id = \(id) ORDER BY r.seq
+            SELECT s.id, (row_number() OVER (ORDER BY s.position NULLS LAST, r.seq))::int, s.reservation_id, r.request_id, r.item_id,
+                   r.quantity, s.status
+            FROM delivery_stops s JOIN reservations r ON r.id = s.reservation_id
+            WHERE s.run_id = \(id) ORDER BY s.position NULLS LAST, r.seq
             """,
             logger: logger
-        ).decode((UUID, UUID, UUID?, String).self).collectAll().map {
-            Run.Stop(id: $0.0, reservationId: $0.1, requestId: $0.2, status: $0.3)
+        ).decode((UUID, Int, UUID, UUID?, UUID, Int, String).self).collectAll().map {
+            Run.Stop(id: $0.0, position: $0.1, reservationId: $0.2, requestId: $0.3, itemId: $0.4, quantity: $0.5, status: $0.6)
         }
         return Run(id: id, depotId: depot, volunteerId: volunteer, stops: stops)
     }

@@ -26,11 +26,13 @@ enum SuppliesEvents: EventCatalogue {
     static let purchaseDelivered: Topic = "supplies.purchase.delivered"
     static let purchaseReimbursed: Topic = "supplies.purchase.reimbursed"
     static let purchaseCancelled: Topic = "supplies.purchase.cancelled"
+    static let compoundStatusChanged: Topic = "supplies.compound.status-changed"
 
     static let topics: [Topic] = [
         donationPledged, donationReceived, reservationCreated, reservationReleased, dispatchPlanned, dispatchDelivered, dispatchFailed,
         stockTransferredOut, stockTransferredIn, stockWrittenOff, stockLow, lotExpiring,
         purchaseOpened, purchaseQuoted, purchaseConfirmed, purchasePurchased, purchaseDelivered, purchaseReimbursed, purchaseCancelled,
+        compoundStatusChanged,
     ]
 
     /// The topic announcing that an errand purchase reached `status`.
@@ -118,12 +120,31 @@ enum SuppliesEvents: EventCatalogue {
             ])
     }
 
-    static func purchase(_ purchase: UUID, request: UUID?, area: String, status: ErrandPurchase.Status, amountFen: Int? = nil)
-        -> OutboxEvent
-    {
+    /// An errand purchase's step; `party` is who paid (purchased) or who is paid back
+    /// (reimbursed), by kind and id only.
+    static func purchase(
+        _ purchase: UUID, request: UUID?, area: String, status: ErrandPurchase.Status, amountFen: Int? = nil, party: Payer? = nil
+    ) -> OutboxEvent {
         var data: [String: JSONValue] = ["purchaseId": id(purchase), "status": .string(status.rawValue)]
         if let amountFen { data["amountFen"] = .number(Double(amountFen)) }
         if let request { data["requestId"] = id(request) }
+        if let party {
+            let prefix = status == .reimbursed ? "reimbursedTo" : "paidBy"
+            data[prefix + "Kind"] = .string(party.kind.rawValue)
+            if let payer = party.id { data[prefix + "Id"] = id(payer) }
+        }
         return event(purchaseTopic(status), key: purchase, area: area, data)
+    }
+
+    /// A compound's control status changed (or was reported for the first time): codes and
+    /// counts only.
+    static func compoundStatusChanged(_ compound: AreaCode, _ report: CompoundReport, previous: String?) -> OutboxEvent {
+        var data: [String: JSONValue] = [
+            "compound": .string(compound.rawValue), "community": .string(compound.parent?.rawValue ?? compound.rawValue),
+            "status": .string(report.status.rawValue), "households": .number(Double(report.households)),
+        ]
+        if let previous { data["previousStatus"] = .string(previous) }
+        if let population = report.population { data["population"] = .number(Double(population)) }
+        return OutboxEvent(topic: compoundStatusChanged, key: compound.rawValue, area: compound.rawValue, data: .object(data))
     }
 }

@@ -3,7 +3,8 @@ import Models
 
 /// An errand purchase (代购): what is not in stock — a resident's own prescription — is
 /// bought for them. The resident confirms the quoted price before anyone spends money,
-/// and the volunteer who paid is reimbursed after delivery, with every amount kept.
+/// and whoever paid (a volunteer, an organization, the resident) is recorded at purchase; the
+/// one paid back after delivery is recorded at reimbursement — by default the one who paid.
 struct ErrandPurchase: Sendable, Equatable {
     enum Status: String, Sendable, Codable, CaseIterable {
         case open, quoted, confirmed, purchased, delivered, reimbursed, cancelled
@@ -17,15 +18,21 @@ struct ErrandPurchase: Sendable, Equatable {
     /// Yuan, in fen (分) so sums are exact.
     private(set) var quotedFen: Int?
     private(set) var paidFen: Int?
+    private(set) var paidBy: Payer?
+    private(set) var reimbursedTo: Payer?
 
-    init(status: Status = .open, quotedFen: Int? = nil, paidFen: Int? = nil) {
+    init(status: Status = .open, quotedFen: Int? = nil, paidFen: Int? = nil, paidBy: Payer? = nil, reimbursedTo: Payer? = nil) {
         self.status = status
         self.quotedFen = quotedFen
         self.paidFen = paidFen
+        self.paidBy = paidBy
+        self.reimbursedTo = reimbursedTo
     }
 
-    /// Applies `action`; `amountFen` is the quote (quote) or the price paid (purchase).
-    mutating func apply(_ action: Action, amountFen: Int? = nil) throws(Refusal) {
+    /// Applies `action`; `amountFen` is the quote (quote) or the price paid (purchase);
+    /// `party` is who paid (purchase, required) or who is paid back (reimburse; the one who
+    /// paid when not given).
+    mutating func apply(_ action: Action, amountFen: Int? = nil, party: Payer? = nil) throws(Refusal) {
         switch (action, status) {
         case (.quote, .open), (.quote, .quoted):
             guard let amountFen, amountFen > 0 else { throw Refusal("A quote needs a positive amount.") }
@@ -41,11 +48,15 @@ struct ErrandPurchase: Sendable, Equatable {
                     "Paid \(Self.yuan(amountFen)) against a confirmed quote of \(Self.yuan(quotedFen)); quote again and ask the resident to confirm."
                 )
             }
+            guard let party else { throw Refusal("A purchase records who paid: a volunteer, an organization or the resident.") }
             paidFen = amountFen
+            paidBy = party
             status = .purchased
         case (.deliver, .purchased):
             status = .delivered
         case (.reimburse, .delivered):
+            guard let payee = party ?? paidBy else { throw Refusal("Name who is paid back: nobody was recorded as paying.") }
+            reimbursedTo = payee
             status = .reimbursed
         case (.cancel, .open), (.cancel, .quoted), (.cancel, .confirmed):
             status = .cancelled

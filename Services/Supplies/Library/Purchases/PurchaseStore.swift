@@ -20,7 +20,24 @@ struct PurchaseStore {
         var status: String
         var quotedFen: Int?
         var paidFen: Int?
+        var paidBy: Payer?
+        var reimbursedTo: Payer?
         var history: JSONValue
+    }
+
+    /// A purchase as a list shows it: no description (it may name the resident's medicine)
+    /// and no history; read the purchase for those.
+    struct Summary: Codable {
+        var cursor: Int64
+        var id: UUID
+        var requestId: UUID?
+        var area: String
+        var status: String
+        var quotedFen: Int?
+        var paidFen: Int?
+        var paidBy: Payer?
+        var reimbursedTo: Payer?
+        var updatedAt: Date
     }
 
     /// Opens `purchase` for the caller, checking the work order it names (see
@@ -55,24 +72,36 @@ struct PurchaseStore {
     /// after the other, the second to the state the first left.
     func apply(_ step: PurchaseStep, to id: UUID, by access: AccessToken) async throws -> Purchase {
         guard
-            let (status, quoted, paid, areaText, request) = try await connection.query(
-                "SELECT status, quoted_fen, paid_fen, area, request_id FROM purchase_tasks WHERE id = \(id) FOR UPDATE", logger: logger
-            ).decode((String, Int?, Int?, String, UUID?).self).collectAll().first, let area = AreaCode(areaText)
+            let (status, quoted, paid, areaText, request, payerKind, payerID) = try await connection.query(
+                """
+                SELECT status, quoted_fen, paid_fen, area, request_id, paid_by_kind, paid_by_id FROM purchase_tasks WHERE id = \(id) FOR UPDATE
+                """,
+                logger: logger
+            ).decode((String, Int?, Int?, String, UUID?, String?, UUID?).self).collectAll().first, let area = AreaCode(areaText)
         else {
             throw NotFound("purchase")
         }
         try Scope.requireVisible(access, area, what: "purchase")
-        var purchase = ErrandPurchase(status: ErrandPurchase.Status(rawValue: status) ?? .open, quotedFen: quoted, paidFen: paid)
-        try purchase.apply(step.action, amountFen: step.amountFen)
-        let entry = Self.step(
-            action: step.action.rawValue, status: purchase.status, actor: access.subject,
-            [
-                "amountFen": step.amountFen.map { .number(Double($0)) } ?? .null, "note": step.note.map(JSONValue.string) ?? .null,
-            ])
+        if let party = step.party { try await requireKnown(party, field: step.action == .purchase ? "paidBy" : "reimbursedTo") }
+        var purchase = ErrandPurchase(
+            status: ErrandPurchase.Status(rawValue: status) ?? .open, quotedFen: quoted, paidFen: paid,
+            paidBy: payerKind.flatMap(Payer.Kind.init(rawValue:)).map { Payer(kind: $0, id: payerID) })
+        try purchase.apply(step.action, amountFen: step.amountFen, party: step.party)
+        var recorded: [String: JSONValue] = [
+            "amountFen": step.amountFen.map { .number(Double($0)) } ?? .null, "note": step.note.map(JSONValue.string) ?? .null,
+        ]
+        let party = step.action == .purchase ? purchase.paidBy : step.action == .reimburse ? purchase.reimbursedTo : nil
+        if let party {
+            recorded[step.action == .purchase ? "paidBy" : "reimbursedTo"] = .object(
+                ["kind": .string(party.kind.rawValue), "id": party.id.map(SuppliesEvents.id) ?? .null])
+        }
+        let entry = Self.step(action: step.action.rawValue, status: purchase.status, actor: access.subject, recorded)
         try await connection.query(
             """
             UPDATE purchase_tasks
                SET status = \(purchase.status.rawValue), quoted_fen = \(purchase.quotedFen), paid_fen = \(purchase.paidFen),
+                   paid_by_kind = \(purchase.paidBy?.kind.rawValue), paid_by_id = \(purchase.paidBy?.id),
+                   reimbursed_to_kind = \(purchase.reimbursedTo?.kind.rawValue), reimbursed_to_id = \(purchase.reimbursedTo?.id),
                    history = history || jsonb_build_array(\(entry.canonicalText)::jsonb), updated_at = now()
             WHERE id = \(id)
             """,
@@ -80,11 +109,48 @@ struct PurchaseStore {
         )
         let amount = step.action == .quote ? purchase.quotedFen : step.action == .purchase ? purchase.paidFen : nil
         try await Outbox.append(
-            SuppliesEvents.purchase(id, request: request, area: areaText, status: purchase.status, amountFen: amount),
+            SuppliesEvents.purchase(id, request: request, area: areaText, status: purchase.status, amountFen: amount, party: party),
             on: connection, logger: logger
         )
         guard let answer = try await read(id) else { throw NotFound("purchase") }
         return answer
+    }
+
+    /// A volunteer or an organization named as a payer must exist (intake's tables); 422 on
+    /// `field`.id otherwise. The resident needs no id.
+    private func requireKnown(_ party: Payer, field: String) async throws {
+        guard let id = party.id else { return }
+        let query: PostgresQuery =
+            party.kind == .volunteer
+            ? "SELECT 1 FROM volunteers WHERE id = \(id)" : "SELECT 1 FROM organizations WHERE id = \(id)"
+        guard try await !connection.query(query, logger: logger).collect().isEmpty else {
+            throw InvalidFields(field + ".id", "no such \(party.kind.rawValue)")
+        }
+    }
+
+    /// The purchases of `list`'s area (by status, when it filters), oldest first after its
+    /// cursor; only those of work order `request`, when one is given.
+    func list(_ list: ListQuery, request: UUID?) async throws -> [Summary] {
+        try await connection.query(
+            """
+            SELECT seq, id, request_id, area, status, quoted_fen, paid_fen, paid_by_kind, paid_by_id, reimbursed_to_kind,
+                   reimbursed_to_id, updated_at
+            FROM purchase_tasks
+            WHERE area LIKE \(list.areaPattern) AND seq > \(list.after) AND (\(list.status ?? "") = '' OR status = \(list.status ?? ""))
+              AND (\(request)::uuid IS NULL OR request_id = \(request))
+            ORDER BY seq LIMIT \(list.limit)
+            """,
+            logger: logger
+        ).decode((Int64, UUID, UUID?, String, String, Int?, Int?, String?, UUID?, String?, UUID?, Date).self).collectAll().map { row in
+            Summary(
+                cursor: row.0, id: row.1, requestId: row.2, area: row.3, status: row.4, quotedFen: row.5, paidFen: row.6,
+                paidBy: Self.payer(row.7, row.8), reimbursedTo: Self.payer(row.9, row.10), updatedAt: row.11
+            )
+        }
+    }
+
+    private static func payer(_ kind: String?, _ id: UUID?) -> Payer? {
+        kind.flatMap(Payer.Kind.init(rawValue:)).map { Payer(kind: $0, id: id) }
     }
 
     /// Checks a caller's reference to a work order (intake's request): it must lie in the
@@ -132,12 +198,16 @@ struct PurchaseStore {
     func read(_ id: UUID) async throws -> Purchase? {
         try await connection.query(
             """
-            SELECT id, request_id, area, description, status, quoted_fen, paid_fen, history::text FROM purchase_tasks WHERE id = \(id)
+            SELECT id, request_id, area, description, status, quoted_fen, paid_fen, history::text,
+                   paid_by_kind, paid_by_id, reimbursed_to_kind, reimbursed_to_id
+            FROM purchase_tasks WHERE id = \(id)
             """,
             logger: logger
-        ).decode((UUID, UUID?, String, String, String, Int?, Int?, String).self).collectAll().first.map { row in
+        ).decode((UUID, UUID?, String, String, String, Int?, Int?, String, String?, UUID?, String?, UUID?).self).collectAll().first.map {
+            row in
             Purchase(
                 id: row.0, requestId: row.1, area: row.2, description: row.3, status: row.4, quotedFen: row.5, paidFen: row.6,
+                paidBy: Self.payer(row.8, row.9), reimbursedTo: Self.payer(row.10, row.11),
                 history: (try? JSONParser.parse(Array(row.7.utf8))) ?? .array([])
             )
         }
