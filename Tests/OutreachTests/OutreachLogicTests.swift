@@ -61,10 +61,12 @@ import Testing
         #expect(!FollowUpCadence.isOverdue(due: now.addingTimeInterval(-3600), now: now))
     }
 
-    @Test func aReaderGetsTheirDialectOrMandarin() {
-        let notice = NoticeText(variants: [.mandarin: "明天上午全员核酸", .suzhounese: "明朝上半日大家侪去做核酸"])
-        #expect(notice.text(for: .suzhounese)?.language == .suzhounese)
-        #expect(notice.text(for: .english)?.language == .mandarin)
+    @Test func aReaderGetsTheirDialectOrMandarin() throws {
+        let suzhou = try #require(LanguageTag("wuu-x-suzhou"))
+        let notice = NoticeText(variants: [.mandarin: "明天上午全员核酸", suzhou: "明朝上半日大家侪去做核酸"])
+        #expect(notice.text(for: suzhou)?.language == suzhou)
+        #expect(notice.text(for: LanguageTag("en"))?.language == .mandarin)
+        #expect(notice.text(for: LanguageTag("wuu-x-hangzhou"))?.language == .mandarin, "a neighbouring dialect is not guessed at")
         #expect(notice.text(for: nil)?.text == "明天上午全员核酸")
     }
 }

@@ -199,5 +199,43 @@ enum OutreachMigrations {
                 """,
             ]
         ),
+        Migration(
+            component: "outreach", version: 4, name: "closing residents, notice language tags, the street's daily ledger",
+            statements: [
+                "ALTER TABLE outreach_residents ADD COLUMN closed_at timestamptz, ADD COLUMN closed_reason text, ADD COLUMN closed_note text",
+                // The fixed language names become BCP 47 tags (LanguageTag.formerNames keeps reading the old names).
+                """
+                CREATE FUNCTION pg_temp.outreach_tag(name text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+                    SELECT CASE name WHEN 'mandarin' THEN 'zh' WHEN 'suzhounese' THEN 'wuu-x-suzhou' WHEN 'shanghainese' THEN 'wuu-x-shanghai'
+                                     WHEN 'cantonese' THEN 'yue' WHEN 'english' THEN 'en' ELSE name END
+                $$
+                """,
+                """
+                UPDATE outreach_notices
+                SET variants = (SELECT coalesce(jsonb_object_agg(pg_temp.outreach_tag(key), value), '{}') FROM jsonb_each(variants))
+                """,
+                "UPDATE outreach_notice_reads SET language = pg_temp.outreach_tag(language)",
+                // One row per counted event and measure: appended by LedgerConsumer, never updated, so
+                // consumers of several topics never wait on one another's rows.
+                """
+                CREATE TABLE outreach_ledger_entries (
+                    event_id uuid NOT NULL,
+                    measure text NOT NULL,
+                    community text NOT NULL,
+                    day date NOT NULL,
+                    amount double precision NOT NULL,
+                    PRIMARY KEY (event_id, measure)
+                )
+                """,
+                "CREATE INDEX outreach_ledger_entries_area_day ON outreach_ledger_entries (community text_pattern_ops, day)",
+            ]
+        ),
+        Migration(
+            component: "outreach", version: 5, name: "residents found by ID number (bulk import)",
+            statements: [
+                // A re-uploaded registry finds the residents already registered by ID number, thousands at a time.
+                "CREATE INDEX outreach_residents_id_number ON outreach_residents (id_number) WHERE id_number IS NOT NULL"
+            ]
+        ),
     ]
 }

@@ -16,6 +16,7 @@ public enum OutreachService {
         name: "outreach", defaultHTTPPort: 8084, migrations: OutreachMigrations.all,
         configure: { router, dependencies in
             ResidentRoutes(dependencies: dependencies).add(to: router)
+            ResidentImportRoutes(dependencies: dependencies).add(to: router)
             NeedRoutes(dependencies: dependencies).add(to: router)
             CampaignRoutes(dependencies: dependencies).add(to: router)
             FollowUpRoutes(dependencies: dependencies).add(to: router)
@@ -25,6 +26,7 @@ public enum OutreachService {
             LedgerRoutes(dependencies: dependencies).add(to: router)
             return [
                 NeedProgressConsumer(endpoints: dependencies.configuration.bus, client: dependencies.client, logger: dependencies.logger),
+                LedgerConsumer(endpoints: dependencies.configuration.bus, client: dependencies.client, logger: dependencies.logger),
                 FollowUpWatch(client: dependencies.client, logger: dependencies.logger).periodically(),
             ]
         }

@@ -15,9 +15,13 @@ enum OutreachEvents: EventCatalogue {
     static let followUpOverdue: Topic = "outreach.followup.overdue"
     static let caseEscalated: Topic = "outreach.case.escalated"
     static let noticePublished: Topic = "outreach.notice.published"
+    static let residentUpdated: Topic = "outreach.resident.updated"
+    static let residentClosed: Topic = "outreach.resident.closed"
+    static let residentReopened: Topic = "outreach.resident.reopened"
 
     static let topics: [Topic] = [
         residentRegistered, needIdentified, campaignCreated, followUpCompleted, followUpOverdue, caseEscalated, noticePublished,
+        residentUpdated, residentClosed, residentReopened,
     ]
 
     static func residentRegistered(_ id: UUID, _ resident: VulnerableResident) -> OutboxEvent {
@@ -82,6 +86,39 @@ enum OutreachEvents: EventCatalogue {
             data: .object([
                 "escalationId": .string(id.lowercasedString), "residentId": .string(resident.lowercasedString),
                 "to": .string(target.rawValue), "compound": .string(area.rawValue),
+            ])
+        )
+    }
+
+    /// An edited record: the names of the fields that changed, never their values; the
+    /// compound it left when it moved (`area` is the new one).
+    static func residentUpdated(_ id: UUID, _ resident: VulnerableResident, changed: [String], previousCompound: AreaCode) -> OutboxEvent {
+        var data: [String: JSONValue] = [
+            "residentId": .string(id.lowercasedString), "compound": .string(resident.compound.rawValue),
+            "categories": .array(resident.categories.map { .string($0.rawValue) }), "careLevel": .string(resident.careLevel.rawValue),
+            "changed": .array(changed.map(JSONValue.string)),
+        ]
+        if previousCompound != resident.compound { data["previousCompound"] = .string(previousCompound.rawValue) }
+        return OutboxEvent(topic: residentUpdated, key: id.lowercasedString, area: resident.compound.rawValue, data: .object(data))
+    }
+
+    /// A record closed, with the reason's code (the note stays in outreach).
+    static func residentClosed(_ id: UUID, compound: AreaCode, reason: ClosureReason) -> OutboxEvent {
+        OutboxEvent(
+            topic: residentClosed, key: id.lowercasedString, area: compound.rawValue,
+            data: .object([
+                "residentId": .string(id.lowercasedString), "compound": .string(compound.rawValue), "reason": .string(reason.rawValue),
+            ])
+        )
+    }
+
+    /// A closed record opened again, as registered: who is watched over once more.
+    static func residentReopened(_ id: UUID, compound: String, categories: [String], careLevel: String) -> OutboxEvent {
+        OutboxEvent(
+            topic: residentReopened, key: id.lowercasedString, area: compound,
+            data: .object([
+                "residentId": .string(id.lowercasedString), "compound": .string(compound),
+                "categories": .array(categories.map(JSONValue.string)), "careLevel": .string(careLevel),
             ])
         )
     }

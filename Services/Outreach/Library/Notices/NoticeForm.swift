@@ -9,7 +9,8 @@ enum NoticeAudience: String, Sendable, CaseIterable, Codable {
     case registryCategory = "registry-category"
 }
 
-/// A notice as the station wrote it: a text per language, Mandarin always.
+/// A notice as the station wrote it: a text per language tag (`zh`, `wuu-x-hangzhou`, `nan`
+/// …), Mandarin (`zh`) always.
 struct NoticeForm: Decodable {
     var title: String?
     var area: String?
@@ -25,7 +26,7 @@ struct NewNotice: Sendable {
     var audience: NoticeAudience
     /// Only for the audience `registry-category`.
     var category: VulnerabilityCategory?
-    var variants: [NoticeLanguage: String]
+    var variants: [LanguageTag: String]
 }
 
 extension NoticeForm {
@@ -35,22 +36,28 @@ extension NoticeForm {
         let area = validator.area(area, "area")
         let audience: NoticeAudience? = validator.oneOf(audience, "audience")
         let category: VulnerabilityCategory? = validator.oneOf(category, "category", optional: audience != .registryCategory)
-        var variants: [NoticeLanguage: String] = [:]
-        for (key, text) in self.variants ?? [:] {
-            guard let language = NoticeLanguage(rawValue: key) else {
-                validator.fail("variants/\(key)", "is not one of \(NoticeLanguage.allCases.map(\.rawValue).joined(separator: ", "))")
+        var variants: [LanguageTag: String] = [:]
+        for (key, text) in (self.variants ?? [:]).sorted(by: { $0.key < $1.key }) {
+            guard let language = LanguageTag(key) else {
+                validator.fail("variants/\(key)", "is not a language tag (BCP 47), like zh, yue, nan, wuu-x-hangzhou or zh-x-sichuan")
+                continue
+            }
+            guard variants[language] == nil else {
+                validator.fail("variants/\(key)", "is \(language) again; give each language once")
                 continue
             }
             if let text = validator.text(text, "variants/\(key)", maxLength: 4000) { variants[language] = text }
         }
-        if variants[.mandarin] == nil { validator.fail("variants/mandarin", "every notice has a Mandarin text") }
+        if self.variants?.keys.contains(where: { LanguageTag($0) == .mandarin }) != true {
+            validator.fail("variants/zh", "every notice has a Mandarin text (zh)")
+        }
         try validator.check()
         return NewNotice(title: title!, area: area!, audience: audience!, category: category, variants: variants)
     }
 }
 
-/// A reader's acknowledgement: an opaque reader id (never a number), and the language they
-/// were served (Mandarin when not said).
+/// A reader's acknowledgement: an opaque reader id (never a number), and the language tag
+/// they asked for (Mandarin when not said); it is counted under the tag they were served.
 struct NoticeReadForm: Decodable {
     var reader: String?
     var language: String?
@@ -58,14 +65,15 @@ struct NoticeReadForm: Decodable {
 
 struct NoticeRead: Sendable {
     var reader: String
-    var language: NoticeLanguage
+    var language: LanguageTag
 }
 
 extension NoticeReadForm {
     func validated() throws(ProblemDetails) -> NoticeRead {
         var validator = FieldValidator()
         let reader = validator.text(reader, "reader", maxLength: 64)
-        let language: NoticeLanguage? = validator.oneOf(language ?? NoticeLanguage.mandarin.rawValue, "language")
+        let language = LanguageTag(language ?? LanguageTag.mandarin.rawValue)
+        if language == nil { validator.fail("language", "is not a language tag (BCP 47), like zh, nan or wuu-x-hangzhou") }
         try validator.check()
         return NoticeRead(reader: reader!, language: language!)
     }

@@ -11,7 +11,12 @@ struct NoticeView: Codable {
     var area: String
     var audience: String
     var category: String?
+    /// The tag of the text served: the one asked for, a broader one, or `zh`.
     var language: String
+    /// The tag asked for (canonical case), when one was.
+    var requested: String?
+    /// True when the text is not in the language asked for.
+    var fallback: Bool
     var text: String
     var languages: [String]
     var publishedAt: Date?
@@ -29,11 +34,12 @@ struct StoredNotice: Sendable {
     var publishedAt: Date?
     var reads: [String: Int]
 
-    /// The notice in `language` when written, else in Mandarin.
-    func view(in language: NoticeLanguage?) -> NoticeView? {
+    /// The notice in `language` when written (or a broader tag of it), else in Mandarin.
+    func view(in language: LanguageTag?) -> NoticeView? {
         guard let (served, body) = text.text(for: language) else { return nil }
         return NoticeView(
-            id: id, title: title, area: area.rawValue, audience: audience, category: category, language: served.rawValue, text: body,
+            id: id, title: title, area: area.rawValue, audience: audience, category: category, language: served.rawValue,
+            requested: language?.rawValue, fallback: language.map { $0 != served } ?? false, text: body,
             languages: text.variants.keys.map(\.rawValue).sorted(), publishedAt: publishedAt, reads: reads
         )
     }
@@ -57,10 +63,10 @@ struct NoticeQueries {
                 logger: logger
             ).decode((String, String, String, String?, String, Date?, String).self).collectAll().first, let area = AreaCode(row.1)
         else { return nil }
-        var variants: [NoticeLanguage: String] = [:]
+        var variants: [LanguageTag: String] = [:]
         if case .object(let members) = (try? JSONParser.parse(Array(row.4.utf8))) ?? .null {
             for (key, text) in members {
-                if let language = NoticeLanguage(rawValue: key), let text = text.stringValue { variants[language] = text }
+                if let language = LanguageTag(key), let text = text.stringValue { variants[language] = text }
             }
         }
         var reads: [String: Int] = [:]

@@ -3,8 +3,9 @@ import Hummingbird
 import Models
 import ServiceKit
 
-/// Notices and guides (`/v1/notices`): a text in Mandarin and, where the station wrote them,
-/// the local dialect or English, for an audience (residents, volunteers, or one registry
+/// Notices and guides (`/v1/notices`): a text in Mandarin (`zh`) and, where the station wrote
+/// them, texts in any dialect or language by BCP 47 tag (`wuu-x-hangzhou`, `nan`, `yue`, `en`),
+/// for an audience (residents, volunteers, or one registry
 /// category of an area). Publishing announces the texts and the audience so SMS or WeChat
 /// gateways deliver them; readers' acknowledgements are counted per language.
 struct NoticeRoutes {
@@ -52,7 +53,8 @@ struct NoticeRoutes {
         }
     }
 
-    /// A notice in the reader's language (`?language=suzhounese`), falling back to Mandarin.
+    /// A notice in the reader's language (`?language=wuu-x-suzhou`, else `Accept-Language`),
+    /// falling back to a broader tag, then Mandarin; the answer names the tag served.
     /// Unpublished drafts are for staff of the area only; a published notice is public.
     private func show(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
         let id = try context.requireUUID("id", what: "notice")
@@ -63,9 +65,11 @@ struct NoticeRoutes {
             let access = try dependencies.tokens.authenticate(request, allowing: [.operator, .staff])
             try Scope.requireVisible(access, notice.area, what: "notice")
         }
-        let wanted = request.uri.queryParameters["language"].flatMap { NoticeLanguage(rawValue: String($0)) }
+        let wanted = try ReaderLanguage(request).tag
         guard let view = notice.view(in: wanted) else { throw ProblemDetails(status: .notFound, detail: "No such notice.") }
-        return try JSONResponse.make(view)
+        var response = try JSONResponse.make(view)
+        response.headers[.contentLanguage] = view.language
+        return response
     }
 
     /// A reader's acknowledgement (public: the gateway or the reader's phone sends an opaque

@@ -58,13 +58,17 @@ struct NoticeStore {
         try await Outbox.append(OutreachEvents.noticePublished(notice), on: connection, logger: logger)
     }
 
-    /// Counts the read once per reader, in the language served (Mandarin when the notice has
-    /// no text in theirs); false when already counted, or the notice is not published.
+    /// Counts the read once per reader, under the tag served (as ``NoticeText/text(for:)``
+    /// picks it: theirs, a broader one, else Mandarin); false when already counted, or the
+    /// notice is not published.
     func count(_ read: NoticeRead, of id: UUID) async throws -> Bool {
-        try await connection.query(
+        let candidates = read.language.fallbacks.map(\.rawValue)
+        return try await connection.query(
             """
             INSERT INTO outreach_notice_reads (notice_id, reader, language)
-            SELECT id, \(read.reader), CASE WHEN variants ? \(read.language.rawValue) THEN \(read.language.rawValue) ELSE 'mandarin' END
+            SELECT id, \(read.reader),
+                   coalesce((SELECT c FROM unnest(\(candidates)::text[]) WITH ORDINALITY AS t(c, o) WHERE variants ? c ORDER BY o LIMIT 1),
+                            \(LanguageTag.mandarin.rawValue))
             FROM outreach_notices WHERE id = \(id) AND published_at IS NOT NULL
             ON CONFLICT (notice_id, reader) DO NOTHING RETURNING 1
             """,

@@ -1,18 +1,17 @@
 import Foundation
 
-/// The languages notices and guides are written in: Mandarin always, and the local dialect
-/// or English where the station wrote one (an elder in Suzhou reads Suzhounese best).
-enum NoticeLanguage: String, Sendable, Codable, CaseIterable {
-    case mandarin, suzhounese, shanghainese, cantonese, english
-}
-
-/// A notice's variants per language, and which one a reader gets.
+/// A notice's texts per language tag (Mandarin always), and which one a reader gets.
 struct NoticeText: Sendable, Equatable {
-    var variants: [NoticeLanguage: String]
+    var variants: [LanguageTag: String]
 
-    /// The reader's language when written, else Mandarin (every notice has it).
-    func text(for language: NoticeLanguage?) -> (language: NoticeLanguage, text: String)? {
-        if let language, let text = variants[language] { return (language, text) }
+    /// The text for a reader of `language`: theirs when written, else the nearest broader tag
+    /// that is (`zh-x-sichuan` → `zh`, `en-GB` → `en`), else Mandarin (every notice has it).
+    /// An elder in Hangzhou asking for `wuu-x-hangzhou` where only `wuu-x-suzhou` exists gets
+    /// Mandarin: neighbouring dialects are not guessed at.
+    func text(for language: LanguageTag?) -> (language: LanguageTag, text: String)? {
+        for tag in language?.fallbacks ?? [] {
+            if let text = variants[tag] { return (tag, text) }
+        }
         return variants[.mandarin].map { (.mandarin, $0) }
     }
 }

@@ -34,6 +34,10 @@ struct ResidentRecord: Codable {
     var notes: String?
     var status: String
     var createdAt: Date
+    /// When, why (a ``ClosureReason``) and with what note the record was closed; absent while open.
+    var closedAt: Date?
+    var closedReason: String?
+    var closedNote: String?
 }
 
 /// One line of a record's read log.

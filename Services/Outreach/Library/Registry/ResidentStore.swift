@@ -50,17 +50,22 @@ struct ResidentStore {
         try await connection.query(
             """
             SELECT id, name, id_number, birth_year, compound, address, categories, care_level, consent, contact_name, contact_phone,
-                   carer_name, notes, status, created_at
+                   carer_name, notes, status, created_at, closed_at, closed_reason, closed_note
             FROM outreach_residents WHERE id = \(id)
             """,
             logger: logger
-        ).decode((UUID, String, String?, Int, String, String, [String], String, Bool, String, String, String?, String?, String, Date).self)
-            .collectAll().first.map { row in
-                ResidentRecord(
-                    id: row.0, name: row.1, idNumber: row.2, birthYear: row.3, compound: row.4, address: row.5, categories: row.6,
-                    careLevel: row.7, consent: row.8, contactName: row.9, contactPhone: row.10, carerName: row.11, notes: row.12,
-                    status: row.13, createdAt: row.14
-                )
-            }
+        ).decode(
+            (
+                UUID, String, String?, Int, String, String, [String], String, Bool, String, String, String?, String?, String, Date, Date?,
+                String?, String?
+            ).self
+        )
+        .collectAll().first.map { row in
+            ResidentRecord(
+                id: row.0, name: row.1, idNumber: row.2, birthYear: row.3, compound: row.4, address: row.5, categories: row.6,
+                careLevel: row.7, consent: row.8, contactName: row.9, contactPhone: row.10, carerName: row.11, notes: row.12,
+                status: row.13, createdAt: row.14, closedAt: row.15, closedReason: row.16, closedNote: row.17
+            )
+        }
     }
 }
