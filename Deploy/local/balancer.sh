@@ -69,6 +69,9 @@ frontend $name
 
 backend $name
     balance roundrobin
+    # A bulk import (a street's 4,000-row registry or a desk's volunteer sheet) is one
+    # transaction that may run past the 30 s every other answer gets (docs/field/bulk-import.md).
+    http-request set-timeout server 180s if { path_end :import }
 CFG
             n=0
             for replica in ${replicas//,/ }; do

@@ -1,0 +1,66 @@
+import Foundation
+import Hummingbird
+import Models
+import ServiceKit
+import Tabular
+
+/// Bulk import of volunteers registered at a station desk
+/// (`POST /v1/recruitment-calls/{id}/sign-ups:import`): the desk's list, CSV or Excel, each
+/// row signed up to the call as the desk would sign it up alone, and answered row by row.
+/// Imported volunteers are pending like every sign-up. Re-uploading the same file is safe:
+/// rows whose ID number is registered come back `unchanged` and write nothing.
+///
+/// The whole upload is one transaction: every row's result is stored, or — when the
+/// database fails midway — none, and the file can simply be sent again. Rows do not depend
+/// on one another: an invalid, out-of-area or refused row is answered as such and the
+/// others go in.
+struct VolunteerImportRoutes {
+    let dependencies: ServiceDependencies
+    static let maximumRows = 5_000
+    /// Larger than a JSON body's 4 MiB: 5,000 rows saved by a tool that does not compress.
+    static let maximumBytes = 16 << 20
+
+    func add(to router: Router<ServiceRequestContext>) {
+        router.post("/v1/recruitment-calls/{id}/sign-ups:import") { request, context in try await importSignUps(request, context) }
+    }
+
+    private func importSignUps(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
+        let desk = try dependencies.tokens.authenticate(request, allowing: [.operator, .staff])
+        let call = try context.requireUUID("id", what: "recruitment call")
+        let (table, raw) = try await Self.upload(request, context: context)
+        var results: [ImportAnswer.Result] = []
+        var valid: [(row: Int, volunteer: NewVolunteer)] = []
+        for record in table.records {
+            switch VolunteerImportRow.volunteer(record) {
+            case .failure(let invalid):
+                results.append(
+                    .init(row: record.row, status: .invalid, errors: invalid.fields.map { .init(field: $0.field, message: $0.message) }))
+            case .success(let volunteer) where !desk.covers(volunteer.community):
+                results.append(
+                    .init(row: record.row, status: .outOfArea, reason: "community \(volunteer.community.rawValue) is outside your area"))
+            case .success(let volunteer): valid.append((record.row, volunteer))
+            }
+        }
+        return try await dependencies.writes.perform(request, context: context, body: raw) { [results, valid] connection in
+            let signedUp = try await VolunteerImportStore(connection: connection, logger: dependencies.logger).importRows(
+                valid, call: call, desk: desk)
+            return try StoredResponse(json: ImportAnswer(results + signedUp))
+        }
+    }
+
+    /// The uploaded table: 415 for another media type, 413 beyond the size, 422 when the file
+    /// cannot be read as a table with the sign-up's columns.
+    static func upload(_ request: Request, context: ServiceRequestContext) async throws -> (ImportTable, [UInt8]) {
+        guard let format = request.headers[.contentType].flatMap(ImportTable.Format.init(contentType:)) else {
+            throw ProblemDetails(
+                status: .unsupportedMediaType,
+                detail: "Send the file as \(ImportTable.Format.csvMediaType) or \(ImportTable.Format.xlsxMediaType).")
+        }
+        let raw = try await request.bodyBytes(context: context, maximumBytes: maximumBytes)
+        do {
+            return (try ImportTable(raw, format: format, columns: VolunteerImportRow.columns, maximumRecords: maximumRows), raw)
+        } catch {
+            throw ProblemDetails.validation([.init(field: "file", message: error.description)])
+        }
+    }
+}
