@@ -58,6 +58,12 @@ if [ $# -eq 0 ]; then
 else
     swift test --skip-build "$@" || status=$?
 fi
+# The integrators' Python client (clients/python): its protocol tests, then a real bus with
+# a subscriber killed and the bus restarted mid-stream. After the Swift tests, never beside
+# a build (it runs the binaries the build just wrote).
+if [ $# -eq 0 ]; then
+    clients/python/check.sh || status=$?
+fi
 # Every event the tests saw emitted, against its topic's schema (docs/events.schema.json).
 say "checking every emitted event against docs/events.schema.json"
 PATH="$(pg_bin):$PATH" "$TOOLS/python" Deploy/contract/check-events.py "$SHOUWANG_PG_ADMIN_URL" || status=1
