@@ -25,19 +25,17 @@ struct XMLScanner {
     }
 
     mutating func next() throws(TabularError) -> Token? {
+        // Comments and processing instructions are skipped in a loop, not by calling `next()`
+        // again: a part of millions of `<?x?>` (a few KB deflated) would otherwise overflow the
+        // stack and take the whole replica down with it.
+        while starts(with: "<?") || starts(with: "<!--") {
+            try skip(past: starts(with: "<?") ? "?>" : "-->")
+        }
         guard index < bytes.count else { return nil }
         guard bytes[index] == UInt8(ascii: "<") else {
             let start = index
             while index < bytes.count, bytes[index] != UInt8(ascii: "<") { index += 1 }
             return .text(try decoded(bytes[start..<index]))
-        }
-        if starts(with: "<?") {
-            try skip(past: "?>")
-            return try next()
-        }
-        if starts(with: "<!--") {
-            try skip(past: "-->")
-            return try next()
         }
         if starts(with: "<![CDATA[") {
             index += 9
