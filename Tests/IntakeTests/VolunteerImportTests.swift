@@ -116,6 +116,12 @@ import Testing
             #expect(try await Self.upload(client, call: call, workbook, type: "text/plain").status == .unsupportedMediaType)
             let volunteer = IntakeHarness.token(.volunteer, "320505-001")
             #expect(try await Self.upload(client, call: call, workbook, token: volunteer).status == .forbidden)
+            // Another street's desk cannot fill this street's call with its own volunteers
+            // (taking its places, and showing this street's staff their records).
+            let otherDesk = IntakeHarness.token(.staff, "320505-002", subject: "desk-9")
+            let theirs = [Self.header, Self.row(7, community: "320505-002-001")].joined(separator: "\r\n")
+            let refused = try await Self.upload(client, call: call, Array(theirs.utf8), token: otherDesk)
+            #expect(refused.status == .conflict)
         }
         #expect(try await harness.count("SELECT count(*) FROM volunteers") == 1)
     }

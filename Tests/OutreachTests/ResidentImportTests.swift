@@ -80,6 +80,22 @@ import Testing
         #expect(!"\(events)".contains("居民") && !"\(events)".contains(Self.idNumber(1)))
     }
 
+    /// The registry says who is disabled, mentally ill or a child in difficulty: an upload
+    /// must not tell a street whether an ID number is on another street's registry.
+    @Test func anotherStreetsRegistrationIsNeitherRevealedNorTouched() async throws {
+        let harness = try await OutreachHarness.create()
+        try await harness.run { client in
+            let first = try await Self.upload(client, Array([Self.header, Self.row(1)].joined(separator: "\r\n").utf8))
+            #expect(Self.statuses(first) == ["created"])
+            let otherStreet = ServiceHarness.token(.staff, "320505-002")
+            let theirs = [Self.header, Self.row(1, compound: "320505-002-001-01")].joined(separator: "\r\n")
+            let answer = try await Self.upload(client, Array(theirs.utf8), token: otherStreet)
+            #expect(Self.statuses(answer) == ["created"])
+            #expect(answer.json["results"].arrayValue.first?["id"] != first.json["results"].arrayValue.first?["id"])
+            #expect(!String(buffer: answer.body).contains("registered"))
+        }
+    }
+
     @Test func readsGB18030AndExcelWorkbooksWithEnglishHeaders() async throws {
         let harness = try await OutreachHarness.create()
         try await harness.run { client in

@@ -21,8 +21,14 @@ struct VolunteerImportStore {
 
     func importRows(_ rows: [(row: Int, volunteer: NewVolunteer)], call: UUID, desk: AccessToken) async throws -> [ImportAnswer.Result] {
         // Asked first, so a file whose rows are all invalid names a missing call as clearly as one that is not.
-        let exists = try await connection.query("SELECT 1 FROM recruitment_calls WHERE id = \(call)", logger: logger).collect().count == 1
-        guard exists else { throw NotFound("recruitment call") }
+        let area = try await connection.query("SELECT area FROM recruitment_calls WHERE id = \(call)", logger: logger)
+            .decode(String.self).collectAll().first.flatMap(AreaCode.init)
+        guard let area else { throw NotFound("recruitment call") }
+        // A desk fills its own street's calls (or, for a community's desk, its street's): not
+        // another street's, which would fill that call's places and show its staff our volunteers.
+        guard desk.covers(area) || desk.area.map(area.contains) == true else {
+            throw Refusal("This recruitment call belongs to \(area.rawValue), outside your area; import into a call of your own.")
+        }
         let store = VolunteerStore(connection: connection, logger: logger)
         var results: [ImportAnswer.Result] = []
         for (row, volunteer) in rows {
