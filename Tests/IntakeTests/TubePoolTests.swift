@@ -31,6 +31,18 @@ import Testing
         #expect(pool.admit(Self.checkin("R-0001")) == .alreadyInTube)
     }
 
+    /// A tested tube takes nobody new: their swab would join a result it was never part of.
+    @Test func aTubeWithItsResultTakesNoNewResidentButAResendStaysAResend() {
+        var pool = TubePool(round: Self.round, site: Self.site, sampleGroup: "G1", size: 10, residents: ["R-0001"], result: "positive")
+        #expect(pool.admit(Self.checkin("R-0001")) == .alreadyInTube)
+        guard case .refused(let reason) = pool.admit(Self.checkin("R-0002")) else {
+            Issue.record("a tested tube took a new resident")
+            return
+        }
+        #expect(reason.contains("tested already"))
+        #expect(pool.residents == ["R-0001"])
+    }
+
     @Test func aTubeKeepsTheRoundSiteAndSampleGroupOfItsFirstCheckIn() {
         var pool = TubePool(round: Self.round, site: Self.site, sampleGroup: "G1", size: 10, residents: ["R-0001"])
         let refusals = [

@@ -48,6 +48,11 @@ import Testing
             // The same result again changes nothing; another one is refused: a result is final.
             #expect(try await Self.result(client, "TUBE-P0100", "positive").status == .ok)
             #expect(try await Self.result(client, "TUBE-P0100", "negative").status == .conflict)
+            // A tested tube with room left takes nobody new: they were never part of its result.
+            let late = PooledSamplingTests.item(round, site, resident: "R-4009", tube: "TUBE-P0100").objectValue
+            #expect(try await client.send(.post, "/v1/checkins", token: Self.device, json: Body(late)).status == .conflict)
+            let after = try await client.send(.get, "/v1/tubes/TUBE-P0100", token: Self.staff)
+            #expect(after.json["retest"].arrayValue.count == 3)
             // A negative tube names nobody.
             let negative = try await Self.result(client, "TUBE-P0101", "negative")
             #expect(negative.json["result"] == .string("negative"))

@@ -65,6 +65,7 @@ extension CheckinStore {
         var round: UUID
         var site: UUID
         var sampleGroup: String?
+        var result: String?
     }
 
     /// Creates the tubes not seen before (with the round, site and group of their first
@@ -72,7 +73,7 @@ extension CheckinStore {
     /// that existed already (none, in the usual case).
     func lockTubes(_ firsts: [Checkin]) async throws -> [String: StoredTube] {
         var seenBefore: [String: StoredTube] = [:]
-        for try await (tube, round, site, group) in try await connection.query(
+        for try await (tube, round, site, group, result) in try await connection.query(
             """
             WITH t AS (
                 INSERT INTO testing_tubes AS t (tube_barcode, round_id, site_id, sample_group)
@@ -81,13 +82,13 @@ extension CheckinStore {
                             \(firsts.map { $0.sampleGroup ?? "" })::text[]) WITH ORDINALITY AS i(b, r, s, g, n)
                 ORDER BY n
                 ON CONFLICT (tube_barcode) DO UPDATE SET tube_barcode = t.tube_barcode
-                RETURNING tube_barcode, round_id, site_id, sample_group, xmax = 0 AS fresh
+                RETURNING tube_barcode, round_id, site_id, sample_group, result, xmax = 0 AS fresh
             )
-            SELECT tube_barcode, round_id, site_id, sample_group FROM t WHERE NOT fresh
+            SELECT tube_barcode, round_id, site_id, sample_group, result FROM t WHERE NOT fresh
             """,
             logger: logger
-        ).decode((String, UUID, UUID, String?).self) {
-            seenBefore[tube] = StoredTube(round: round, site: site, sampleGroup: group)
+        ).decode((String, UUID, UUID, String?, String?).self) {
+            seenBefore[tube] = StoredTube(round: round, site: site, sampleGroup: group, result: result)
         }
         return seenBefore
     }
@@ -98,10 +99,12 @@ extension CheckinStore {
     func pools(_ firsts: [Checkin], seenBefore: [String: StoredTube], sites: [UUID: Site]) async throws -> [String: TubePool] {
         var pools: [String: TubePool] = [:]
         for first in firsts {
-            let tube = seenBefore[first.tubeBarcode] ?? StoredTube(round: first.round, site: first.site, sampleGroup: first.sampleGroup)
+            let tube =
+                seenBefore[first.tubeBarcode]
+                ?? StoredTube(round: first.round, site: first.site, sampleGroup: first.sampleGroup, result: nil)
             let size = sites[tube.site]?.poolSize ?? 1
             pools[first.tubeBarcode] = TubePool(
-                round: tube.round, site: tube.site, sampleGroup: tube.sampleGroup, size: size, residents: [])
+                round: tube.round, site: tube.site, sampleGroup: tube.sampleGroup, size: size, residents: [], result: tube.result)
         }
         guard !seenBefore.isEmpty else { return pools }
         for try await (tube, resident) in try await connection.query(

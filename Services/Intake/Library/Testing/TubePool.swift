@@ -14,6 +14,9 @@ struct TubePool: Sendable, Equatable {
     var size: Int
     /// The residents whose swabs are in the tube (stored, or admitted earlier in the batch).
     var residents: Set<String>
+    /// The tube's result, once the lab has given it: the tube is closed, and a swab added now
+    /// would join a retest list (or a negative count) it was never tested for.
+    var result: String? = nil
 
     /// What becomes of one check-in on this tube.
     enum Decision: Sendable, Equatable {
@@ -30,6 +33,7 @@ struct TubePool: Sendable, Equatable {
         if checkin.round != round { return .refused("tube barcode already used for another sample: the tube belongs to another round") }
         if checkin.site != site { return .refused("tube barcode already used for another sample: the tube belongs to another site") }
         if residents.contains(checkin.residentCode) { return .alreadyInTube }
+        if let result { return .refused("the tube was tested already (\(result)); take a new tube") }
         if checkin.sampleGroup != sampleGroup {
             let group = sampleGroup.map { "sample group \($0)" } ?? "no sample group"
             return .refused("the tube belongs to \(group); scan that group's residents into it, or take a new tube")
