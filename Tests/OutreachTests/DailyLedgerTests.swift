@@ -166,7 +166,8 @@ import Testing
             #expect(empty.json["rows"]?.arrayValue.isEmpty == true)
             for (query, field) in [
                 ("area=320505-001-001-01", "area"), ("from=2026-11-31", "from"), ("from=2026-11-20&to=2026-11-19", "to"),
-                ("from=2026-01-01&to=2026-06-30", "to"), ("format=pdf", "format"),
+                ("from=2026-01-01&to=2026-06-30", "to"), ("format=pdf", "format"), ("from=0000-01-01", "from"),
+                ("from=2099-12-31&to=2100-01-01", "to"),
             ] {
                 let refused = try await client.send(.get, "/v1/ledger/daily?\(query)", token: OutreachHarness.staff)
                 #expect(refused.status == .unprocessableContent, "\(query)")

@@ -33,8 +33,8 @@ struct DailyLedgerRange: Sendable {
         let to = query["to"].map(String.init) ?? from
         let start = Self.midnight(from)
         let last = Self.midnight(to)
-        if start == nil { validator.fail("from", "must be a day, YYYY-MM-DD (China Standard Time)") }
-        if last == nil { validator.fail("to", "must be a day, YYYY-MM-DD (China Standard Time)") }
+        if start == nil { validator.fail("from", Self.dayRule) }
+        if last == nil { validator.fail("to", Self.dayRule) }
         if let start, let last {
             if last < start { validator.fail("to", "must not be before from") }
             if last.timeIntervalSince(start) >= Double(Self.longestSpan) * 86_400 {
@@ -60,9 +60,14 @@ struct DailyLedgerRange: Sendable {
         self.format = format!
     }
 
-    /// Midnight China Standard Time of a `YYYY-MM-DD` day; nil when it is no such day.
+    static let dayRule = "must be a day from 2000-01-01 to 2099-12-31, YYYY-MM-DD (China Standard Time)"
+
+    /// Midnight China Standard Time of a `YYYY-MM-DD` day; nil when it is no such day, or one
+    /// outside 2000–2099 (PostgreSQL has no year 0, and no ledger is kept outside this century).
     static func midnight(_ day: String) -> Date? {
-        guard day.utf8.count == 10, let date = Timestamp.parse(day + "T00:00:00+08:00"), LedgerCounting.day(of: date) == day else {
+        guard day.utf8.count == 10, let year = Int(day.prefix(4)), (2000...2099).contains(year),
+            let date = Timestamp.parse(day + "T00:00:00+08:00"), LedgerCounting.day(of: date) == day
+        else {
             return nil
         }
         return date
