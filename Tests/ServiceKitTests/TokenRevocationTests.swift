@@ -36,7 +36,7 @@ import Testing
                     VALUES ('volunteer', '6f1c2a9e-0000-4000-8000-000000000001', now(), 'station-staff', 'phone lost')
                     """,
                     logger: .test)
-                let refused = try await eventually(timeout: .seconds(10)) { (try? elsewhere.verify(before)) == nil }
+                let refused = await eventually(timeout: .seconds(10)) { (try? elsewhere.verify(before)) == nil }
                 #expect(refused, "refused within a refresh, although verified (and cached) before")
                 #expect(throws: ProblemDetails.self) { try elsewhere.verify(legacy) }
                 let after = try Self.token(issuer, issuedAt: Date().addingTimeInterval(5))

@@ -38,9 +38,13 @@ public final class TokenRevocations: Sendable {
         }
     }
 
-    /// Replaces the set with what the table holds now.
-    func replace(with loaded: [String: Date]) {
-        entries.withLock { $0 = loaded }
+    /// Merges what the table holds now, keeping the later moment per holder: a reload whose
+    /// query ran before this process's own revocation committed must not erase the ``note``.
+    /// (Revocations are never lifted, only superseded by later ones, so nothing is removed.)
+    func merge(_ loaded: [String: Date]) {
+        entries.withLock { entries in
+            for (key, before) in loaded { entries[key] = max(entries[key] ?? .distantPast, before) }
+        }
     }
 
     /// The reload as a service of the group. Revocations older than the longest token life
@@ -55,7 +59,7 @@ public final class TokenRevocations: Sendable {
                 guard let role = AccessRole(rawValue: role) else { continue }
                 loaded[Self.key(role, subject)] = before
             }
-            self.replace(with: loaded)
+            self.merge(loaded)
         }
     }
 

@@ -11,7 +11,9 @@ import PostgresNIO
 /// A sweep rather than a consumer of intake's own volunteer events: intake's bus key is not
 /// granted its own stream, and the volunteer's row is the truth anyway. A revocation is in
 /// force within ``interval`` plus one revocation refresh (``TokenRevocations``), about four
-/// seconds. Several replicas may sweep at once: the revocation only ever moves forward.
+/// seconds. Several replicas may sweep at once: the revocation only ever moves forward, and
+/// each sweep takes its volunteers in id order, so two sweeps lock the same rows in one order
+/// and never deadlock.
 struct VolunteerTokenRevoker {
     let client: PostgresClient
     let logger: Logger
@@ -31,7 +33,7 @@ struct VolunteerTokenRevoker {
                 WHERE v.status IN ('suspended', 'withdrawn', 'rejected')
                   AND NOT EXISTS (SELECT 1 FROM token_revocations t
                                   WHERE t.role = 'volunteer' AND t.subject = v.id::text AND t.revoked_before >= v.updated_at)
-                LIMIT 500
+                ORDER BY v.id LIMIT 500
                 """,
                 logger: logger
             ).decode((UUID, String).self).collectAll()
