@@ -13,21 +13,6 @@ import Testing
 @Suite struct PurchaseLookupTests {
     let staff = SuppliesHarness.staff
 
-    /// A volunteer of 和平社区 as intake stores it; returns its id.
-    static func volunteer(_ harness: ServiceHarness) async throws -> String {
-        let id = UUID()
-        _ = try await harness.database.withClient { client in
-            try await client.query(
-                """
-                INSERT INTO volunteers (id, name, mobile, id_number, birth_year, community, health)
-                VALUES (\(id), '李阿姨', '13900000001', \(id.uuidString), 1967, '320505-001-001', '{}')
-                """,
-                logger: .test
-            )
-        }
-        return id.uuidString.lowercased()
-    }
-
     static func step(_ action: String, _ extra: [String: JSONValue] = [:]) -> Body {
         Body(extra.merging(["action": .string(action)]) { $1 })
     }
@@ -35,7 +20,7 @@ import Testing
     @Test func aWorkOrdersPurchaseIsFoundByRequestAndKeepsWhoPaidAndWhoWasPaidBack() async throws {
         let harness = try await SuppliesHarness.create()
         let request = try await SuppliesHarness.workOrder(harness, category: "medicine")
-        let volunteer = try await Self.volunteer(harness)
+        let volunteer = try await SuppliesHarness.volunteer(harness)
         try await harness.run { client in
             let opened = try await client.send(
                 .post, "/v1/purchases", token: staff,

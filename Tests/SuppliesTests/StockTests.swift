@@ -65,7 +65,7 @@ import Testing
             let run = try await client.send(
                 .post, "/v1/delivery-runs", token: staff,
                 json: Body([
-                    "depotId": .string(depot), "volunteerId": .string(UUID().uuidString),
+                    "depotId": .string(depot), "volunteerId": .string(try await SuppliesHarness.volunteer(harness)),
                     "reservationIds": .array(reservations.map(JSONValue.string)),
                 ]))
             #expect(run.status == .created)

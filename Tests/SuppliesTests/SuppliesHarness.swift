@@ -48,6 +48,21 @@ enum SuppliesHarness {
         return id.uuidString.lowercased()
     }
 
+    /// A volunteer of 和平社区 as intake stores it (verified unless said); returns its id.
+    static func volunteer(_ harness: ServiceHarness, status: String = "verified") async throws -> String {
+        let id = UUID()
+        _ = try await harness.database.withClient { client in
+            try await client.query(
+                """
+                INSERT INTO volunteers (id, name, mobile, id_number, birth_year, community, health, status)
+                VALUES (\(id), '李阿姨', '13900000001', \(id.uuidString), 1967, '320505-001-001', '{}', \(status))
+                """,
+                logger: .test
+            )
+        }
+        return id.uuidString.lowercased()
+    }
+
     /// Creates an item and a depot in street 320505-001; returns their ids.
     static func itemAndDepot(_ client: any TestClientProtocol, item: String = "KN95 口罩", category: String = "protective-equipment")
         async throws -> (item: String, depot: String)

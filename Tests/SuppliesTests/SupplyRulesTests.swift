@@ -15,6 +15,7 @@ import Testing
     @Test func aStopCannotBeDeliveredAfterItsReservationEndedNorReleasedWhileOutForDelivery() async throws {
         let harness = try await SuppliesHarness.create()
         let request = try await SuppliesHarness.workOrder(harness)
+        let volunteer = try await SuppliesHarness.volunteer(harness)
         let stopped = Recorder<String>()
         try await harness.run { client in
             let (item, depot) = try await SuppliesHarness.itemAndDepot(client)
@@ -29,12 +30,12 @@ import Testing
             let run = try await client.send(
                 .post, "/v1/delivery-runs", token: staff,
                 json: Body([
-                    "depotId": .string(depot), "volunteerId": .string(UUID().uuidString), "reservationIds": .array([.string(reservation)]),
+                    "depotId": .string(depot), "volunteerId": .string(volunteer), "reservationIds": .array([.string(reservation)]),
                 ]))
             let again = try await client.send(
                 .post, "/v1/delivery-runs", token: staff,
                 json: Body([
-                    "depotId": .string(depot), "volunteerId": .string(UUID().uuidString), "reservationIds": .array([.string(reservation)]),
+                    "depotId": .string(depot), "volunteerId": .string(volunteer), "reservationIds": .array([.string(reservation)]),
                 ]))
             #expect(again.status == .unprocessableContent, "a reservation goes on one run")
             let release = try await client.send(

@@ -30,7 +30,7 @@ import Testing
                 ]))
             reservations.append(try #require(reserved.json["id"]?.stringValue))
         }
-        let volunteer = UUID().uuidString.lowercased()
+        let volunteer = try await SuppliesHarness.volunteer(harness)
         let run = try await client.send(
             .post, "/v1/delivery-runs", token: SuppliesHarness.staff,
             json: Body([
@@ -97,5 +97,30 @@ import Testing
             #expect(peeking.status == .forbidden)
         }
         #expect(try await harness.count("SELECT count(*)::int FROM supplies_address_reads") == 0)
+    }
+
+    /// The run's addresses go to its volunteer's phone: only a vetted one may be given it.
+    @Test func aRunGoesOnlyToAVerifiedVolunteer() async throws {
+        let harness = try await SuppliesHarness.create()
+        let request = try await SuppliesHarness.workOrder(harness)
+        let suspended = try await SuppliesHarness.volunteer(harness, status: "suspended")
+        try await harness.run { client in
+            let (item, depot) = try await SuppliesHarness.itemAndDepot(client)
+            _ = try await SuppliesHarness.receive(client, depot: depot, item: item, [(10, 30)])
+            let reserved = try await client.send(
+                .post, "/v1/reservations", token: SuppliesHarness.staff,
+                json: Body(["requestId": .string(request), "depotId": .string(depot), "itemId": .string(item), "quantity": .number(1)]))
+            let reservation = try #require(reserved.json["id"]?.stringValue)
+            for volunteer in [suspended, UUID().uuidString] {
+                let run = try await client.send(
+                    .post, "/v1/delivery-runs", token: SuppliesHarness.staff,
+                    json: Body([
+                        "depotId": .string(depot), "volunteerId": .string(volunteer), "reservationIds": .array([.string(reservation)]),
+                    ]))
+                #expect(run.status == .unprocessableContent)
+                #expect(run.json["errors"].arrayValue.first?["field"] == .string("volunteerId"))
+            }
+        }
+        #expect(try await harness.count("SELECT count(*)::int FROM delivery_runs") == 0)
     }
 }

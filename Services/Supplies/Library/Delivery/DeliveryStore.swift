@@ -36,8 +36,21 @@ struct DeliveryStore {
     ///
     /// Concurrency: the reservations are locked in id order — the order every change to
     /// them takes — so a run and a release or a cancelled work order never cross.
+    /// The run's volunteer reads its doors' addresses on their phone: it goes only to a
+    /// verified volunteer (vetted, with a fit health declaration) of the depot's district.
+    private func requireOnDuty(_ volunteer: UUID, near depot: AreaCode) async throws {
+        let row = try await connection.query("SELECT status, community FROM volunteers WHERE id = \(volunteer)", logger: logger)
+            .decode((String, String).self).collectAll().first
+        guard let (status, community) = row, status == "verified", AreaCode(community)?.district == depot.district else {
+            throw InvalidFields([
+                .init(field: "volunteerId", message: "not a verified volunteer of this depot's district: a run goes to a vetted volunteer")
+            ])
+        }
+    }
+
     func plan(_ run: NewRun, by access: AccessToken) async throws -> Run {
         let area = try await DepotAccess(connection: connection, logger: logger).require(run.depot, access, field: "depotId")
+        try await requireOnDuty(run.volunteer, near: area)
         for id in run.reservations.sorted(by: { $0.uuidString < $1.uuidString }) {
             guard let reservation = try await reservations.lock(id), reservation.depot == run.depot, reservation.status == .held,
                 try await connection.query("SELECT 1 FROM delivery_stops WHERE reservation_id = \(id)", logger: logger).collect().isEmpty
