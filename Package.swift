@@ -77,7 +77,7 @@ let package = Package(
         .target(
             name: "ServiceKit",
             dependencies: [
-                "Models", "Store", "EventBus", "ZeroMQ",
+                "Models", "Store", "EventBus", "ZeroMQ", "Tabular",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

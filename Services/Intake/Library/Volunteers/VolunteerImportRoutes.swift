@@ -16,9 +16,6 @@ import Tabular
 /// others go in.
 struct VolunteerImportRoutes {
     let dependencies: ServiceDependencies
-    static let maximumRows = 5_000
-    /// Larger than a JSON body's 4 MiB: 5,000 rows saved by a tool that does not compress.
-    static let maximumBytes = 16 << 20
 
     func add(to router: Router<ServiceRequestContext>) {
         router.post("/v1/recruitment-calls/{id}/sign-ups:import") { request, context in try await importSignUps(request, context) }
@@ -27,7 +24,7 @@ struct VolunteerImportRoutes {
     private func importSignUps(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
         let desk = try dependencies.tokens.authenticate(request, allowing: [.operator, .staff])
         let call = try context.requireUUID("id", what: "recruitment call")
-        let (table, raw) = try await Self.upload(request, context: context)
+        let (table, raw) = try await request.importTable(context: context, columns: VolunteerImportRow.columns)
         var results: [ImportAnswer.Result] = []
         var valid: [(row: Int, volunteer: NewVolunteer)] = []
         for record in table.records {
@@ -45,22 +42,6 @@ struct VolunteerImportRoutes {
             let signedUp = try await VolunteerImportStore(connection: connection, logger: dependencies.logger).importRows(
                 valid, call: call, desk: desk)
             return try StoredResponse(json: ImportAnswer(results + signedUp))
-        }
-    }
-
-    /// The uploaded table: 415 for another media type, 413 beyond the size, 422 when the file
-    /// cannot be read as a table with the sign-up's columns.
-    static func upload(_ request: Request, context: ServiceRequestContext) async throws -> (ImportTable, [UInt8]) {
-        guard let format = request.headers[.contentType].flatMap(ImportTable.Format.init(contentType:)) else {
-            throw ProblemDetails(
-                status: .unsupportedMediaType,
-                detail: "Send the file as \(ImportTable.Format.csvMediaType) or \(ImportTable.Format.xlsxMediaType).")
-        }
-        let raw = try await request.bodyBytes(context: context, maximumBytes: maximumBytes)
-        do {
-            return (try ImportTable(raw, format: format, columns: VolunteerImportRow.columns, maximumRecords: maximumRows), raw)
-        } catch {
-            throw ProblemDetails.validation([.init(field: "file", message: error.description)])
         }
     }
 }

@@ -14,9 +14,6 @@ import Tabular
 /// on one another: an invalid or out-of-area row is answered as such and the others go in.
 struct ResidentImportRoutes {
     let dependencies: ServiceDependencies
-    static let maximumRows = 5_000
-    /// Larger than a JSON body's 4 MiB: 5,000 rows saved by a tool that does not compress.
-    static let maximumBytes = 16 << 20
 
     func add(to router: Router<ServiceRequestContext>) {
         router.post("/v1/residents:import") { request, context in try await importRegistry(request, context) }
@@ -24,7 +21,7 @@ struct ResidentImportRoutes {
 
     private func importRegistry(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
         let access = try dependencies.tokens.authenticate(request, allowing: [.operator, .staff])
-        let (table, raw) = try await Self.upload(request, context: context)
+        let (table, raw) = try await request.importTable(context: context, columns: ResidentImportRow.columns)
         var results: [ImportAnswer.Result] = []
         var valid: [(row: Int, resident: VulnerableResident)] = []
         for record in table.records {
@@ -41,22 +38,6 @@ struct ResidentImportRoutes {
         return try await dependencies.writes.perform(request, context: context, body: raw) { [results, valid] connection in
             let imported = try await ResidentImportStore(connection: connection, logger: dependencies.logger).importRows(valid, by: access)
             return try StoredResponse(json: ImportAnswer(results + imported))
-        }
-    }
-
-    /// The uploaded table: 415 for another media type, 413 beyond the size, 422 when the file
-    /// cannot be read as a table with the registry's columns.
-    static func upload(_ request: Request, context: ServiceRequestContext) async throws -> (ImportTable, [UInt8]) {
-        guard let format = request.headers[.contentType].flatMap(ImportTable.Format.init(contentType:)) else {
-            throw ProblemDetails(
-                status: .unsupportedMediaType,
-                detail: "Send the file as \(ImportTable.Format.csvMediaType) or \(ImportTable.Format.xlsxMediaType).")
-        }
-        let raw = try await request.bodyBytes(context: context, maximumBytes: maximumBytes)
-        do {
-            return (try ImportTable(raw, format: format, columns: ResidentImportRow.columns, maximumRecords: maximumRows), raw)
-        } catch {
-            throw ProblemDetails.validation([.init(field: "file", message: error.description)])
         }
     }
 }
