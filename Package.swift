@@ -167,9 +167,10 @@ let package = Package(
             .testTarget(
                 name: "MatchingTests",
                 dependencies: [
-                    "Matching", "Intake", "ServiceKit", "EventBus", "Models", "Store", "TestSupport",
+                    "Matching", "Intake", "Bus", "ServiceKit", "EventBus", "Models", "Store", "TestSupport",
                     .product(name: "HummingbirdTesting", package: "hummingbird"),
                     .product(name: "PostgresNIO", package: "postgres-nio"),
+                    .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 ],
                 swiftSettings: swiftSettings
             ),

@@ -1,3 +1,4 @@
+import Bus
 import EventBus
 import Foundation
 import HummingbirdTesting
@@ -5,6 +6,8 @@ import Intake
 import Models
 import PostgresNIO
 import ServiceKit
+import ServiceLifecycle
+import Store
 import TestSupport
 import Testing
 
@@ -79,6 +82,42 @@ import Testing
             #expect(late.status == .conflict)
             #expect(late.json["detail"]?.stringValue?.contains("already completed") == true)
         }
+    }
+
+    /// The whole way: supplies' relay publishes a delivered stop on a real bus, matching's
+    /// consumer (subscribed with its own key) completes the dispatch, and the board drops it.
+    @Test func aDeliveredStopPublishedOnTheBusCompletesTheDispatch() async throws {
+        let harness = try await RosterPlanningTests.create()
+        let people = try await DispatchTests.volunteers(harness)
+        let request = UUID()
+        try await OffDutyDispatchTests.created(request, harness)
+        let testBus = try TestBus.create(harness.database)
+        let matching = try await testBus.client("matching")
+        let supplies = try await testBus.client("supplies")
+        let url = harness.database.url
+        let services: @Sendable (PostgresClient) -> [any Service] = { client in
+            testBus.services(client: client).services + [
+                OutboxRelay(configuration: RelayConfiguration(stream: "supplies", database: url, bus: supplies), logger: .test)
+            ]
+        }
+        try await harness.run(bus: matching, extraServices: services) { client in
+            let accepted = try await client.send(
+                .post, "/v1/dispatches/\(request)/accept", token: OwnViewTests.phone(people[0]), json: Body([:]))
+            #expect(accepted.json["status"] == .string("assigned"))
+            _ = try await harness.database.withClient { client in
+                try await client.transaction(logger: .test) { connection in
+                    try await Outbox.append(
+                        [
+                            OutboxEvent(
+                                topic: "supplies.dispatch.delivered", key: UUID().lowercasedString, area: "320505-001",
+                                data: .object(Self.stop(request, run: true)))
+                        ], on: connection, logger: .test)
+                }
+            }
+            #expect(try await eventually { try await Self.status(request, harness) == "completed" }, "completed through the bus")
+            #expect(try await client.send(.get, "/v1/dispatch-board", token: DispatchTests.dispatcher).json.arrayValue.isEmpty)
+        }
+        #expect(try await harness.events("matching.task.completed").count == 1)
     }
 
     @Test func aPurchaseDeliveredBeforeAnyoneTookTheRequestEndsTheOffer() async throws {
