@@ -43,6 +43,11 @@ import Testing
             let all = try await client.send(.get, "/v1/compounds?area=320505-001", token: staff)
             #expect(all.json["items"].arrayValue.compactMap { $0["code"]?.stringValue } == ["320505-001-001-01", "320505-001-002-01"])
             #expect(all.json["items"].arrayValue.last?["status"] == JSONValue.null || all.json["items"].arrayValue.last?["status"] == nil)
+            let next = try await client.send(.get, "/v1/compounds?area=320505-001&after=320505-001-001-01", token: staff)
+            #expect(next.json["items"].arrayValue.compactMap { $0["code"]?.stringValue } == ["320505-001-002-01"])
+            // The fuzzer's cursor: a NUL byte was a 500 from PostgreSQL; anything but a code is a 422.
+            let forged = try await client.send(.get, "/v1/compounds?after=%C3%93%00", token: staff)
+            #expect(forged.status == .unprocessableContent)
         }
         let changes = try await harness.events("supplies.compound.status-changed")
         #expect(changes.count == 2, "a recount without a change of status is not announced")

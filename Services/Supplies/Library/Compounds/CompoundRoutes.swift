@@ -55,7 +55,8 @@ struct CompoundRoutes {
         let status: ZoneStatus? = validator.oneOf(parameters["status"].map(String.init), "status", optional: true)
         let limit = validator.range(parameters["limit"].map { Int(String($0)) ?? 0 } ?? 500, "limit", 1...1000) ?? 500
         let after = parameters["after"].map(String.init) ?? ""
-        if after.utf8.count > 20 { validator.fail("after", "must be the `next` of the previous page") }
+        // A compound's code, or nothing: any other text (a NUL byte, say) never reaches the database.
+        if !after.isEmpty && AreaCode(after) == nil { validator.fail("after", "must be the `next` of the previous page") }
         try validator.check()
         if let area { try Scope.require(access, covers: area) }
         let pattern = area.map { $0.rawValue + "%" } ?? access.areaPattern
