@@ -14,7 +14,9 @@ swift format lint --strict --parallel -r Services Shared Tests Package.swift ||
 python3 Deploy/contract/check-test-names.py || die "rename or split the test files above (docs/CONTRIBUTING.md)"
 TOOLS=$(python_tools)   # Schemathesis and jsonschema, for the API fuzz round and the event check
 # The test cluster trades durability for speed: it is thrown away after every run.
-start_postgres "$LOCAL/test-postgres" -c fsync=off -c synchronous_commit=off -c full_page_writes=off
+# Every suite runs beside the others, each with its own pools: 400 connections overflowed
+# ("too many clients") once the suites grew, and PostgresNIO pools left waiting hung 4 tests.
+start_postgres "$LOCAL/test-postgres" -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=1000
 trap 'stop_postgres "$LOCAL/test-postgres"' EXIT
 export SHOUWANG_TEST_DATABASE_URL="$SHOUWANG_PG_ADMIN_URL"
 
