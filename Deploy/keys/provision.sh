@@ -26,15 +26,16 @@ wanted_reads() { for prefix in $1; do [ "$prefix" = all ] && echo "(all)" || ech
 while read -r name stream prefixes; do
     if [ -f "$dir/$name.key" ]; then
         public=$("$shouwang" keys public --secret-file "$dir/$name.key")
-        active=$(grep -F -- "$public" <<<"$listing" | grep ' active ' || true)
-        if grep -F -- "$public" <<<"$listing" | grep -q ' revoked '; then
+        registered=$(grep -F -- "$public" <<<"$listing" || true)
+        active=$(grep ' active ' <<<"$registered" || true)
+        if grep -q ' revoked ' <<<"$registered"; then
             mv "$dir/$name.key" "$dir/$name.key.revoked-$(date +%Y%m%d%H%M%S)"
         elif [ -n "$active" ] && [ "$(reads_of "$active")" != "$(wanted_reads "$prefixes")" ]; then
             # The process now follows other topics than its key was granted: a key's grant is
             # fixed at registration, so the old key is revoked and a new one made with the new grant.
+            # (The listing needs no refresh: the new key is in no listing either way.)
             "$shouwang" keys revoke "$(awk '{print $1}' <<<"$active")" >/dev/null
             mv "$dir/$name.key" "$dir/$name.key.revoked-$(date +%Y%m%d%H%M%S)"
-            listing=$("$shouwang" keys list)
         fi
     fi
     [ -f "$dir/$name.key" ] || "$shouwang" keys generate --secret-file "$dir/$name.key" >/dev/null

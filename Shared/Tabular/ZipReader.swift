@@ -102,15 +102,15 @@ enum Inflate {
     static func raw(_ data: ArraySlice<UInt8>, size: Int, name: String) throws(TabularError) -> [UInt8] {
         // One byte more than declared, so a stream that would go on is caught, not truncated.
         var output = [UInt8](repeating: 0, count: size + 1)
-        var input = Array(data)
         var stream = z_stream()
         guard inflateInit2_(&stream, -MAX_WBITS, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
             throw .corruptEntry(name)
         }
         defer { inflateEnd(&stream) }
-        let (status, produced) = input.withUnsafeMutableBufferPointer { inBuffer in
+        // zlib reads `next_in` only (the pointer is mutable for historical reasons): no copy.
+        let (status, produced) = data.withUnsafeBufferPointer { inBuffer in
             output.withUnsafeMutableBufferPointer { outBuffer -> (Int32, Int) in
-                stream.next_in = inBuffer.baseAddress
+                stream.next_in = UnsafeMutablePointer(mutating: inBuffer.baseAddress)
                 stream.avail_in = UInt32(inBuffer.count)
                 stream.next_out = outBuffer.baseAddress
                 stream.avail_out = UInt32(outBuffer.count)

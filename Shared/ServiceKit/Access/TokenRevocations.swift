@@ -26,7 +26,9 @@ public final class TokenRevocations: Sendable {
 
     /// Whether `access` was issued at or before its holder's latest revocation.
     public func revokes(_ access: AccessToken) -> Bool {
-        guard let before = entries.withLock({ $0[Self.key(access.role, access.subject)] }) else { return false }
+        // Built outside the lock that every request takes.
+        let key = Self.key(access.role, access.subject)
+        guard let before = entries.withLock({ $0[key] }) else { return false }
         return (access.issuedAt ?? .distantPast) <= before
     }
 

@@ -28,7 +28,7 @@ Time is passed in (milliseconds of any monotonic clock), so tests drive it by ha
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Dict, Iterable, List, Mapping, Optional, Sequence, Set
+from typing import Dict, List, Mapping, Optional, Sequence, Set
 
 from .events import Event, Heartbeat, Message
 
@@ -387,10 +387,3 @@ class SubscriberState:
         learning = prefix in self._learning
         after = {t: s for t, s in self.delivered.items() if t.startswith(prefix)}
         return ReplayRequest(prefix, after, 0 if learning else self.page_limit)
-
-
-def merge_outputs(outputs: Iterable[Output]) -> Output:
-    merged = Output()
-    for output in outputs:
-        merged.merge(output)
-    return merged
