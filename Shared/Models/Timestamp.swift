@@ -117,3 +117,17 @@ extension Timestamp {
         return Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000
     }
 }
+
+extension Timestamp {
+    /// The China Standard Time day (`YYYY-MM-DD`) of `date`, as stations count days: UTC+8
+    /// all year, no daylight saving.
+    public static func chinaDay(of date: Date) -> String {
+        String(format(date.addingTimeInterval(8 * 3600)).prefix(10))
+    }
+
+    /// Midnight China Standard Time at the start of `day` (`YYYY-MM-DD`); `nil` when `day` is
+    /// not exactly such a day. ``chinaDay(of:)`` of the answer is `day` again.
+    public static func chinaMidnight(_ day: String) -> Date? {
+        parse(day + "T00:00:00+08:00")
+    }
+}

@@ -41,4 +41,17 @@ import Testing
         #expect(Timestamp.parse("2025-11-25T08:30:00.1Z")?.timeIntervalSince1970 == 1_764_059_400.1)
         #expect(Timestamp.parse("2025-11-25T08:30:00.123456789Z")?.timeIntervalSince1970 == 1_764_059_400.123)
     }
+
+    /// China Standard Time days: UTC+8 all year, and a day's midnight gives the day back.
+    @Test func chinaDaysAreUTCPlusEight() {
+        #expect(Timestamp.chinaDay(of: Date(timeIntervalSince1970: 1_764_086_399.999)) == "2025-11-25")
+        #expect(Timestamp.chinaDay(of: Date(timeIntervalSince1970: 1_764_086_400)) == "2025-11-26")
+        #expect(Timestamp.chinaMidnight("2025-11-26")?.timeIntervalSince1970 == 1_764_086_400)
+        for day in ["2000-01-01", "2024-02-29", "2025-12-31", "2099-12-31"] {
+            #expect(Timestamp.chinaMidnight(day).map(Timestamp.chinaDay) == day)
+        }
+        for day in ["2025-02-29", "2025-1-01", "2025-11-26T", "2025-11-26 ", "", "today"] {
+            #expect(Timestamp.chinaMidnight(day) == nil, "\(day)")
+        }
+    }
 }

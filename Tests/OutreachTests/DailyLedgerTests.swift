@@ -76,7 +76,7 @@ import Testing
                     OutboxRelay(configuration: RelayConfiguration(stream: $0, database: url, bus: streams[$0]!), logger: .test)
                 }
         }
-        let today = LedgerCounting.day(of: Date())
+        let today = Timestamp.chinaDay(of: Date())
         try await harness.run(bus: keys["outreach"]!, extraServices: services) { client in
             let resident = try #require(
                 try await client.send(.post, "/v1/residents", token: OutreachHarness.staff, json: OutreachHarness.elder()).json["id"]?

@@ -33,7 +33,7 @@ struct RosterQueries {
     /// day when there is no date.
     static func days(_ date: String?) throws(ProblemDetails) -> Range<Date> {
         guard let date else { return Date.distantPast..<Date.distantFuture }
-        guard let start = Timestamp.parse(date + "T00:00:00+08:00") else {
+        guard let start = Timestamp.chinaMidnight(date) else {
             throw ProblemDetails.validation([.init(field: "date", message: "must be a day, YYYY-MM-DD")])
         }
         return start..<start.addingTimeInterval(86_400)

@@ -35,8 +35,8 @@ enum DailyLedgerExport {
         let filename = "ledger-\(ledger.area)-\(span).\(format.rawValue)"
         let (type, body): (String, [UInt8]) =
             format == .xlsx
-            ? (DailyLedgerRange.Format.xlsxType, XLSXWriter.workbook([Sheet(name: "台账 \(span)", rows: rows(ledger))]))
-            : ("text/csv; charset=utf-8", CSVWriter.document(rows(ledger)))
+            ? (ImportTable.Format.xlsxMediaType, XLSXWriter.workbook([Sheet(name: "台账 \(span)", rows: rows(ledger))]))
+            : (ImportTable.Format.csvMediaType + "; charset=utf-8", CSVWriter.document(rows(ledger)))
         return Response(
             status: .ok,
             headers: [.contentType: type, .contentDisposition: "attachment; filename=\"\(filename)\""],

@@ -4,7 +4,7 @@ import Models
 import PostgresNIO
 
 /// The counts of one community's day, or of a whole span (the totals).
-struct DailyLedgerCounts: Codable, Sendable, Equatable {
+struct DailyLedgerCounts: Encodable, Sendable, Equatable {
     var requestsFiled = 0
     var requestsDone = 0
     var deliveries = 0
@@ -53,7 +53,7 @@ struct DailyLedgerCounts: Codable, Sendable, Equatable {
 }
 
 /// One community's day in the ledger.
-struct DailyLedgerRow: Codable, Sendable {
+struct DailyLedgerRow: Encodable, Sendable {
     /// The community (or the wider area an event named when it named no community).
     var area: String
     /// The area's name from the geography, when it is known.
@@ -62,21 +62,6 @@ struct DailyLedgerRow: Codable, Sendable {
     var counts: DailyLedgerCounts
 
     enum CodingKeys: String, CodingKey { case area, name, date }
-
-    init(area: String, name: String?, date: String, counts: DailyLedgerCounts) {
-        self.area = area
-        self.name = name
-        self.date = date
-        self.counts = counts
-    }
-
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        area = try container.decode(String.self, forKey: .area)
-        name = try container.decodeIfPresent(String.self, forKey: .name)
-        date = try container.decode(String.self, forKey: .date)
-        counts = try DailyLedgerCounts(from: decoder)
-    }
 
     /// Flat: the area, name and date beside the counts, one object per row.
     func encode(to encoder: any Encoder) throws {
@@ -89,7 +74,7 @@ struct DailyLedgerRow: Codable, Sendable {
 }
 
 /// The street's daily ledger over a span: per community and day, with the totals.
-struct DailyLedger: Codable, Sendable {
+struct DailyLedger: Encodable, Sendable {
     var area: String
     var from: String
     var to: String

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Models
 import ServiceKit
+import Tabular
 
 /// What the daily ledger is asked for (`?area=&from=&to=&format=`): a district, street or
 /// community (the token's area when not said), a span of China Standard Time days (today
@@ -9,8 +10,6 @@ import ServiceKit
 struct DailyLedgerRange: Sendable {
     enum Format: String, Sendable, CaseIterable {
         case json, csv, xlsx
-
-        static let xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     }
 
     static let longestSpan = 92
@@ -28,7 +27,7 @@ struct DailyLedgerRange: Sendable {
         let query = request.uri.queryParameters
         let area = validator.area(query["area"].map(String.init) ?? access.area?.rawValue, "area")
         if let area, area.level == .compound { validator.fail("area", "the ledger counts per community: give a community or wider") }
-        let today = LedgerCounting.day(of: now)
+        let today = Timestamp.chinaDay(of: now)
         let from = query["from"].map(String.init) ?? today
         let to = query["to"].map(String.init) ?? from
         let start = Self.midnight(from)
@@ -45,9 +44,9 @@ struct DailyLedgerRange: Sendable {
         if let asked = query["format"].map(String.init) {
             format = validator.oneOf(asked, "format")
         } else if let accept = request.headers[.accept] {
-            if accept.contains("text/csv") {
+            if accept.contains(ImportTable.Format.csvMediaType) {
                 format = .csv
-            } else if accept.contains(Format.xlsxType) {
+            } else if accept.contains(ImportTable.Format.xlsxMediaType) {
                 format = .xlsx
             }
         }
@@ -65,11 +64,7 @@ struct DailyLedgerRange: Sendable {
     /// Midnight China Standard Time of a `YYYY-MM-DD` day; nil when it is no such day, or one
     /// outside 2000–2099 (PostgreSQL has no year 0, and no ledger is kept outside this century).
     static func midnight(_ day: String) -> Date? {
-        guard day.utf8.count == 10, let year = Int(day.prefix(4)), (2000...2099).contains(year),
-            let date = Timestamp.parse(day + "T00:00:00+08:00"), LedgerCounting.day(of: date) == day
-        else {
-            return nil
-        }
-        return date
+        guard day.utf8.count == 10, let year = Int(day.prefix(4)), (2000...2099).contains(year) else { return nil }
+        return Timestamp.chinaMidnight(day)
     }
 }

@@ -67,7 +67,7 @@ enum LedgerCounting {
         default: return nil
         }
         guard amount.isFinite, amount > 0 else { return nil }
-        return LedgerEntry(measure: measure, community: community, day: day(of: event.occurredAt), amount: amount)
+        return LedgerEntry(measure: measure, community: community, day: Timestamp.chinaDay(of: event.occurredAt), amount: amount)
     }
 
     private static func number(_ value: JSONValue?) -> Double {
@@ -78,10 +78,5 @@ enum LedgerCounting {
     /// A compound's community; a community or anything coarser as it is.
     static func community(_ area: AreaCode) -> AreaCode {
         area.level == .compound ? area.parent ?? area : area
-    }
-
-    /// The China Standard Time day of `date` (UTC+8 all year).
-    static func day(of date: Date) -> String {
-        String(Timestamp.format(date.addingTimeInterval(8 * 3600)).prefix(10))
     }
 }

@@ -15,9 +15,8 @@ struct LedgerDay: Sendable {
     init(_ request: Request, access: AccessToken, now: Date = Date()) throws(ProblemDetails) {
         var validator = FieldValidator()
         let area = validator.area(request.uri.queryParameters["area"].map(String.init) ?? access.area?.rawValue, "area")
-        let today = String(Timestamp.format(now.addingTimeInterval(8 * 3600)).prefix(10))
-        let date = request.uri.queryParameters["date"].map(String.init) ?? today
-        let start = Timestamp.parse(date + "T00:00:00+08:00")
+        let date = request.uri.queryParameters["date"].map(String.init) ?? Timestamp.chinaDay(of: now)
+        let start = Timestamp.chinaMidnight(date)
         if start == nil { validator.fail("date", "must be a day, YYYY-MM-DD (China Standard Time)") }
         try validator.check()
         self.area = area!

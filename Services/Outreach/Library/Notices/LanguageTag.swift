@@ -1,3 +1,5 @@
+import ServiceKit
+
 /// A language tag as BCP 47 (RFC 5646) writes it: `zh`, `yue`, `nan`, `en-GB`, and the
 /// dialects without a code of their own as a language plus a private-use subtag —
 /// `wuu-x-hangzhou` (杭州话), `wuu-x-suzhou` (苏州话), `zh-x-sichuan` (四川话).
@@ -116,6 +118,18 @@ struct LanguageTag: Hashable, Sendable, Comparable, CustomStringConvertible {
             index = subtags.count
         }
         return result.joined(separator: "-")
+    }
+}
+
+extension FieldValidator {
+    /// The language tag `text` under `field`, or nil with the failure recorded: "is not a
+    /// language tag (BCP 47), like `examples`".
+    mutating func languageTag(_ text: String, _ field: String, like examples: String) -> LanguageTag? {
+        guard let tag = LanguageTag(text) else {
+            fail(field, "is not a language tag (BCP 47), like \(examples)")
+            return nil
+        }
+        return tag
     }
 }
 

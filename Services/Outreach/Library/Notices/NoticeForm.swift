@@ -38,10 +38,8 @@ extension NoticeForm {
         let category: VulnerabilityCategory? = validator.oneOf(category, "category", optional: audience != .registryCategory)
         var variants: [LanguageTag: String] = [:]
         for (key, text) in (self.variants ?? [:]).sorted(by: { $0.key < $1.key }) {
-            guard let language = LanguageTag(key) else {
-                validator.fail("variants/\(key)", "is not a language tag (BCP 47), like zh, yue, nan, wuu-x-hangzhou or zh-x-sichuan")
-                continue
-            }
+            guard let language = validator.languageTag(key, "variants/\(key)", like: "zh, yue, nan, wuu-x-hangzhou or zh-x-sichuan")
+            else { continue }
             guard variants[language] == nil else {
                 validator.fail("variants/\(key)", "is \(language) again; give each language once")
                 continue
@@ -72,8 +70,7 @@ extension NoticeReadForm {
     func validated() throws(ProblemDetails) -> NoticeRead {
         var validator = FieldValidator()
         let reader = validator.text(reader, "reader", maxLength: 64)
-        let language = LanguageTag(language ?? LanguageTag.mandarin.rawValue)
-        if language == nil { validator.fail("language", "is not a language tag (BCP 47), like zh, nan or wuu-x-hangzhou") }
+        let language = validator.languageTag(language ?? LanguageTag.mandarin.rawValue, "language", like: "zh, nan or wuu-x-hangzhou")
         try validator.check()
         return NoticeRead(reader: reader!, language: language!)
     }

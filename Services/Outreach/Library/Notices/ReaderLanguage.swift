@@ -10,13 +10,9 @@ struct ReaderLanguage: Sendable {
 
     init(_ request: Request) throws(ProblemDetails) {
         if let asked = request.uri.queryParameters["language"].map(String.init) {
-            guard let tag = LanguageTag(asked) else {
-                var validator = FieldValidator()
-                validator.fail("language", "is not a language tag (BCP 47), like zh, nan, wuu-x-hangzhou or zh-x-sichuan")
-                try validator.check()
-                tag = nil
-                return
-            }
+            var validator = FieldValidator()
+            let tag = validator.languageTag(asked, "language", like: "zh, nan, wuu-x-hangzhou or zh-x-sichuan")
+            try validator.check()
             self.tag = tag
             return
         }
