@@ -46,29 +46,6 @@ struct Allocation: Sendable, Equatable {
         var vulnerableResident = 2
         var openRequest = 3
 
-        init(
-            sealedHousehold: Int = 2, controlledHousehold: Int = 1, precautionHousehold: Int = 0, resident: Int = 0,
-            vulnerableResident: Int = 2, openRequest: Int = 3
-        ) {
-            self.sealedHousehold = sealedHousehold
-            self.controlledHousehold = controlledHousehold
-            self.precautionHousehold = precautionHousehold
-            self.resident = resident
-            self.vulnerableResident = vulnerableResident
-            self.openRequest = openRequest
-        }
-
-        init(from decoder: any Decoder) throws {
-            let container = try decoder.container(keyedBy: CodingKeys.self)
-            let defaults = Weights()
-            sealedHousehold = try container.decodeIfPresent(Int.self, forKey: .sealedHousehold) ?? defaults.sealedHousehold
-            controlledHousehold = try container.decodeIfPresent(Int.self, forKey: .controlledHousehold) ?? defaults.controlledHousehold
-            precautionHousehold = try container.decodeIfPresent(Int.self, forKey: .precautionHousehold) ?? defaults.precautionHousehold
-            resident = try container.decodeIfPresent(Int.self, forKey: .resident) ?? defaults.resident
-            vulnerableResident = try container.decodeIfPresent(Int.self, forKey: .vulnerableResident) ?? defaults.vulnerableResident
-            openRequest = try container.decodeIfPresent(Int.self, forKey: .openRequest) ?? defaults.openRequest
-        }
-
         /// Every weight, for range checks.
         var all: [Int] { [sealedHousehold, controlledHousehold, precautionHousehold, resident, vulnerableResident, openRequest] }
 
@@ -163,5 +140,19 @@ struct Allocation: Sendable, Equatable {
             reasoning += bonusSet.contains(index) ? ", rounded up (one of the \(left) largest remainders)" : ", rounded down"
             return Share(community: need.community, points: points[index], quantity: quantities[index], reasoning: reasoning)
         }
+    }
+}
+
+extension Allocation.Weights {
+    /// A weight left out keeps its default.
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let defaults = Self()
+        sealedHousehold = try container.decodeIfPresent(Int.self, forKey: .sealedHousehold) ?? defaults.sealedHousehold
+        controlledHousehold = try container.decodeIfPresent(Int.self, forKey: .controlledHousehold) ?? defaults.controlledHousehold
+        precautionHousehold = try container.decodeIfPresent(Int.self, forKey: .precautionHousehold) ?? defaults.precautionHousehold
+        resident = try container.decodeIfPresent(Int.self, forKey: .resident) ?? defaults.resident
+        vulnerableResident = try container.decodeIfPresent(Int.self, forKey: .vulnerableResident) ?? defaults.vulnerableResident
+        openRequest = try container.decodeIfPresent(Int.self, forKey: .openRequest) ?? defaults.openRequest
     }
 }

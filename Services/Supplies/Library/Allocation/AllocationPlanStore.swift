@@ -133,7 +133,7 @@ struct AllocationPlanStore {
     func transfer(_ id: UUID, by access: AccessToken) async throws -> Carried {
         var progress = try await lock(id, visibleTo: access)
         try progress.transfer()
-        guard let plan = try await read(id) else { throw NotFound("allocation plan") }
+        guard var plan = try await read(id) else { throw NotFound("allocation plan") }
         let stock = StockStore(connection: connection, logger: logger)
         var moved: [Carried.Moved] = []
         for share in plan.shares where share.quantity > 0 && !share.stays {
@@ -144,15 +144,19 @@ struct AllocationPlanStore {
             let lots = try await stock.transfer(transfer, by: access)
             moved.append(.init(community: share.community, toDepotId: depot, quantity: share.quantity, lots: lots))
         }
-        try await connection.query(
-            """
-            UPDATE allocation_plans SET status = \(progress.status.rawValue), transferred_by = \(access.subject), transferred_at = now()
-            WHERE id = \(id)
-            """,
-            logger: logger
-        )
-        guard let carried = try await read(id) else { throw NotFound("allocation plan") }
-        return Carried(plan: carried, transfers: moved)
+        guard
+            let transferredAt = try await connection.query(
+                """
+                UPDATE allocation_plans SET status = \(progress.status.rawValue), transferred_by = \(access.subject), transferred_at = now()
+                WHERE id = \(id) RETURNING transferred_at
+                """,
+                logger: logger
+            ).decode(Date.self).collectAll().first
+        else { throw NotFound("allocation plan") }
+        plan.status = progress.status
+        plan.transferredBy = access.subject
+        plan.transferredAt = transferredAt
+        return Carried(plan: plan, transfers: moved)
     }
 
     func read(_ id: UUID) async throws -> Saved? {

@@ -18,15 +18,19 @@ struct NeedQueries {
         let category = category?.rawValue ?? ""
         return try await connection.query(
             """
-            SELECT c.code, c.name,
-                   coalesce((SELECT sum(s.households) FROM supplies_compounds s WHERE s.code LIKE c.code || '-%' AND s.status = 'sealed'), 0)::int,
-                   coalesce((SELECT sum(s.households) FROM supplies_compounds s WHERE s.code LIKE c.code || '-%' AND s.status = 'controlled'), 0)::int,
-                   coalesce((SELECT sum(s.households) FROM supplies_compounds s WHERE s.code LIKE c.code || '-%' AND s.status = 'precaution'), 0)::int,
-                   coalesce((SELECT sum(s.population) FROM supplies_compounds s WHERE s.code LIKE c.code || '-%'), c.population, 0)::int,
+            SELECT c.code, c.name, coalesce(s.sealed, 0)::int, coalesce(s.controlled, 0)::int, coalesce(s.precaution, 0)::int,
+                   coalesce(s.population, c.population, 0)::int,
                    (SELECT count(*) FROM outreach_residents o WHERE o.compound LIKE c.code || '-%' AND o.status = 'active')::int,
                    (SELECT count(*) FROM requests r WHERE r.compound LIKE c.code || '-%' AND (\(category) = '' OR r.category = \(category))
                       AND r.status NOT IN ('cancelled', 'merged', 'delivered', 'completed', 'followed-up'))::int
-            FROM areas c WHERE c.level = 'community' AND c.code LIKE \(pattern) ORDER BY c.code
+            FROM areas c
+            LEFT JOIN LATERAL (
+                SELECT sum(k.households) FILTER (WHERE k.status = 'sealed') AS sealed,
+                       sum(k.households) FILTER (WHERE k.status = 'controlled') AS controlled,
+                       sum(k.households) FILTER (WHERE k.status = 'precaution') AS precaution, sum(k.population) AS population
+                FROM supplies_compounds k WHERE k.code LIKE c.code || '-%'
+            ) s ON true
+            WHERE c.level = 'community' AND c.code LIKE \(pattern) ORDER BY c.code
             """,
             logger: logger
         ).decode((String, String, Int, Int, Int, Int, Int, Int).self).collectAll().map {

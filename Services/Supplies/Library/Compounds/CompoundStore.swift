@@ -74,7 +74,7 @@ struct CompoundStore {
             try await Outbox.append(
                 SuppliesEvents.compoundStatusChanged(code, report, previous: previous), on: connection, logger: logger)
         }
-        guard let compound = try await read(code)?.compound else { throw NotFound("compound") }
+        guard let compound = try await compound(code) else { throw NotFound("compound") }
         return compound
     }
 
@@ -82,30 +82,17 @@ struct CompoundStore {
     /// the code `after`; `status` filters to compounds last reported with it.
     func list(pattern: String, status: ZoneStatus?, after: String, limit: Int) async throws -> [Compound] {
         let status = status?.rawValue ?? ""
-        return try await connection.query(
+        return try await compounds(
             """
-            SELECT a.code, a.name, s.status, s.households, s.population, s.set_by, s.set_at
-            FROM areas a LEFT JOIN supplies_compounds s ON s.code = a.code
-            WHERE a.level = 'compound' AND a.code LIKE \(pattern) AND a.code > \(after) AND (\(status) = '' OR s.status = \(status))
+            \(unescaped: Self.selectCompounds) AND a.code LIKE \(pattern) AND a.code > \(after) AND (\(status) = '' OR s.status = \(status))
             ORDER BY a.code LIMIT \(limit)
-            """,
-            logger: logger
-        ).decode((String, String, String?, Int?, Int?, String?, Date?).self).collectAll().map(Self.compound)
+            """)
     }
 
     /// The compound with every report made of it, newest first (at most 200); `nil` when the
     /// geography has no such compound.
     func read(_ code: AreaCode) async throws -> Detail? {
-        guard
-            let compound = try await connection.query(
-                """
-                SELECT a.code, a.name, s.status, s.households, s.population, s.set_by, s.set_at
-                FROM areas a LEFT JOIN supplies_compounds s ON s.code = a.code
-                WHERE a.level = 'compound' AND a.code = \(code.rawValue)
-                """,
-                logger: logger
-            ).decode((String, String, String?, Int?, Int?, String?, Date?).self).collectAll().first.map(Self.compound)
-        else { return nil }
+        guard let compound = try await compound(code) else { return nil }
         let history = try await connection.query(
             """
             SELECT status, households, population, set_by, set_role, set_at FROM supplies_compound_history
@@ -118,7 +105,25 @@ struct CompoundStore {
         return Detail(compound: compound, history: history)
     }
 
-    private static func compound(_ row: (String, String, String?, Int?, Int?, String?, Date?)) -> Compound {
-        Compound(code: row.0, name: row.1, status: row.2, households: row.3, population: row.4, setBy: row.5, setAt: row.6)
+    /// The compound `code` with its status, without its history; `nil` when the geography has
+    /// no such compound.
+    private func compound(_ code: AreaCode) async throws -> Compound? {
+        try await compounds("\(unescaped: Self.selectCompounds) AND a.code = \(code.rawValue)").first
+    }
+
+    /// Every compound of the geography with its status, when one was reported: the start of a
+    /// query that goes on with `AND …`.
+    private static let selectCompounds = """
+        SELECT a.code, a.name, s.status, s.households, s.population, s.set_by, s.set_at
+        FROM areas a LEFT JOIN supplies_compounds s ON s.code = a.code
+        WHERE a.level = 'compound'
+        """
+
+    /// The compounds `query` (starting with ``selectCompounds``) selects.
+    private func compounds(_ query: PostgresQuery) async throws -> [Compound] {
+        try await connection.query(query, logger: logger).decode((String, String, String?, Int?, Int?, String?, Date?).self)
+            .collectAll().map { row in
+                Compound(code: row.0, name: row.1, status: row.2, households: row.3, population: row.4, setBy: row.5, setAt: row.6)
+            }
     }
 }

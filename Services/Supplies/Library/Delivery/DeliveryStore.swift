@@ -130,8 +130,12 @@ struct DeliveryStore {
         return recorded
     }
 
-    /// The run with its stops in the planned order (runs planned before stops had an order:
-    /// the reservations' order).
+    /// The planned order of a run's stops (`s`, `delivery_stops`) joined to their
+    /// reservations (`r`): by position, and for runs planned before stops had one, by the
+    /// reservations' order. `row_number()` over it is the stop's position as answered.
+    static let stopOrder = "s.position NULLS LAST, r.seq"
+
+    /// The run with its stops in the planned order (``stopOrder``).
     func read(_ id: UUID) async throws -> Run? {
         guard
             let (depot, volunteer) = try await connection.query(
@@ -140,10 +144,10 @@ struct DeliveryStore {
         else { return nil }
         let stops = try await connection.query(
             """
-            SELECT s.id, (row_number() OVER (ORDER BY s.position NULLS LAST, r.seq))::int, s.reservation_id, r.request_id, r.item_id,
+            SELECT s.id, (row_number() OVER (ORDER BY \(unescaped: Self.stopOrder)))::int, s.reservation_id, r.request_id, r.item_id,
                    r.quantity, s.status
             FROM delivery_stops s JOIN reservations r ON r.id = s.reservation_id
-            WHERE s.run_id = \(id) ORDER BY s.position NULLS LAST, r.seq
+            WHERE s.run_id = \(id) ORDER BY \(unescaped: Self.stopOrder)
             """,
             logger: logger
         ).decode((UUID, Int, UUID, UUID?, UUID, Int, String).self).collectAll().map {

@@ -61,11 +61,11 @@ struct VolunteerRuns {
         else { return nil }
         let stops = try await connection.query(
             """
-            SELECT s.id, (row_number() OVER (ORDER BY s.position NULLS LAST, v.seq))::int, s.status, v.request_id, v.item_id, i.name,
-                   i.unit, v.quantity, q.compound, CASE WHEN s.status = 'pending' THEN q.address END
-            FROM delivery_stops s JOIN reservations v ON v.id = s.reservation_id JOIN supply_items i ON i.id = v.item_id
-            LEFT JOIN requests q ON q.id = v.request_id
-            WHERE s.run_id = \(id) ORDER BY s.position NULLS LAST, v.seq
+            SELECT s.id, (row_number() OVER (ORDER BY \(unescaped: DeliveryStore.stopOrder)))::int, s.status, r.request_id, r.item_id,
+                   i.name, i.unit, r.quantity, q.compound, CASE WHEN s.status = 'pending' THEN q.address END
+            FROM delivery_stops s JOIN reservations r ON r.id = s.reservation_id JOIN supply_items i ON i.id = r.item_id
+            LEFT JOIN requests q ON q.id = r.request_id
+            WHERE s.run_id = \(id) ORDER BY \(unescaped: DeliveryStore.stopOrder)
             """,
             logger: logger
         ).decode((UUID, Int, String, UUID?, UUID, String, String, Int, String?, String?).self).collectAll().map {
@@ -83,10 +83,12 @@ struct VolunteerRuns {
     func list(volunteer: UUID?, areaPattern: String, after: Int64, limit: Int) async throws -> [Summary] {
         try await connection.query(
             """
-            SELECT r.seq, r.id, r.depot_id, r.volunteer_id, r.created_at,
-                   (SELECT count(*) FROM delivery_stops s WHERE s.run_id = r.id)::int,
-                   (SELECT count(*) FROM delivery_stops s WHERE s.run_id = r.id AND s.status = 'pending')::int
+            SELECT r.seq, r.id, r.depot_id, r.volunteer_id, r.created_at, n.stops, n.pending
             FROM delivery_runs r JOIN depots d ON d.id = r.depot_id
+            LEFT JOIN LATERAL (
+                SELECT count(*)::int AS stops, (count(*) FILTER (WHERE s.status = 'pending'))::int AS pending
+                FROM delivery_stops s WHERE s.run_id = r.id
+            ) n ON true
             WHERE d.area LIKE \(areaPattern) AND (\(volunteer)::uuid IS NULL OR r.volunteer_id = \(volunteer)) AND r.seq > \(after)
             ORDER BY r.seq LIMIT \(limit)
             """,

@@ -121,17 +121,17 @@ enum SuppliesEvents: EventCatalogue {
     }
 
     /// An errand purchase's step; `party` is who paid (purchased) or who is paid back
-    /// (reimbursed), by kind and id only.
+    /// (reimbursed) under its field (``ErrandPurchase/Action/partyField``), by kind and id only.
     static func purchase(
-        _ purchase: UUID, request: UUID?, area: String, status: ErrandPurchase.Status, amountFen: Int? = nil, party: Payer? = nil
+        _ purchase: UUID, request: UUID?, area: String, status: ErrandPurchase.Status, amountFen: Int? = nil,
+        party: (field: String, payer: Payer)? = nil
     ) -> OutboxEvent {
         var data: [String: JSONValue] = ["purchaseId": id(purchase), "status": .string(status.rawValue)]
         if let amountFen { data["amountFen"] = .number(Double(amountFen)) }
         if let request { data["requestId"] = id(request) }
         if let party {
-            let prefix = status == .reimbursed ? "reimbursedTo" : "paidBy"
-            data[prefix + "Kind"] = .string(party.kind.rawValue)
-            if let payer = party.id { data[prefix + "Id"] = id(payer) }
+            data[party.field + "Kind"] = .string(party.payer.kind.rawValue)
+            if let payer = party.payer.id { data[party.field + "Id"] = id(payer) }
         }
         return event(purchaseTopic(status), key: purchase, area: area, data)
     }

@@ -12,6 +12,17 @@ struct ErrandPurchase: Sendable, Equatable {
 
     enum Action: String, Sendable, Codable, CaseIterable {
         case quote, confirm, purchase, deliver, reimburse, cancel
+
+        /// The field that names this step's party — who paid (`paidBy`, a purchase) or who is
+        /// paid back (`reimbursedTo`, a reimbursement) — in the step's form, the task's history
+        /// and the event (`paidByKind`, `reimbursedToId` …); `nil` for a step that names none.
+        var partyField: String? {
+            switch self {
+            case .purchase: "paidBy"
+            case .reimburse: "reimbursedTo"
+            case .quote, .confirm, .deliver, .cancel: nil
+            }
+        }
     }
 
     private(set) var status: Status = .open
@@ -63,6 +74,18 @@ struct ErrandPurchase: Sendable, Equatable {
         default:
             throw Refusal("A purchase that is \(status.rawValue) cannot be \(Self.pastTense(action)).")
         }
+    }
+
+    /// The party `action` recorded, once applied, under its ``Action/partyField``.
+    func party(of action: Action) -> (field: String, payer: Payer)? {
+        let payer: Payer? =
+            switch action {
+            case .purchase: paidBy
+            case .reimburse: reimbursedTo
+            case .quote, .confirm, .deliver, .cancel: nil
+            }
+        guard let field = action.partyField, let payer else { return nil }
+        return (field, payer)
     }
 
     static func yuan(_ fen: Int) -> String { String(format: "¥%d.%02d", fen / 100, fen % 100) }

@@ -82,7 +82,7 @@ struct PurchaseStore {
             throw NotFound("purchase")
         }
         try Scope.requireVisible(access, area, what: "purchase")
-        if let party = step.party { try await requireKnown(party, field: step.action == .purchase ? "paidBy" : "reimbursedTo") }
+        if let party = step.party, let field = step.action.partyField { try await requireKnown(party, field: field) }
         var purchase = ErrandPurchase(
             status: ErrandPurchase.Status(rawValue: status) ?? .open, quotedFen: quoted, paidFen: paid,
             paidBy: payerKind.flatMap(Payer.Kind.init(rawValue:)).map { Payer(kind: $0, id: payerID) })
@@ -90,10 +90,10 @@ struct PurchaseStore {
         var recorded: [String: JSONValue] = [
             "amountFen": step.amountFen.map { .number(Double($0)) } ?? .null, "note": step.note.map(JSONValue.string) ?? .null,
         ]
-        let party = step.action == .purchase ? purchase.paidBy : step.action == .reimburse ? purchase.reimbursedTo : nil
+        let party = purchase.party(of: step.action)
         if let party {
-            recorded[step.action == .purchase ? "paidBy" : "reimbursedTo"] = .object(
-                ["kind": .string(party.kind.rawValue), "id": party.id.map(SuppliesEvents.id) ?? .null])
+            recorded[party.field] = .object(
+                ["kind": .string(party.payer.kind.rawValue), "id": party.payer.id.map(SuppliesEvents.id) ?? .null])
         }
         let entry = Self.step(action: step.action.rawValue, status: purchase.status, actor: access.subject, recorded)
         try await connection.query(
