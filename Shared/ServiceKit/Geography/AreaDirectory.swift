@@ -25,12 +25,13 @@ public struct AreaDirectory: Sendable {
         return found
     }
 
-    /// Throws 422 naming each field whose code is not in the loaded geography.
+    /// Throws ``InvalidFields`` (answered 422) naming each field whose code is not in the loaded
+    /// geography.
     public func requireKnown(_ codes: [(field: String, code: AreaCode?)]) async throws {
         let known = try await levels(of: codes.compactMap(\.code))
         let unknown = codes.filter { $0.code != nil && known[$0.code!] == nil }
         guard unknown.isEmpty else {
-            throw ProblemDetails.validation(unknown.map { .init(field: $0.field, message: "unknown area code \($0.code!.rawValue)") })
+            throw InvalidFields(unknown.map { .init(field: $0.field, message: "unknown area code \($0.code!.rawValue)") })
         }
     }
 }

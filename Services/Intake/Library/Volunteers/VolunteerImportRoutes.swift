@@ -25,19 +25,7 @@ struct VolunteerImportRoutes {
         let desk = try dependencies.tokens.authenticate(request, allowing: [.operator, .staff])
         let call = try context.requireUUID("id", what: "recruitment call")
         let (table, raw) = try await request.importTable(context: context, columns: VolunteerImportRow.columns)
-        var results: [ImportAnswer.Result] = []
-        var valid: [(row: Int, volunteer: NewVolunteer)] = []
-        for record in table.records {
-            switch VolunteerImportRow.volunteer(record) {
-            case .failure(let invalid):
-                results.append(
-                    .init(row: record.row, status: .invalid, errors: invalid.fields.map { .init(field: $0.field, message: $0.message) }))
-            case .success(let volunteer) where !desk.covers(volunteer.community):
-                results.append(
-                    .init(row: record.row, status: .outOfArea, reason: "community \(volunteer.community.rawValue) is outside your area"))
-            case .success(let volunteer): valid.append((record.row, volunteer))
-            }
-        }
+        let (results, valid) = table.sorted({ VolunteerImportRow.volunteer($0) }, for: desk, area: \.community, noun: "community")
         return try await dependencies.writes.perform(request, context: context, body: raw) { [results, valid] connection in
             let signedUp = try await VolunteerImportStore(connection: connection, logger: dependencies.logger).importRows(
                 valid, call: call, desk: desk)

@@ -90,18 +90,7 @@ enum VolunteerImportRow {
             let volunteer = try form.validated(now: now)
             return errors.isEmpty ? .success(volunteer) : .failure(InvalidFields(errors))
         } catch {
-            var named = Set(errors.map(\.field))
-            // A birth year left blank is read from the ID number: when that is wrong, its error says it all.
-            if values["birthYear"] == nil, (error.errors ?? []).contains(where: { $0.field == "idNumber" }) { named.insert("birthYear") }
-            return .failure(InvalidFields(errors + formErrors(error, without: named)))
+            return .failure(record.invalidFields(errors, form: error, group: "health"))
         }
-    }
-
-    /// The form's errors named by column, leaving out the columns the row already reported.
-    static func formErrors(_ problem: ProblemDetails, without named: Set<String>) -> [InvalidFields.Field] {
-        (problem.errors ?? []).map { error in
-            InvalidFields.Field(
-                field: error.field.hasPrefix("health/") ? String(error.field.dropFirst(7)) : error.field, message: error.message)
-        }.filter { !named.contains($0.field) }
     }
 }

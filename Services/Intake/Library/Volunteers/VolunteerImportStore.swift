@@ -19,7 +19,7 @@ struct VolunteerImportStore {
     let connection: PostgresConnection
     let logger: Logger
 
-    func importRows(_ rows: [(row: Int, volunteer: NewVolunteer)], call: UUID, desk: AccessToken) async throws -> [ImportAnswer.Result] {
+    func importRows(_ rows: [(row: Int, value: NewVolunteer)], call: UUID, desk: AccessToken) async throws -> [ImportAnswer.Result] {
         // Asked first, so a file whose rows are all invalid names a missing call as clearly as one that is not.
         let area = try await connection.query("SELECT area FROM recruitment_calls WHERE id = \(call)", logger: logger)
             .decode(String.self).collectAll().first.flatMap(AreaCode.init)
@@ -43,11 +43,7 @@ struct VolunteerImportStore {
                     results.append(.init(row: row, status: .outOfArea, reason: "this ID number is already registered outside your area"))
                 }
             } catch let invalid as InvalidFields {
-                results.append(
-                    .init(row: row, status: .invalid, errors: invalid.fields.map { .init(field: $0.field, message: $0.message) }))
-            } catch let problem as ProblemDetails where problem.statusCode == 422 {
-                let errors = VolunteerImportRow.formErrors(problem, without: [])
-                results.append(.init(row: row, status: .invalid, errors: errors.map { .init(field: $0.field, message: $0.message) }))
+                results.append(.init(row: row, invalid: invalid))
             } catch let refusal as any DomainRefusal {
                 results.append(.init(row: row, status: .refused, reason: refusal.description))
             }

@@ -22,19 +22,7 @@ struct ResidentImportRoutes {
     private func importRegistry(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
         let access = try dependencies.tokens.authenticate(request, allowing: [.operator, .staff])
         let (table, raw) = try await request.importTable(context: context, columns: ResidentImportRow.columns)
-        var results: [ImportAnswer.Result] = []
-        var valid: [(row: Int, resident: VulnerableResident)] = []
-        for record in table.records {
-            switch ResidentImportRow.resident(record) {
-            case .failure(let invalid):
-                results.append(
-                    .init(row: record.row, status: .invalid, errors: invalid.fields.map { .init(field: $0.field, message: $0.message) }))
-            case .success(let resident) where !access.covers(resident.compound):
-                results.append(
-                    .init(row: record.row, status: .outOfArea, reason: "compound \(resident.compound.rawValue) is outside your area"))
-            case .success(let resident): valid.append((record.row, resident))
-            }
-        }
+        let (results, valid) = table.sorted({ ResidentImportRow.resident($0) }, for: access, area: \.compound, noun: "compound")
         return try await dependencies.writes.perform(request, context: context, body: raw) { [results, valid] connection in
             let imported = try await ResidentImportStore(connection: connection, logger: dependencies.logger).importRows(valid, by: access)
             return try StoredResponse(json: ImportAnswer(results + imported))

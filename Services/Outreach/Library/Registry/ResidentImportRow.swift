@@ -80,13 +80,7 @@ enum ResidentImportRow {
             let resident = try form.validated(now: now)
             return errors.isEmpty ? .success(resident) : .failure(InvalidFields(errors))
         } catch {
-            var named = Set(errors.map(\.field))
-            // A birth year left blank is read from the ID number: when that is wrong, its error says it all.
-            if values["birthYear"] == nil, (error.errors ?? []).contains(where: { $0.field == "idNumber" }) { named.insert("birthYear") }
-            let formErrors = (error.errors ?? []).filter { !named.contains($0.field) }.map {
-                InvalidFields.Field(field: $0.field, message: $0.message)
-            }
-            return .failure(InvalidFields(errors + formErrors))
+            return .failure(record.invalidFields(errors, form: error))
         }
     }
 }

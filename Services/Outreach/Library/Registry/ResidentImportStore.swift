@@ -31,10 +31,10 @@ struct ResidentImportStore {
         var closed: Bool
     }
 
-    func importRows(_ rows: [(row: Int, resident: VulnerableResident)], by access: AccessToken) async throws -> [ImportAnswer.Result] {
+    func importRows(_ rows: [(row: Int, value: VulnerableResident)], by access: AccessToken) async throws -> [ImportAnswer.Result] {
         try await connection.query("SELECT pg_advisory_xact_lock(hashtext('outreach.resident-import'))", logger: logger)
-        let known = try await AreaDirectory(connection: connection, logger: logger).levels(of: Array(Set(rows.map(\.resident.compound))))
-        var existing = try await registered(rows.compactMap(\.resident.idNumber?.value), within: access)
+        let known = try await AreaDirectory(connection: connection, logger: logger).levels(of: Array(Set(rows.map(\.value.compound))))
+        var existing = try await registered(rows.compactMap(\.value.idNumber?.value), within: access)
         var results: [ImportAnswer.Result] = []
         for (row, resident) in rows {
             guard known[resident.compound] != nil else {
