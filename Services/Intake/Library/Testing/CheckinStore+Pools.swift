@@ -60,55 +60,33 @@ extension CheckinStore {
         }
     }
 
-    /// A tube seen before this batch, as its row says.
-    struct StoredTube {
-        var round: UUID
-        var site: UUID
-        var sampleGroup: String?
-        var result: String?
-    }
-
-    /// Creates the tubes not seen before (with the round, site and group of their first
-    /// check-in) and locks them all, in barcode order, with one statement; returns the tubes
-    /// that existed already (none, in the usual case).
-    func lockTubes(_ firsts: [Checkin]) async throws -> [String: StoredTube] {
-        var seenBefore: [String: StoredTube] = [:]
-        for try await (tube, round, site, group, result) in try await connection.query(
+    /// Each tube's pool, locked: creates the tubes not seen before (with the round, site and
+    /// group of their first check-in, empty) and locks them all, in barcode order, with one
+    /// statement that returns every tube's row; then reads the residents of the tubes that
+    /// existed already (none, in the usual case) by a statement of its own, after the lock, so
+    /// it sees what committed while this batch waited.
+    func lockedPools(_ firsts: [Checkin], sites: [UUID: Site]) async throws -> [String: TubePool] {
+        var pools: [String: TubePool] = [:]
+        var seenBefore: [String] = []
+        for try await (tube, round, site, group, result, fresh) in try await connection.query(
             """
-            WITH t AS (
-                INSERT INTO testing_tubes AS t (tube_barcode, round_id, site_id, sample_group)
-                SELECT b, r, s, NULLIF(g, '')
-                FROM UNNEST(\(firsts.map(\.tubeBarcode))::text[], \(firsts.map(\.round))::uuid[], \(firsts.map(\.site))::uuid[],
-                            \(firsts.map { $0.sampleGroup ?? "" })::text[]) WITH ORDINALITY AS i(b, r, s, g, n)
-                ORDER BY n
-                ON CONFLICT (tube_barcode) DO UPDATE SET tube_barcode = t.tube_barcode
-                RETURNING tube_barcode, round_id, site_id, sample_group, result, xmax = 0 AS fresh
-            )
-            SELECT tube_barcode, round_id, site_id, sample_group, result FROM t WHERE NOT fresh
+            INSERT INTO testing_tubes AS t (tube_barcode, round_id, site_id, sample_group)
+            SELECT b, r, s, NULLIF(g, '')
+            FROM UNNEST(\(firsts.map(\.tubeBarcode))::text[], \(firsts.map(\.round))::uuid[], \(firsts.map(\.site))::uuid[],
+                        \(firsts.map { $0.sampleGroup ?? "" })::text[]) WITH ORDINALITY AS i(b, r, s, g, n)
+            ORDER BY n
+            ON CONFLICT (tube_barcode) DO UPDATE SET tube_barcode = t.tube_barcode
+            RETURNING tube_barcode, round_id, site_id, sample_group, result, xmax = 0 AS fresh
             """,
             logger: logger
-        ).decode((String, UUID, UUID, String?, String?).self) {
-            seenBefore[tube] = StoredTube(round: round, site: site, sampleGroup: group, result: result)
-        }
-        return seenBefore
-    }
-
-    /// Each tube's pool: a new tube's from its first check-in, empty; a tube seen before from
-    /// its row, with the residents in it — read by a statement of its own, after the lock, so
-    /// it sees what committed while this batch waited.
-    func pools(_ firsts: [Checkin], seenBefore: [String: StoredTube], sites: [UUID: Site]) async throws -> [String: TubePool] {
-        var pools: [String: TubePool] = [:]
-        for first in firsts {
-            let tube =
-                seenBefore[first.tubeBarcode]
-                ?? StoredTube(round: first.round, site: first.site, sampleGroup: first.sampleGroup, result: nil)
-            let size = sites[tube.site]?.poolSize ?? 1
-            pools[first.tubeBarcode] = TubePool(
-                round: tube.round, site: tube.site, sampleGroup: tube.sampleGroup, size: size, residents: [], result: tube.result)
+        ).decode((String, UUID, UUID, String?, String?, Bool).self) {
+            pools[tube] = TubePool(
+                round: round, site: site, sampleGroup: group, size: sites[site]?.poolSize ?? 1, residents: [], result: result)
+            if !fresh { seenBefore.append(tube) }
         }
         guard !seenBefore.isEmpty else { return pools }
         for try await (tube, resident) in try await connection.query(
-            "SELECT tube_barcode, resident_code FROM checkins WHERE tube_barcode = ANY(\(Array(seenBefore.keys)))", logger: logger
+            "SELECT tube_barcode, resident_code FROM checkins WHERE tube_barcode = ANY(\(seenBefore))", logger: logger
         ).decode((String, String).self) {
             pools[tube]?.residents.insert(resident)
         }

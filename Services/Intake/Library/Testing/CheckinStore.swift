@@ -78,10 +78,12 @@ struct CheckinStore {
         var steps = [Step?](repeating: nil, count: given.count)
         var stored = Set<TubeResident>()
         var rest = order
-        if Self.tubes(given, order: order).shared == false {
+        let tubes = Self.tubes(given, order: order)
+        var fresh: [String: Bool] = [:]
+        if !tubes.shared {
             // Every tube is named once: a tube new to the round takes its check-in in the same
             // statement that creates it (the surge's usual case); the others are planned below.
-            let fresh = try await insertWithNewTubes(order.map { given[$0] })
+            fresh = try await insertWithNewTubes(order.map { given[$0] })
             rest = []
             for position in order {
                 let checkin = given[position]
@@ -95,8 +97,8 @@ struct CheckinStore {
         }
         if !rest.isEmpty {
             let checkins = rest.map { given[$0] }
-            let firsts = Self.tubes(checkins, order: Array(checkins.indices)).firsts
-            let pools = try await pools(firsts, seenBefore: try await lockTubes(firsts), sites: sites)
+            // The first check-in of each tube left (all of them when a tube is named twice).
+            let pools = try await lockedPools(tubes.firsts.filter { fresh[$0.tubeBarcode] == nil }, sites: sites)
             let inOrder = rest.sorted()
             var plan = Self.plan(inOrder.map { given[$0] }, pools: pools, sampledThisRound: nil)
             if plan.contains(where: { if case .refused = $0 { true } else { false } }) {

@@ -58,16 +58,13 @@ struct TubeStore {
                 "UPDATE testing_tubes SET result = \(result.rawValue), result_at = now(), result_by = \(access.subject) WHERE tube_barcode = \(tube)",
                 logger: logger
             )
-            if result == .positive {
-                let residents =
-                    try await connection.query("SELECT count(*)::int FROM checkins WHERE tube_barcode = \(tube)", logger: logger)
-                    .decode(Int.self).collectAll().first ?? 0
-                try await Outbox.append(
-                    IntakeEvents.positiveTube(tube, round: round, site: site, area: area, residents: residents), on: connection,
-                    logger: logger)
-            }
         }
         guard let read = try await self.tube(tube, visibleTo: access) else { throw NotFound("tube") }
+        if current == nil && result == .positive {
+            try await Outbox.append(
+                IntakeEvents.positiveTube(tube, round: round, site: site, area: area, residents: read.residents), on: connection,
+                logger: logger)
+        }
         return read
     }
 

@@ -123,12 +123,7 @@ struct DispatchStore {
         case .complete(let volunteer, let hours):
             effect = try chain.complete(by: volunteer, hours: hours)
         }
-        try await save(chain, request: request, compound: dispatch.compound, effect: effect)
-        if case .completed(let who, let hours) = effect {
-            try await ServiceHours(connection: connection, logger: logger).record(
-                volunteer: who, source: "task", sourceID: request, hours: hours, actor: actor
-            )
-        }
+        try await move(chain, request: request, compound: dispatch.compound, effect: effect, actor: actor)
         return chain
     }
 
@@ -140,10 +135,16 @@ struct DispatchStore {
         guard let locked = try await lock(request) else { return }
         var chain = locked.chain
         guard let effect = chain.deliver() else { return }
-        try await save(chain, request: request, compound: locked.compound, effect: effect)
+        try await move(chain, request: request, compound: locked.compound, effect: effect, actor: cause)
+    }
+
+    /// Saves the chain's step (``save(_:request:compound:effect:)``) and, for a completed task,
+    /// records its hours in the ledger on behalf of `actor`.
+    private func move(_ chain: OfferChain, request: UUID, compound: String, effect: OfferChain.Effect, actor: String) async throws {
+        try await save(chain, request: request, compound: compound, effect: effect)
         if case .completed(let who, let hours) = effect {
             try await ServiceHours(connection: connection, logger: logger).record(
-                volunteer: who, source: "task", sourceID: request, hours: hours, actor: cause
+                volunteer: who, source: "task", sourceID: request, hours: hours, actor: actor
             )
         }
     }

@@ -33,18 +33,20 @@ struct HoursQueries {
                 let community = try await connection.query("SELECT community FROM volunteers WHERE id = \(id)", logger: logger)
                     .decode(String.self).collectAll().first.flatMap(AreaCode.init), access.covers(community)
             else { return nil }
-            let entries = try await ServiceHours(connection: connection, logger: logger).entries(volunteer: id)
-            return VolunteerHours(volunteerId: id, total: entries.reduce(0) { $0 + $1.hours }, entries: entries)
+            return try await ledger(id, on: connection)
         }
     }
 
     /// The ledger of the volunteer `id` as they read it themself: no area check, since the id
     /// comes from their own token.
     func own(_ id: UUID) async throws -> VolunteerHours {
-        try await client.withConnection { connection in
-            let entries = try await ServiceHours(connection: connection, logger: logger).entries(volunteer: id)
-            return VolunteerHours(volunteerId: id, total: entries.reduce(0) { $0 + $1.hours }, entries: entries)
-        }
+        try await client.withConnection { connection in try await ledger(id, on: connection) }
+    }
+
+    /// The volunteer's entries and their total.
+    private func ledger(_ id: UUID, on connection: PostgresConnection) async throws -> VolunteerHours {
+        let entries = try await ServiceHours(connection: connection, logger: logger).entries(volunteer: id)
+        return VolunteerHours(volunteerId: id, total: entries.reduce(0) { $0 + $1.hours }, entries: entries)
     }
 
     /// Where the team works, or `nil` when there is no such team.
