@@ -233,7 +233,8 @@ enum IntakeMigrations {
                 )
                 """,
                 "CREATE INDEX volunteer_token_log_volunteer ON volunteer_token_log (volunteer_id, seq)",
-                // The few volunteers off duty, swept for tokens to revoke (VolunteerTokenRevoker).
+                // The few volunteers off duty. Once swept for tokens to revoke; unused since the revocation
+                // is written with the status change (VolunteerStore.save), kept: migrations only append.
                 "CREATE INDEX volunteers_off_duty ON volunteers (updated_at) WHERE status IN ('suspended', 'withdrawn', 'rejected')",
                 // The volunteer matching last reported holding the request's task, and when it said so.
                 """

@@ -43,8 +43,7 @@ public enum IntakeService {
                 endpoints: dependencies.configuration.bus, client: dependencies.client, duplicateWindow: settings.duplicateWindow,
                 logger: dependencies.logger
             )
-            let tokenRevoker = VolunteerTokenRevoker(client: dependencies.client, logger: dependencies.logger).periodically()
-            return [checkinWriter, needs, tokenRevoker] + consumers
+            return [checkinWriter, needs] + consumers
         }
     )
 }

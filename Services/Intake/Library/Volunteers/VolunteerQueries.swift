@@ -79,9 +79,9 @@ struct VolunteerQueries {
             let community = AreaCode(row.5)
         else { return nil }
         if !access.covers(community) {
-            let callArea = try await client.query(
-                "SELECT c.area FROM volunteers v JOIN recruitment_calls c ON c.id = v.call_id WHERE v.id = \(id)", logger: logger
-            ).decode(String.self).collectAll().first.flatMap(AreaCode.init)
+            let callArea = try await client.withConnection { connection in
+                try await VolunteerStore(connection: connection, logger: logger).callArea(of: id)
+            }
             guard let callArea, access.covers(callArea) else { return nil }
         }
         var history: [HistoryEntry] = []

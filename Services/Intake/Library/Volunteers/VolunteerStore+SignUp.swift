@@ -54,11 +54,15 @@ extension VolunteerStore {
         guard let (text, headcount, enforce, deadline, closedAt) = row, let area = AreaCode(text) else {
             throw NotFound("recruitment call")
         }
-        // Counted after the lock, in a statement of its own: it sees every sign-up committed before.
-        let taken =
-            try await connection.query(
-                "SELECT count(*)::int FROM volunteers WHERE call_id = \(id) AND status NOT IN ('withdrawn', 'rejected')", logger: logger
-            ).decode(Int.self).collectAll().first ?? 0
+        // Places taken matter only to an enforced headcount (``CallTerms``). Counted after the
+        // lock, in a statement of its own: it sees every sign-up committed before.
+        var taken = 0
+        if enforce {
+            taken =
+                try await connection.query(
+                    "SELECT count(*)::int FROM volunteers WHERE call_id = \(id) AND status NOT IN ('withdrawn', 'rejected')", logger: logger
+                ).decode(Int.self).collectAll().first ?? 0
+        }
         let terms = CallTerms(headcount: headcount, enforceHeadcount: enforce, deadline: deadline, closedAt: closedAt)
         if let refusal = terms.refusal(placesTaken: taken) { throw refusal }
         return area

@@ -9,6 +9,7 @@ extension VolunteerStore {
     /// or withdraws leaves their team, and its lead if they held it.
     func vet(_ id: UUID, _ action: VettingAction, reason: String?, by access: AccessToken) async throws -> VolunteerVetting {
         var volunteer = try await lockVisible(id, to: access)
+        let previous = volunteer.vetting.status
         try volunteer.vetting.apply(action, reason: reason, declaration: volunteer.declaration)
         if let current = volunteer.team, action == .withdraw || action == .reject {
             let teams = TeamStore(connection: connection, logger: logger)
@@ -20,7 +21,7 @@ extension VolunteerStore {
             volunteer.team = nil
         }
         let topic = VolunteerVetting.topic(for: action)
-        try await save(id, volunteer, action: action.rawValue, topic: topic, reason: reason, actor: access.subject)
+        try await save(id, volunteer, from: previous, action: action.rawValue, topic: topic, reason: reason, actor: access.subject)
         return volunteer.vetting
     }
 
@@ -29,14 +30,18 @@ extension VolunteerStore {
     /// volunteer (already checked to be this one) for themself.
     func declare(_ id: UUID, _ declaration: HealthDeclaration, by access: AccessToken) async throws -> VolunteerVetting {
         var volunteer = try await lockVisible(id, to: access.role == .volunteer ? nil : access)
+        let previous = volunteer.vetting.status
         let outcome = try volunteer.vetting.declare(declaration)
         try await recordDeclaration(id, declaration, actor: access.subject)
         switch outcome {
         case .suspended(let reason):
             let action = VettingAction.suspend.rawValue
-            try await save(id, volunteer, action: action, topic: IntakeEvents.volunteerSuspended, reason: reason, actor: access.subject)
+            try await save(
+                id, volunteer, from: previous, action: action, topic: IntakeEvents.volunteerSuspended, reason: reason, actor: access.subject
+            )
         case .awaitingVetting:
-            try await save(id, volunteer, action: "declare", topic: IntakeEvents.volunteerUpdated, reason: nil, actor: access.subject)
+            try await save(
+                id, volunteer, from: previous, action: "declare", topic: IntakeEvents.volunteerUpdated, reason: nil, actor: access.subject)
         case .unchanged:
             try await recordHistory(id, action: "declare", status: volunteer.vetting.status, reason: nil, actor: access.subject)
         }
@@ -50,11 +55,16 @@ extension VolunteerStore {
     private func lockVisible(_ id: UUID, to access: AccessToken?) async throws -> Standing {
         guard let volunteer = try await lock(id) else { throw NotFound("volunteer") }
         if let access, !access.covers(volunteer.community) {
-            let callArea = try await connection.query(
-                "SELECT c.area FROM volunteers v JOIN recruitment_calls c ON c.id = v.call_id WHERE v.id = \(id)", logger: logger
-            ).decode(String.self).collectAll().first.flatMap(AreaCode.init)
-            guard let callArea, access.covers(callArea) else { throw NotFound("volunteer") }
+            guard let callArea = try await callArea(of: id), access.covers(callArea) else { throw NotFound("volunteer") }
         }
         return volunteer
+    }
+
+    /// The area of the call volunteer `id` answered, whose staff see and vet them as well as
+    /// their own area's (``VolunteerQueries``); `nil` when unknown.
+    func callArea(of id: UUID) async throws -> AreaCode? {
+        try await connection.query(
+            "SELECT c.area FROM volunteers v JOIN recruitment_calls c ON c.id = v.call_id WHERE v.id = \(id)", logger: logger
+        ).decode(String.self).collectAll().first.flatMap(AreaCode.init)
     }
 }

@@ -12,7 +12,8 @@ import Store
 ///
 /// Concurrency: every change starts with ``lock(_:)`` (`FOR UPDATE` on the volunteer's
 /// row), so two staff vetting the same person, or a volunteer declaring while staff verify,
-/// take turns and the second sees the first's result.
+/// take turns and the second sees the first's result; a token issued meanwhile
+/// (``VolunteerTokenStore``) waits for the same lock.
 struct VolunteerStore {
     let connection: PostgresConnection
     let logger: Logger
@@ -73,8 +74,16 @@ struct VolunteerStore {
         }
     }
 
-    /// Stores the new standing, writes the history line and announces it on `topic`.
-    func save(_ id: UUID, _ standing: Standing, action: String, topic: Topic, reason: String?, actor: String) async throws {
+    /// The statuses that take a volunteer off duty: the phone tokens issued before are taken back.
+    static let offDuty: Set<VolunteerStatus> = [.suspended, .withdrawn, .rejected]
+
+    /// Stores the new standing (the volunteer's status was `previous`), writes the history
+    /// line and announces it on `topic`. A move into an off-duty status (``offDuty``) revokes
+    /// the volunteer's phone tokens in the same transaction, so a suspension and its
+    /// revocation commit together; a token the station issues after a reinstatement works.
+    func save(
+        _ id: UUID, _ standing: Standing, from previous: VolunteerStatus, action: String, topic: Topic, reason: String?, actor: String
+    ) async throws {
         try await connection.query(
             """
             UPDATE volunteers SET status = \(standing.vetting.status.rawValue), trained = \(standing.vetting.trained),
@@ -82,7 +91,12 @@ struct VolunteerStore {
             """,
             logger: logger
         )
-        try await recordHistory(id, action: action, status: standing.vetting.status, reason: reason, actor: actor)
+        let status = standing.vetting.status
+        if status != previous && Self.offDuty.contains(status) {
+            try await VolunteerTokenStore(connection: connection, logger: logger).revoke(
+                id, actor: "intake", reason: "volunteer \(status.rawValue)")
+        }
+        try await recordHistory(id, action: action, status: status, reason: reason, actor: actor)
         try await Outbox.append(
             IntakeEvents.volunteer(
                 topic, id: id, community: standing.community, team: standing.team, skills: standing.skills, vetting: standing.vetting),

@@ -3,6 +3,7 @@ import Hummingbird
 import Models
 import ServiceKit
 import Store
+import Synchronization
 
 /// A volunteer's phone token, issued by station staff or an operator at vetting and taken
 /// back there (`/v1/volunteers/{id}/tokens`). The token is answered once and stored nowhere:
@@ -40,7 +41,7 @@ struct VolunteerTokenRoutes {
             let store = VolunteerTokenStore(connection: connection, logger: dependencies.logger)
             let volunteer = try await store.lockVisible(id, to: access)
             return try await store.issue(
-                to: id, community: volunteer.community, status: volunteer.status, days: days, actor: access.subject)
+                to: id, community: volunteer.community, status: volunteer.vetting.status, days: days, actor: access.subject)
         }
         let token = try dependencies.tokens.issue(issued)
         var response = try StoredResponse(
@@ -54,13 +55,20 @@ struct VolunteerTokenRoutes {
     private func revoke(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
         let access = try dependencies.tokens.authenticate(request, allowing: [.operator, .staff])
         let id = try context.requireUUID("id", what: "volunteer")
-        return try await dependencies.writes.perform(request, context: context, body: []) { connection in
+        // Noted once the revocation committed: a rolled-back one must not leave this replica
+        // refusing tokens that every other replica accepts.
+        let revoked = Mutex<Date?>(nil)
+        let response = try await dependencies.writes.perform(request, context: context, body: []) { connection in
             let store = VolunteerTokenStore(connection: connection, logger: dependencies.logger)
             _ = try await store.lockVisible(id, to: access)
             let before = try await store.revoke(id, actor: access.subject, reason: "revoked by the station")
-            // This replica refuses them at once; the others within one refresh (TokenRevocations).
-            dependencies.tokens.revocations.note(role: .volunteer, subject: id.lowercasedString, before: before)
+            revoked.withLock { $0 = before }
             return try StoredResponse(json: Revoked(volunteerId: id, revokedBefore: before))
         }
+        // This replica refuses them at once; the others within one refresh (TokenRevocations).
+        if let before = revoked.withLock({ $0 }) {
+            dependencies.tokens.revocations.note(role: .volunteer, subject: id.lowercasedString, before: before)
+        }
+        return response
     }
 }
