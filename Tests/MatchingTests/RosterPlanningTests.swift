@@ -13,6 +13,20 @@ import Testing
 @Suite struct RosterPlanningTests {
     static let staff = ServiceHarness.token(.staff, "320505-001", subject: "station-staff")
 
+    /// The fixture's working day, thirty days ahead: its shifts are still to come (a
+    /// suspension cancels only those) and its volunteers are not available now, so dispatch
+    /// tests see only the drivers they add. A fixed date turned into today on 2026-12-01.
+    static let day = String(Timestamp.format(dayStart).prefix(10))
+    /// The day after ``day``.
+    static let nextDay = String(Timestamp.format(dayStart.addingTimeInterval(86_400)).prefix(10))
+    private static let dayStart = Date().addingTimeInterval(30 * 86_400)
+
+    /// `time` (`HH:MM`, UTC) on ``day``, as RFC 3339.
+    static func at(_ time: String) -> String { "\(day)T\(time):00Z" }
+
+    /// The fixture volunteers' availability: all of ``day``.
+    static let allDay = #"[{"from":"\#(at("00:00"))","to":"\#(nextDay)T00:00:00Z"}]"#
+
     static func create() async throws -> ServiceHarness {
         let harness = try await ServiceHarness.create(MatchingService.description, alsoMigrating: IntakeService.description.migrations)
         try await harness.database.insertAreas([
@@ -30,7 +44,7 @@ import Testing
                     """
                     INSERT INTO volunteers (id, name, mobile, id_number, birth_year, community, skills, availability, health, status, trained, insured)
                     VALUES (gen_random_uuid(), \("志愿者\(n)"), \("1390000\(1000 + n)"), \("ID\(n)"), 1990, \(n % 2 == 0 ? "320505-001-001" : "320505-001-002"),
-                            \(n < 2 ? ["driving"] : [String]()), '[{"from":"2026-12-01T00:00:00Z","to":"2026-12-02T00:00:00Z"}]', '{}', \(status), \(n != 7), true)
+                            \(n < 2 ? ["driving"] : [String]()), \(Self.allDay)::jsonb, '{}', \(status), \(n != 7), true)
                     """,
                     logger: .test
                 )
@@ -67,16 +81,16 @@ import Testing
             let registration = try await Self.post(
                 client, role: "registration",
                 shifts: [
-                    ("2026-12-01T07:00:00Z", "2026-12-01T11:00:00Z", 3), ("2026-12-01T11:00:00Z", "2026-12-01T15:00:00Z", 3),
+                    (Self.at("07:00"), Self.at("11:00"), 3), (Self.at("11:00"), Self.at("15:00"), 3),
                 ])
             _ = try await Self.post(
-                client, role: "delivery", skills: ["driving"], shifts: [("2026-12-01T08:00:00Z", "2026-12-01T12:00:00Z", 3)])
+                client, role: "delivery", skills: ["driving"], shifts: [(Self.at("08:00"), Self.at("12:00"), 3)])
             _ = try await Self.post(
-                client, role: "sampling", skills: ["medical"], shifts: [("2026-12-01T09:00:00Z", "2026-12-01T13:00:00Z", 1)])
+                client, role: "sampling", skills: ["medical"], shifts: [(Self.at("09:00"), Self.at("13:00"), 1)])
             let plan = try await client.send(
                 .post, "/v1/rosters:plan", token: Self.staff,
                 json: Body([
-                    "area": .string("320505-001"), "from": .string("2026-12-01T00:00:00Z"), "to": .string("2026-12-02T00:00:00Z"),
+                    "area": .string("320505-001"), "from": .string(Self.at("00:00")), "to": .string(Self.nextDay + "T00:00:00Z"),
                 ]))
             #expect(plan.status == .created, "\(plan.json)")
             // 10 slots; 6 eligible people, each at most one 4-hour shift here (8 h rest between shifts).
@@ -87,16 +101,17 @@ import Testing
             let again = try await client.send(
                 .post, "/v1/rosters:plan", token: Self.staff,
                 json: Body([
-                    "area": .string("320505-001"), "from": .string("2026-12-01T00:00:00Z"), "to": .string("2026-12-02T00:00:00Z"),
+                    "area": .string("320505-001"), "from": .string(Self.at("00:00")), "to": .string(Self.nextDay + "T00:00:00Z"),
                 ]))
             #expect(again.json["filled"]?.intValue == 0, "nobody is booked twice; the open slots stay open")
             let roster = try await client.send(.get, "/v1/posts/\(registration)/roster", token: Self.staff)
             #expect(roster.json.arrayValue.count <= 6 && !roster.json.arrayValue.isEmpty)
             #expect(
-                try await client.send(.get, "/v1/posts/\(registration)/roster?date=2026-12-01", token: Self.staff).json.arrayValue.count
+                try await client.send(.get, "/v1/posts/\(registration)/roster?date=\(Self.day)", token: Self.staff).json.arrayValue.count
                     == roster.json.arrayValue.count)
             #expect(
-                try await client.send(.get, "/v1/posts/\(registration)/roster?date=2026-12-02", token: Self.staff).json.arrayValue.isEmpty)
+                try await client.send(.get, "/v1/posts/\(registration)/roster?date=\(Self.nextDay)", token: Self.staff).json.arrayValue
+                    .isEmpty)
             #expect(
                 try await client.send(.get, "/v1/posts/\(registration)/roster?date=tomorrow", token: Self.staff).status
                     == .unprocessableContent)
@@ -104,7 +119,7 @@ import Testing
                 try await client.send(
                     .post, "/v1/rosters:plan", token: ServiceHarness.token(.staff, "320505-002"),
                     json: Body([
-                        "area": .string("320505-001"), "from": .string("2026-12-01T00:00:00Z"), "to": .string("2026-12-02T00:00:00Z"),
+                        "area": .string("320505-001"), "from": .string(Self.at("00:00")), "to": .string(Self.nextDay + "T00:00:00Z"),
                     ])
                 ).status == .forbidden)
         }

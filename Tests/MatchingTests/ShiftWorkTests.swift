@@ -76,11 +76,12 @@ import Testing
         let harness = try await RosterPlanningTests.create()
         try await harness.run { client in
             _ = try await RosterPlanningTests.post(
-                client, role: "registration", shifts: [("2026-12-01T07:00:00Z", "2026-12-01T11:00:00Z", 2)])
+                client, role: "registration", shifts: [(RosterPlanningTests.at("07:00"), RosterPlanningTests.at("11:00"), 2)])
             let plan = try await client.send(
                 .post, "/v1/rosters:plan", token: Self.staff,
                 json: Body([
-                    "area": .string("320505-001"), "from": .string("2026-12-01T00:00:00Z"), "to": .string("2026-12-02T00:00:00Z"),
+                    "area": .string("320505-001"), "from": .string(RosterPlanningTests.at("00:00")),
+                    "to": .string(RosterPlanningTests.nextDay + "T00:00:00Z"),
                 ]))
             #expect(plan.json["filled"]?.intValue == 2)
         }
