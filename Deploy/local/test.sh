@@ -45,6 +45,36 @@ fi
 "$(pg_bin)/psql" "$SHOUWANG_PG_ADMIN_URL" -AtX -c "SELECT format('DROP DATABASE IF EXISTS %I;', datname) FROM pg_database WHERE datname LIKE 't\_%'" |
     "$(pg_bin)/psql" "$SHOUWANG_PG_ADMIN_URL" -qAtX >/dev/null
 
+# Runs `swift test --skip-build` with the arguments after the first, stopped after $1
+# seconds. A test that hangs (a pool waiting forever) then fails the run, naming the tests
+# that started and never ended and what the database's sessions were waiting on, instead
+# of holding CI until its own limit cuts the log mid-line (a fresh clone's run, 2026-11-30).
+watched_tests() {
+    local limit=$1 log statuses; shift
+    log=$(mktemp)
+    set +e
+    timeout --kill-after=15 "$limit" stdbuf -oL -eL swift test --skip-build "$@" 2>&1 | tee "$log"
+    statuses=("${PIPESTATUS[@]}")
+    set -e
+    if [ "${statuses[0]}" -eq 124 ] || [ "${statuses[0]}" -eq 137 ]; then
+        echo "error: 'swift test $*' did not end within ${limit}s; these tests started and never ended:" >&2
+        awk '/^◇ Test .* started\.$/ { n = $0; sub(/^◇ Test /, "", n); sub(/ started\.$/, "", n); open[n]++ }
+             /^(✔|✘) Test .* (passed|failed) after/ { sub(/^(✔|✘) Test /, ""); sub(/ (passed|failed) after.*/, ""); open[$0]-- }
+             END { for (n in open) if (open[n] > 0 && n != "run") print "  " n }' "$log" >&2
+        echo "the test cluster's sessions, by database and wait:" >&2
+        "$(pg_bin)/psql" "$SHOUWANG_PG_ADMIN_URL" -X -c "SELECT datname, state, wait_event_type, wait_event, count(*) FROM pg_stat_activity WHERE backend_type = 'client backend' GROUP BY 1, 2, 3, 4 ORDER BY 5 DESC LIMIT 30" >&2 || true
+        # swift test runs the tests in a process group of their own, which timeout's signal
+        # missed: stop it, and the processes it started, before the next pass.
+        local tests
+        for tests in $(pgrep -f "$SHOUWANG_BIN_DIR/ShouwangPackageTests.xctest" || true); do
+            pkill -KILL -P "$tests" || true
+            kill -KILL "$tests" 2>/dev/null || true
+        done
+    fi
+    rm -f "$log"
+    return "${statuses[0]}"
+}
+
 say "running tests (PostgreSQL on port $SHOUWANG_PG_PORT)"
 status=0
 if [ $# -eq 0 ]; then
@@ -54,11 +84,12 @@ if [ $# -eq 0 ]; then
     # Then the suites that start whole processes (a bus, replicas), whose 30 s start-up
     # windows the same crowd once overran (a fresh clone's run, 18:58 UTC). Then the rest.
     BUS_SUITES='EventBusTests|BusKeysTests|BusAcrossProcessesTests'
-    swift test --skip-build --filter "$BUS_SUITES" || status=$?
-    swift test --skip-build --filter EndToEndTests --skip "$BUS_SUITES" || status=$?
-    swift test --skip-build --skip "$BUS_SUITES|EndToEndTests" || status=$?
+    # Each pass alone takes 1–4 minutes here; the limits leave CI's 90 well alone.
+    watched_tests 600 --filter "$BUS_SUITES" || status=$?
+    watched_tests 900 --filter EndToEndTests --skip "$BUS_SUITES" || status=$?
+    watched_tests 1200 --skip "$BUS_SUITES|EndToEndTests" || status=$?
 else
-    swift test --skip-build "$@" || status=$?
+    watched_tests 2400 "$@" || status=$?
 fi
 # The integrators' Python client (clients/python): its protocol tests, then a real bus with
 # a subscriber killed and the bus restarted mid-stream. After the Swift tests, never beside
