@@ -94,10 +94,11 @@ fi
 # The integrators' Python client (clients/python): its protocol tests, then a real bus with
 # a subscriber killed and the bus restarted mid-stream. After the Swift tests, never beside
 # a build (it runs the binaries the build just wrote).
+# Stopped after 15 minutes (it takes about 2), so a hang fails the run with its log intact.
 if [ $# -eq 0 ]; then
-    clients/python/check.sh || status=$?
+    PYTHONUNBUFFERED=1 timeout --kill-after=15 900 clients/python/check.sh || status=$?
 fi
 # Every event the tests saw emitted, against its topic's schema (docs/events.schema.json).
 say "checking every emitted event against docs/events.schema.json"
-PATH="$(pg_bin):$PATH" "$TOOLS/python" Deploy/contract/check-events.py "$SHOUWANG_PG_ADMIN_URL" || status=1
+PATH="$(pg_bin):$PATH" PYTHONUNBUFFERED=1 timeout 600 "$TOOLS/python" Deploy/contract/check-events.py "$SHOUWANG_PG_ADMIN_URL" || status=1
 exit $status
