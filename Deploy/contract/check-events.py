@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
-"""Validates every event in the outboxes of the test run's databases against its topic's
-schema in docs/events.schema.json: what the services really emitted, not what a test chose
-to look at. A topic without a schema fails too. Standard library plus `jsonschema`.
+"""Validates every event in the outboxes of the test run's databases against its message in
+docs/asyncapi.json: the whole envelope as the relay sends it (topic, stream, `v` and `data`),
+by the event's topic and version, so what the services really emitted is checked, not what
+a test chose to look at. A topic or version without a message fails too. Standard library
+plus `jsonschema`.
 
 Usage: check-events.py ADMIN_DATABASE_URL [DATABASE_PREFIX]   (prefix default: t_)
 """
@@ -13,6 +15,9 @@ import subprocess
 import sys
 
 import jsonschema
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+from validation import inlined  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 
@@ -29,28 +34,44 @@ def main():
         print(__doc__.strip())
         return 0 if len(sys.argv) > 1 else 2
     admin, prefix = sys.argv[1], (sys.argv[2] if len(sys.argv) > 2 else "t_")
-    contract = json.loads((ROOT / "docs/events.schema.json").read_text())
-    validators = {topic: jsonschema.Draft202012Validator(schema) for topic, schema in contract["topics"].items()}
-    patterns = [(re.compile(p), jsonschema.Draft202012Validator(s)) for p, s in contract["topicPatterns"].items()]
+    document = json.loads((ROOT / "docs/asyncapi.json").read_text())
+    validators = {}  # (topic, v) -> validator of the whole envelope
+    patterns = []  # (address regex, validator)
+    for key, channel in document["channels"].items():
+        for name, reference in channel["messages"].items():
+            if name == "heartbeat":
+                continue
+            message = inlined(document, reference)
+            validator = jsonschema.Draft202012Validator(message["payload"], format_checker=jsonschema.FormatChecker())
+            if "{" in channel["address"]:
+                patterns.append((re.compile("^" + re.sub(r"\\\{[a-z]+\\\}", "[a-z0-9-]+", re.escape(channel["address"])) + "$"), validator))
+            else:
+                validators[(channel["address"], message["payload"]["properties"]["v"]["const"])] = validator
     base = admin.rsplit("/", 1)[0]
     databases = psql(admin, f"SELECT datname FROM pg_database WHERE datname LIKE '{prefix}%' ORDER BY datname")
     checked, failures, seen = 0, collections.defaultdict(list), collections.Counter()
     for name in databases:
         try:
-            rows = psql(f"{base}/{name}", "SELECT topic || E'\\t' || data::text FROM outbox")
+            rows = psql(
+                f"{base}/{name}",
+                "SELECT json_build_object('id', id, 'topic', topic, 'seq', coalesce(seq, 1), 'stream', stream, 'v', version, "
+                "'occurredAt', to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), 'key', key, "
+                "'area', area, 'correlationId', correlation_id, 'data', data)::text FROM outbox",
+            )
         except RuntimeError:
             continue  # a database without an outbox (a migration test's)
-        for row in rows:
-            topic, _, text = row.partition("\t")
-            validator = validators.get(topic) or next((v for p, v in patterns if p.match(topic)), None)
+        for text in rows:
+            envelope = {field: value for field, value in json.loads(text).items() if value is not None}
+            topic, version = envelope["topic"], envelope["v"]
+            validator = validators.get((topic, version)) or next((v for p, v in patterns if p.match(topic)), None)
             checked += 1
             seen[topic] += 1
             if validator is None:
-                failures[topic].append(f"{name}: no schema for this topic in docs/events.schema.json")
+                failures[topic].append(f"{name}: no message for {topic} v{version} in docs/asyncapi.json")
                 continue
-            errors = sorted(validator.iter_errors(json.loads(text)), key=lambda e: list(e.path))
+            errors = sorted(validator.iter_errors(envelope), key=lambda e: list(e.path))
             if errors:
-                failures[topic].append(f"{name}: {'; '.join(e.message for e in errors[:3])}  data={text[:300]}")
+                failures[topic].append(f"{name}: {'; '.join(e.message for e in errors[:3])}  event={text[:300]}")
     print(f"checked {checked} events of {len(seen)} topics in {len(databases)} databases")
     for topic, problems in sorted(failures.items()):
         print(f"  {topic}: {len(problems)} event(s) do not match")

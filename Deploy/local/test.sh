@@ -13,6 +13,14 @@ swift format lint --strict --parallel -r Services Shared Tests Package.swift ||
     die "swift format found the findings above; run: swift format format -i -r Services Shared Tests Package.swift"
 python3 Deploy/contract/check-test-names.py || die "rename or split the test files above (docs/CONTRIBUTING.md)"
 TOOLS=$(python_tools)   # Schemathesis and jsonschema, for the API fuzz round and the event check
+# The event contract: its rules' tests, then docs/asyncapi.json and docs/events.published.json
+# current, valid AsyncAPI 3.0, and no published version broken (docs/EVENTS.md, Versions).
+say "event contract (Deploy/contract): AsyncAPI document and versions"
+CONTRACT_TOOLS=$(contract_tools)
+"$CONTRACT_TOOLS/python" -W ignore::UserWarning -m unittest discover -s Deploy/contract -p 'test_*.py' ||
+    die "the event contract's tests failed (Deploy/contract/test_contract.py)"
+"$CONTRACT_TOOLS/python" -W ignore::UserWarning Deploy/contract/asyncapi.py --check ||
+    die "see above: run Deploy/contract/asyncapi.py and commit docs/asyncapi.json and docs/events.published.json"
 # The test cluster trades durability for speed: it is thrown away after every run.
 # Every suite runs beside the others, each with its own pools: 400 connections overflowed
 # ("too many clients") once the suites grew, and PostgresNIO pools left waiting hung 4 tests.
