@@ -104,7 +104,7 @@ def build(contract: Dict[str, Any], markdown: str) -> Dict[str, Any]:
             "address": topic,
             "title": topic,
             "description": when.get(topic, "") or "See docs/EVENTS.md.",
-            "servers": [{"$ref": "#/servers/live"}, {"$ref": "#/servers/replay"}],
+            "servers": [{"$ref": "#/servers/live"}, {"$ref": "#/servers/replay"}, {"$ref": "#/servers/http"}],
             "messages": {
                 **{f"v{v}": {"$ref": f"#/components/messages/{key}_v{v}"} for v in numbers},
                 "heartbeat": {"$ref": "#/components/messages/heartbeat"},
@@ -133,7 +133,7 @@ def build(contract: Dict[str, Any], markdown: str) -> Dict[str, Any]:
         "servers": SERVERS,
         "channels": channels,
         "operations": operations,
-        "components": {"schemas": schemas, "messages": messages, "securitySchemes": {"curve": CURVE}},
+        "components": {"schemas": schemas, "messages": messages, "securitySchemes": {"curve": CURVE, "integratorToken": TOKEN}},
     }
 
 
@@ -187,7 +187,7 @@ def probe(pattern: str, data: Dict[str, Any]):
         "title": "probe topics",
         "description": f"Topics matching `{pattern}`: `shouwang publish-test` and the bus's own checks.",
         "parameters": {"stream": {"description": "any stream name"}, "n": {"description": "a partition number"}},
-        "servers": [{"$ref": "#/servers/live"}, {"$ref": "#/servers/replay"}],
+        "servers": [{"$ref": "#/servers/live"}, {"$ref": "#/servers/replay"}, {"$ref": "#/servers/http"}],
         "messages": {"v1": {"$ref": "#/components/messages/probe_v1"}, "heartbeat": {"$ref": "#/components/messages/heartbeat"}},
     }
     operation = {
@@ -215,6 +215,8 @@ DESCRIPTION = """Every event Shouwang's services publish, on a ZeroMQ bus authen
   the topic and the JSON envelope. Live delivery is lossy under overload by design.
 - **Replay** (`replay`): a DEALER or REQ socket asks for what it missed, by topic or prefix and the last `seq`
   it processed; that is what makes delivery loss-free. Heartbeats on every topic show a lost tail.
+- **HTTP** (`http`): the same events as Server-Sent Events for integrators without ZeroMQ, resumable with
+  `Last-Event-ID`.
 - `seq` counts from 1 per topic without gaps; a subscriber hands each (topic, seq) to its application once,
   in order. The Python client (`clients/python`) and the Swift `BusSubscriber` do all of it.
 - `v` is the version of `data`'s shape. Additive changes keep `v`; anything else is published as `v + 1`
@@ -230,6 +232,15 @@ CURVE = {
         "CURVE_SERVERKEY and your own key pair (`python -m shouwang_bus keygen`) as CURVE_PUBLICKEY/SECRETKEY. "
         "The operator registers your public key with the prefixes you may read (`shouwang keys create --role integrator`). "
         "An unknown or revoked key gets no answer at all."
+    ),
+}
+
+TOKEN = {
+    "type": "http",
+    "scheme": "bearer",
+    "description": (
+        "A token of role integrator naming your bus key (`shouwang token --role integrator --subject <key name>`); "
+        "the key's grant decides what the stream reads, and revoking the key ends its streams."
     ),
 }
 
@@ -251,6 +262,17 @@ SERVERS = {
             'a refusal ends with {"end": true, "error": "…"}. {"ping": true} is answered at once.'
         ),
         "security": [{"$ref": "#/components/securitySchemes/curve"}],
+    },
+    "http": {
+        "host": "127.0.0.1:8080",
+        "pathname": "/v1/events",
+        "protocol": "http",
+        "title": "The event stream over HTTP (Server-Sent Events; the bus's HTTP port)",
+        "description": (
+            "GET /v1/events?prefix=P[&from=now|beginning]: each event as `id:` (a cursor), `event:` (the topic) and "
+            "`data:` (the envelope, one line). Resume with `Last-Event-ID` (or ?after=): nothing lost, nothing twice."
+        ),
+        "security": [{"$ref": "#/components/securitySchemes/integratorToken"}],
     },
 }
 

@@ -163,6 +163,7 @@ Shouwang is running.
   database   postgres://shouwang:***@127.0.0.1:$SHOUWANG_PG_PORT/shouwang   (cluster in $LOCAL/postgres; password in $LOCAL/postgres-password)
   bus        publish tcp://127.0.0.1:5550  subscribe tcp://127.0.0.1:5551  replay tcp://127.0.0.1:5552
              CURVE on: keys in $LOCAL/keys/ (shouwang keys list|create|revoke); health on :8080
+  events     http://127.0.0.1:8080/v1/events?prefix=…   (Server-Sent Events for integrators: docs/INTEGRATORS.md)
   services   intake :8081  matching :8082  supplies :8083  outreach :8084   (HAProxy; /healthz /readyz /metrics)
   replicas   intake ${REPLICAS[intake]}, matching ${REPLICAS[matching]}, supplies ${REPLICAS[supplies]}, outreach ${REPLICAS[outreach]}   (scale: up.sh --intake-replicas N)
   balancer   stats http://127.0.0.1:8404/   config $LOCAL/haproxy.cfg

@@ -57,11 +57,12 @@ struct Deployment {
         return try ChildProcess(executable, arguments, environment: environment.merging(extra) { $1 })
     }
 
-    /// Starts `shouwang-bus` (its health endpoints on `httpPort`) and waits until it answers
-    /// a ping from a registered key.
-    func startBus(httpPort: Int = FreePort.next()) async throws -> ChildProcess {
+    /// Starts `shouwang-bus` (its HTTP endpoints on `httpPort`, `extra` added to its
+    /// environment) and waits until it answers a ping from a registered key.
+    func startBus(httpPort: Int = FreePort.next(), environment extra: [String: String] = [:]) async throws -> ChildProcess {
         let bus = try ChildProcess(
-            "shouwang-bus", ["--port", "\(httpPort)"], environment: environment.merging(try testBus.serverEnvironment()) { $1 })
+            "shouwang-bus", ["--port", "\(httpPort)"],
+            environment: environment.merging(try testBus.serverEnvironment()) { $1 }.merging(extra) { $1 })
         let probe = try await key(stream: "probe")
         let ready = await eventually(timeout: .seconds(30)) {
             (try? await ReplayClient.ping(bus: probe, timeoutMilliseconds: 300)) != nil

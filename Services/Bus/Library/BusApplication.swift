@@ -6,12 +6,15 @@ import ServiceKit
 import ServiceLifecycle
 import Store
 
-/// Runs `shouwang-bus`: migrations, the database client, the key watch, ``BusServer`` and
-/// its operations endpoints (`/healthz`, `/readyz`, `/metrics`) in one `ServiceGroup` that
-/// stops gracefully on SIGTERM and SIGINT.
+/// Runs `shouwang-bus`: migrations, the database client, the key watch, ``BusServer``, the
+/// HTTP event stream for integrators (``EventStreamRoute``) and its operations endpoints
+/// (`/healthz`, `/readyz`, `/metrics`) in one `ServiceGroup` that stops gracefully on
+/// SIGTERM and SIGINT.
 public enum BusApplication {
     /// How often every bus process reloads the key list: the bound on revocation time.
     public static let keyRefreshInterval: Duration = .seconds(2)
+    /// Event streams (`GET /v1/events`) one bus process serves at once.
+    public static let eventStreamLimit = 64
 
     public static func run(configuration: ServiceConfiguration) async throws {
         let security = try configuration.requireBusServerSecurity()
@@ -31,6 +34,10 @@ public enum BusApplication {
         services.append(server)
         let router = Router()
         router.add(middleware: MetricsMiddleware())
+        EventStreamRoute(
+            endpoints: configuration.bus.seenFromThisHost, access: access, tokens: configuration.tokenSecret.map(TokenSigner.init(secret:)),
+            slots: EventStreamSlots(limit: eventStreamLimit), logger: logger
+        ).add(to: router)
         router.addOperationsRoutes(
             service: "bus",
             readiness: ReadinessProbe(client: client, logger: logger) {

@@ -13,7 +13,10 @@ struct TokenCommand: AsyncParsableCommand {
             The subject is an opaque id for audit trails, never a name or phone number; a volunteer's \
             subject is their volunteer id (a UUID), and their area their community. Stations normally \
             issue a volunteer's token at vetting instead (POST /v1/volunteers/{id}/tokens on intake), \
-            and take it back there (DELETE on the same path).
+            and take it back there (DELETE on the same path). An integrator's subject is the name of \
+            its bus key (shouwang keys create --role integrator), whose grant decides what it reads \
+            from the bus's event stream (GET /v1/events); it needs no --area, and revoking the key \
+            ends its streams.
             """
     )
 
@@ -42,7 +45,9 @@ struct TokenCommand: AsyncParsableCommand {
             guard let code = AreaCode(text) else { throw ValidationError("--area must be an area code like 320505-004") }
             return code
         }
-        if scope == nil && role != .operator { throw ValidationError("only an operator may have no --area") }
+        if scope == nil && role != .operator && role != .integrator {
+            throw ValidationError("only an operator or an integrator may have no --area")
+        }
         if role == .volunteer && UUID(uuidString: subject) == nil { throw ValidationError("a volunteer's --subject is their volunteer id") }
         guard (1...366).contains(days) else { throw ValidationError("--days must be 1–366") }
         let now = Date()

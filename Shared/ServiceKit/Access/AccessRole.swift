@@ -13,4 +13,8 @@ public enum AccessRole: String, Sendable, Codable, CaseIterable {
     /// A volunteer on their phone, answering their own offers and shifts; the token's
     /// subject is their volunteer id.
     case volunteer
+    /// An integrator reading the bus's event stream over HTTP (`GET /v1/events` on the bus);
+    /// the token's subject names its bus key, whose grant decides what it reads. No service
+    /// route admits it.
+    case integrator
 }

@@ -15,10 +15,20 @@ import ZeroMQ
 /// Until the first ring is loaded, every handshake is refused: the bus fails closed.
 public final class BusAccess: Sendable {
     private struct State {
+        /// The keys registered in the database, as last loaded.
+        var registered: BusKeyRing?
+        /// What the sockets honour: the registered keys and the event stream's own
+        /// (``streamCredentials(for:)``).
         var ring: BusKeyRing?
         /// Names withdrawn (revoked, deleted or changed) since the forwarder last looked.
         var withdrawn: Set<String> = []
+        /// The event stream's key pair per integrator key name, made on first use.
+        var streamKeys: [String: ZMQCurveKeyPair] = [:]
     }
+
+    /// The suffix of an event stream key's name: `~` is never in a registered name
+    /// (``BusKeyStore``), so these cannot collide with one.
+    public static let streamKeySuffix = "~events"
 
     private let state = Mutex(State())
     /// Every refusal line of this bus process goes through this budget.
@@ -44,15 +54,57 @@ public final class BusAccess: Sendable {
     /// The current ring; `nil` before the first load.
     public var ring: BusKeyRing? { state.withLock { $0.ring } }
 
-    /// Swaps in `next`, remembering which keys it withdraws.
+    /// Swaps in `next`, the registered keys, remembering which keys it withdraws.
     public func install(_ next: BusKeyRing) {
         let changed = state.withLock { state -> Bool in
-            guard state.ring != next else { return false }
-            if let previous = state.ring { state.withdrawn.formUnion(previous.withdrawn(in: next)) }
-            state.ring = next
-            return true
+            state.registered = next
+            return Self.settle(&state)
         }
         if changed { generationCounter.add(1, ordering: .releasing) }
+    }
+
+    /// The key the HTTP event stream (``EventStreamRoute``) connects with to read as the
+    /// integrator key `name`: a key pair of this process, never stored, whose grant is the
+    /// integrator's own — the same prefixes, the same replay budget — and which goes when
+    /// the integrator's key is revoked, so the bus itself cuts the stream. `nil` when `name`
+    /// is not an active integrator key, or the bus runs without CURVE (and so has no keys).
+    public func streamCredentials(for name: String) throws -> BusCredentials? {
+        guard let security else { return nil }
+        let fresh = try ZMQCurveKeyPair.generate()
+        let (keys, changed) = state.withLock { state -> (ZMQCurveKeyPair?, Bool) in
+            guard let grant = state.registered?[name: name], grant.role == .integrator else { return (nil, false) }
+            if let known = state.streamKeys[name] { return (known, false) }
+            state.streamKeys[name] = fresh
+            return (fresh, Self.settle(&state))
+        }
+        if changed { generationCounter.add(1, ordering: .releasing) }
+        return keys.map { BusCredentials(serverKey: security.keys.publicKey, keys: $0) }
+    }
+
+    /// The grant of integrator key `name` now, `nil` once it is revoked.
+    public func integratorGrant(_ name: String) -> BusKeyGrant? {
+        state.withLock { $0.registered?[name: name] }.flatMap { $0.role == .integrator ? $0 : nil }
+    }
+
+    /// Recomputes the honoured ring from the registered keys and the stream keys of the
+    /// integrators still registered; returns whether it changed.
+    private static func settle(_ state: inout State) -> Bool {
+        guard let registered = state.registered else { return false }
+        var grants = Array(registered.byName.values)
+        for (name, keys) in state.streamKeys {
+            guard let grant = registered[name: name], grant.role == .integrator else {
+                state.streamKeys[name] = nil
+                continue
+            }
+            grants.append(
+                BusKeyGrant(
+                    name: name + streamKeySuffix, publicKey: keys.publicKey, role: .integrator, stream: nil, prefixes: grant.prefixes))
+        }
+        let next = BusKeyRing(grants)
+        guard state.ring != next else { return false }
+        if let previous = state.ring { state.withdrawn.formUnion(previous.withdrawn(in: next)) }
+        state.ring = next
+        return true
     }
 
     /// Names withdrawn since the last call (the forwarder cuts their live connections).
