@@ -132,6 +132,23 @@ import Testing
         #expect(Set(later.frames.map { "\($0.topic)#\($0.envelope.seq)" }).isDisjoint(with: keys))
     }
 
+    @Test func anOperatorIssuesAnIntegratorTokenWithoutAnAreaAndTheHelpNamesEveryRole() async throws {
+        let suite = try await Deployment.create()
+        let help = try await suite.start("shouwang", ["token", "--help"], keyless: true)
+        #expect(await help.waitForExit() == 0)
+        for role in AccessRole.allCases { #expect(help.output.contains(role.rawValue), "\(role) in: \(help.output)") }
+        let issued = try await suite.start(
+            "shouwang", ["token", "--role", "integrator", "--subject", "sse-reader"], keyless: true,
+            environment: ["SHOUWANG_TOKEN_SECRET": Self.secret])
+        #expect(await issued.waitForExit() == 0, "\(issued.errorOutput)")
+        let access = try TokenSigner(secret: Self.secret).verify(issued.output.trimmingCharacters(in: .whitespacesAndNewlines))
+        #expect(access.role == .integrator && access.subject == "sse-reader" && access.area == nil)
+        let staff = try await suite.start(
+            "shouwang", ["token", "--role", "staff", "--subject", "s"], keyless: true, environment: ["SHOUWANG_TOKEN_SECRET": Self.secret])
+        #expect(await staff.waitForExit() != 0)
+        #expect(staff.errorOutput.contains("only an operator or an integrator may have no --area"), "\(staff.errorOutput)")
+    }
+
     @Test func aStreamReadsOnlyItsKeysGrantAndEndsWhenTheKeyIsRevoked() async throws {
         let (suite, bus, port) = try await Self.deployment(count: 10)
         defer { bus.terminate() }
