@@ -19,6 +19,7 @@ SHOUWANG_BUS_SUBSCRIBE and SHOUWANG_BUS_REPLAY. See docs/INTEGRATORS.md.
 """
 
 import argparse
+import contextlib
 import json
 import logging
 import signal
@@ -42,18 +43,17 @@ def main() -> int:
     # events in it come again on the next start.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
 
-    checkpoint = SQLiteCheckpoint(args.db)
-    db = checkpoint.connection
-    db.execute(
-        "CREATE TABLE IF NOT EXISTS events ("
-        " topic TEXT NOT NULL, seq INTEGER NOT NULL, id TEXT NOT NULL, occurred_at TEXT NOT NULL,"
-        " key TEXT NOT NULL, area TEXT, data TEXT NOT NULL, PRIMARY KEY (topic, seq))"
-    )
-    subscriber = Subscriber(
+    # Ctrl-C ends the loop quietly; leaving the block in any way closes the subscriber, then the file.
+    with SQLiteCheckpoint(args.db) as checkpoint, Subscriber(
         args.prefixes, checkpoint=checkpoint, start=args.start,
         server_key=args.server_key, secret_key_file=args.secret_key_file,
-    )
-    try:
+    ) as subscriber, contextlib.suppress(KeyboardInterrupt):
+        db = checkpoint.connection
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS events ("
+            " topic TEXT NOT NULL, seq INTEGER NOT NULL, id TEXT NOT NULL, occurred_at TEXT NOT NULL,"
+            " key TEXT NOT NULL, area TEXT, data TEXT NOT NULL, PRIMARY KEY (topic, seq))"
+        )
         for batch in subscriber.batches():
             with db:  # one transaction: the events and the positions after them
                 db.executemany(
@@ -65,11 +65,6 @@ def main() -> int:
                 for event in batch:
                     print(json.dumps(event.to_json(), ensure_ascii=False, separators=(",", ":")))
                 sys.stdout.flush()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        subscriber.close()
-        checkpoint.close()
     return 0
 
 

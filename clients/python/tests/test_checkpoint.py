@@ -94,3 +94,17 @@ def test_sqlite_positions_join_the_callers_transaction_and_roll_back_with_it(tmp
         checkpoint.commit({"a.b.c": 1})
     assert other.execute("SELECT count(*) FROM effects").fetchone() == (1,)
     assert SQLiteCheckpoint(path).load() == {"a.b.c": 1}
+
+
+def test_a_sqlite_checkpoint_is_closed_on_leaving_its_with_block_even_on_an_error(tmp_path):
+    path = str(tmp_path / "positions.sqlite")
+    with SQLiteCheckpoint(path) as checkpoint:
+        checkpoint.commit({"a.b.c": 2})
+    with pytest.raises(sqlite3.ProgrammingError):
+        checkpoint.connection.execute("SELECT 1")
+    with pytest.raises(RuntimeError):
+        with SQLiteCheckpoint(path) as failing:
+            assert failing.load() == {"a.b.c": 2}
+            raise RuntimeError("the block fails")
+    with pytest.raises(sqlite3.ProgrammingError):
+        failing.connection.execute("SELECT 1")

@@ -53,7 +53,8 @@ class SQLiteCheckpoint:
             subscriber.commit()                   # the positions, in the same transaction
 
     Outside a transaction, ``commit`` commits at once. Several consumers may share one file
-    under different ``consumer`` names.
+    under different ``consumer`` names. Used as a context manager (``with SQLiteCheckpoint(…)
+    as checkpoint:``), it closes its connection on leaving the block, as ``Subscriber`` does.
     """
 
     TABLE = "shouwang_positions"
@@ -100,4 +101,11 @@ class SQLiteCheckpoint:
             self._written.update({t: s for _, t, s in changed})
 
     def close(self) -> None:
+        """Closes the connection (a transaction still open is rolled back)."""
         self.connection.close()
+
+    def __enter__(self) -> SQLiteCheckpoint:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
