@@ -132,6 +132,23 @@ import Testing
         #expect(Set(later.frames.map { "\($0.topic)#\($0.envelope.seq)" }).isDisjoint(with: keys))
     }
 
+    @Test func aBusAskedToStopEndsItsStreamsAndExits() async throws {
+        let (_, bus, port) = try await Self.deployment(count: 10)
+        let token = try Self.token("sse-reader")
+        #expect(
+            await eventually(timeout: .seconds(10)) {
+                (try? await Self.read(port: port, query: "prefix=sse.", token: token, seconds: 0.5).status) == 200
+            })
+        async let open = Self.read(port: port, query: "prefix=sse.&from=beginning", token: token, seconds: 25)
+        try await Task.sleep(for: .seconds(2))
+        bus.terminate()
+        let status = await bus.waitForExit(timeout: .seconds(30))
+        let ended = try await open
+        #expect(status == 0, "\(bus.errorOutput.suffix(2000))")
+        #expect(ended.frames.count == 10)
+        #expect(ended.seconds < 15, "an open stream must not hold the bus's shutdown: \(ended.seconds) s")
+    }
+
     @Test func anOperatorIssuesAnIntegratorTokenWithoutAnAreaAndTheHelpNamesEveryRole() async throws {
         let suite = try await Deployment.create()
         let help = try await suite.start("shouwang", ["token", "--help"], keyless: true)
