@@ -56,7 +56,9 @@ public struct BusSubscriber: Sendable {
                     replays.increment()
                     sockets.request(request)
                 }
-                if !output.deliver.isEmpty { try await deliver(output.deliver, to: handler) }
+                if !output.deliver.isEmpty {
+                    do { try await deliver(output.deliver, to: handler) } catch is StopSubscribing { break }
+                }
             }
             sockets.stop()
             try await group.waitForAll()
@@ -87,13 +89,22 @@ public struct BusSubscriber: Sendable {
         }
     }
 
+    /// Thrown by a handler to end ``run(handler:)`` at once, the batch in hand not retried: for
+    /// a reader that has decided to stop (an HTTP stream whose client fell too far behind).
+    public struct StopSubscribing: Error {
+        public init() {}
+    }
+
     /// Hands `batch` to the handler until it succeeds, or the subscriber is cancelled or
-    /// shut down (a durable consumer then resumes from its saved positions).
+    /// shut down (a durable consumer then resumes from its saved positions), or the handler
+    /// throws ``StopSubscribing``.
     private func deliver(_ batch: [EventEnvelope], to handler: @Sendable ([EventEnvelope]) async throws -> Void) async throws {
         while true {
             do {
                 try await handler(batch)
                 return
+            } catch let stop as StopSubscribing {
+                throw stop
             } catch {
                 try Task.checkCancellation()
                 if Task.isShuttingDownGracefully { throw error }

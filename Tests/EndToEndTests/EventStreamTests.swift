@@ -83,10 +83,22 @@ import Testing
     static func deployment(count: Int) async throws -> (suite: Deployment, bus: ChildProcess, port: Int) {
         let suite = try await Deployment.create()
         _ = try await suite.testBus.client("sse-reader", role: .integrator, prefixes: ["sse."])
+        _ = try await suite.testBus.client("sse-probe", role: .integrator, prefixes: ["sse."])
         let port = FreePort.next()
-        let bus = try await suite.startBus(httpPort: port, environment: ["SHOUWANG_TOKEN_SECRET": secret])
+        // The services' token secret is not the bus's: a staff token signed with it is refused.
+        let bus = try await suite.startBus(httpPort: port, environment: ["SHOUWANG_INTEGRATOR_TOKEN_SECRET": secret])
         try await publish(suite, count: count)
         return (suite, bus, port)
+    }
+
+    /// Whether the bus serves streams: its keys loaded, asked with a key of its own so that
+    /// `sse-reader`'s slots stay free (a stream whose client left holds its slot until its
+    /// next keep-alive write).
+    static func ready(_ port: Int) async -> Bool {
+        guard let token = try? token("sse-probe") else { return false }
+        return await eventually(timeout: .seconds(10)) {
+            (try? await read(port: port, query: "prefix=sse.", token: token, seconds: 0.5).status) == 200
+        }
     }
 
     static func publish(_ suite: Deployment, count: Int) async throws {
@@ -101,10 +113,7 @@ import Testing
         defer { bus.terminate() }
         let token = try Self.token("sse-reader")
         // The key registered a moment ago reaches the bus within its 2 s reload.
-        #expect(
-            await eventually(timeout: .seconds(10)) {
-                (try? await Self.read(port: port, query: "prefix=sse.", token: token, seconds: 0.5).status) == 200
-            })
+        #expect(await Self.ready(port))
 
         // A slow reader, cut after 2 s: it got part of the stream.
         let first = try await Self.read(port: port, query: "prefix=sse.&from=beginning", token: token, seconds: 2, limitRate: "20k")
@@ -132,13 +141,44 @@ import Testing
         #expect(Set(later.frames.map { "\($0.topic)#\($0.envelope.seq)" }).isDisjoint(with: keys))
     }
 
+    @Test func aStreamFromNowSaysWhereItStartsSoItCanBeResumedBeforeItsFirstEvent() async throws {
+        let (suite, bus, port) = try await Self.deployment(count: 30)
+        defer { bus.terminate() }
+        let token = try Self.token("sse-reader")
+        #expect(await Self.ready(port))
+        let opened = try await Self.read(port: port, query: "prefix=sse.", token: token, seconds: 2)
+        #expect(opened.frames.isEmpty, "from=now: nothing of the past")
+        let start = try #require(
+            opened.text.components(separatedBy: "\n\n").compactMap { $0.hasPrefix("id: ") ? String($0.dropFirst(4)) : nil }.first,
+            "an id alone, before any event: \(opened.text)")
+        try await Self.publish(suite, count: 20)
+        let resumed = try await Self.read(port: port, query: "prefix=sse.", token: token, lastEventID: start, seconds: 3)
+        #expect(resumed.frames.count == 20, "only what came after the heads it started from")
+        #expect(resumed.frames.allSatisfy { $0.envelope.seq > 10 })
+    }
+
+    @Test func oneKeyHoldsAtMostFourStreamsAndAFifthIsToldToComeBack() async throws {
+        let (_, bus, port) = try await Self.deployment(count: 5)
+        defer { bus.terminate() }
+        let token = try Self.token("sse-reader")
+        #expect(await Self.ready(port))
+        async let a = Self.read(port: port, query: "prefix=sse.", token: token, seconds: 8)
+        async let b = Self.read(port: port, query: "prefix=sse.", token: token, seconds: 8)
+        async let c = Self.read(port: port, query: "prefix=sse.", token: token, seconds: 8)
+        async let d = Self.read(port: port, query: "prefix=sse.", token: token, seconds: 8)
+        try await Task.sleep(for: .seconds(3))
+        let fifth = try await Self.read(port: port, query: "prefix=sse.&from=beginning", token: token, seconds: 4)
+        #expect(fifth.status == 200)
+        #expect(fifth.frames.isEmpty && fifth.text.contains("no free stream") && fifth.text.contains("retry: 5000"), "\(fifth.text)")
+        #expect(fifth.seconds < 3, "told at once, not held open")
+        let four = try await [a, b, c, d]
+        #expect(four.allSatisfy { $0.status == 200 && $0.text.hasPrefix("retry: 2000") })
+    }
+
     @Test func aBusAskedToStopEndsItsStreamsAndExits() async throws {
         let (_, bus, port) = try await Self.deployment(count: 10)
         let token = try Self.token("sse-reader")
-        #expect(
-            await eventually(timeout: .seconds(10)) {
-                (try? await Self.read(port: port, query: "prefix=sse.", token: token, seconds: 0.5).status) == 200
-            })
+        #expect(await Self.ready(port))
         async let open = Self.read(port: port, query: "prefix=sse.&from=beginning", token: token, seconds: 25)
         try await Task.sleep(for: .seconds(2))
         bus.terminate()
@@ -156,7 +196,7 @@ import Testing
         for role in AccessRole.allCases { #expect(help.output.contains(role.rawValue), "\(role) in: \(help.output)") }
         let issued = try await suite.start(
             "shouwang", ["token", "--role", "integrator", "--subject", "sse-reader"], keyless: true,
-            environment: ["SHOUWANG_TOKEN_SECRET": Self.secret])
+            environment: ["SHOUWANG_INTEGRATOR_TOKEN_SECRET": Self.secret, "SHOUWANG_TOKEN_SECRET": "the-services-secret-not-this-one"])
         #expect(await issued.waitForExit() == 0, "\(issued.errorOutput)")
         let access = try TokenSigner(secret: Self.secret).verify(issued.output.trimmingCharacters(in: .whitespacesAndNewlines))
         #expect(access.role == .integrator && access.subject == "sse-reader" && access.area == nil)
@@ -170,10 +210,7 @@ import Testing
         let (suite, bus, port) = try await Self.deployment(count: 10)
         defer { bus.terminate() }
         let token = try Self.token("sse-reader")
-        #expect(
-            await eventually(timeout: .seconds(10)) {
-                (try? await Self.read(port: port, query: "prefix=sse.", token: token, seconds: 0.5).status) == 200
-            })
+        #expect(await Self.ready(port))
         let refusals: [(String, String?, Int)] = [
             ("prefix=sse.", nil, 401),
             ("prefix=sse.", try Self.token("staff-1", role: .staff), 403),

@@ -1,5 +1,7 @@
 import EventBus
 import Foundation
+import Models
+import NIOCore
 import Testing
 import ZeroMQ
 
@@ -31,6 +33,39 @@ import ZeroMQ
             #expect(EventStreamCursor(text: given) == nil, "\(given.prefix(40))")
         }
         #expect(EventStreamCursor(text: text(#"{"a.b.c": 7}"#))?.positions == ["a.b.c": 7])
+        #expect(EventStreamCursor(text: text(#"{"a.b.c": 9007199254740992}"#)) == nil, "beyond what replay accepts")
+        #expect(EventStreamCursor(positions: ["a.b.c": 7, "x.y.z": 2]).within("a.") == EventStreamCursor(positions: ["a.b.c": 7]))
+    }
+
+    static func envelope(_ topic: String, _ seq: Int64) throws -> EventEnvelope {
+        EventEnvelope(
+            id: UUID(), topic: try Topic(topic), seq: seq, stream: "a", version: 1, occurredAt: Date(), key: "k", area: nil,
+            correlationId: nil,
+            data: .object(["n": .number(Double(seq))]))
+    }
+
+    @Test func aBatchBeyondTheLimitIsNeitherQueuedNorCountedInTheCursor() throws {
+        let outbox = StreamOutbox(EventStreamCursor(), limit: 1_000)
+        let first = try #require(
+            try outbox.frames(of: (1...20).map { try Self.envelope("a.b.c", $0) }), "a batch always goes when nothing waits")
+        #expect(first.readableBytes > 1_000)
+        #expect(try outbox.frames(of: [try Self.envelope("a.b.c", 21)]) == nil, "over the limit while the first waits")
+        outbox.written(first.readableBytes)
+        let next = try #require(try outbox.frames(of: [try Self.envelope("a.b.c", 21)]))
+        let id = try #require(String(buffer: next).split(separator: "\n").first.map { String($0.dropFirst(4)) })
+        #expect(EventStreamCursor(text: id)?.positions == ["a.b.c": 21], "the refused batch moved nothing; this one follows 20")
+        outbox.close()
+        #expect(try outbox.frames(of: [try Self.envelope("a.b.c", 22)]) == nil, "a closed stream queues nothing")
+    }
+
+    @Test func slotsAreLimitedPerKeyAndInAll() {
+        let slots = EventStreamSlots(limit: 5, perKey: 2)
+        #expect(slots.take(for: "a") && slots.take(for: "a"))
+        #expect(!slots.take(for: "a"), "two for one key")
+        #expect(slots.take(for: "b") && slots.take(for: "b") && slots.take(for: "c"))
+        #expect(!slots.take(for: "d"), "five in all")
+        slots.give(for: "a")
+        #expect(slots.take(for: "d"))
     }
 
     @Test func theStreamReadsWithItsIntegratorsGrantAndLosesItWithTheKey() throws {

@@ -1,4 +1,5 @@
 import EventBus
+import Foundation
 import Hummingbird
 import Logging
 import PostgresNIO
@@ -13,8 +14,12 @@ import Store
 public enum BusApplication {
     /// How often every bus process reloads the key list: the bound on revocation time.
     public static let keyRefreshInterval: Duration = .seconds(2)
-    /// Event streams (`GET /v1/events`) one bus process serves at once.
+    /// Event streams (`GET /v1/events`) one bus process serves at once, and for one key.
     public static let eventStreamLimit = 64
+    public static let eventStreamsPerKey = 4
+    /// The secret integrators' tokens are signed with (or `…_FILE`): the bus's and the
+    /// operator CLI's only, never the services' `SHOUWANG_TOKEN_SECRET`.
+    public static let integratorTokenSecret = "SHOUWANG_INTEGRATOR_TOKEN_SECRET"
 
     public static func run(configuration: ServiceConfiguration) async throws {
         let security = try configuration.requireBusServerSecurity()
@@ -35,8 +40,10 @@ public enum BusApplication {
         let router = Router()
         router.add(middleware: MetricsMiddleware())
         EventStreamRoute(
-            endpoints: configuration.bus.seenFromThisHost, access: access, tokens: configuration.tokenSecret.map(TokenSigner.init(secret:)),
-            slots: EventStreamSlots(limit: eventStreamLimit), logger: logger
+            endpoints: configuration.bus.seenFromThisHost, access: access,
+            tokens: try EnvironmentSecret.value(integratorTokenSecret, in: ProcessInfo.processInfo.environment).map(
+                TokenSigner.init(secret:)),
+            slots: EventStreamSlots(limit: eventStreamLimit, perKey: eventStreamsPerKey), logger: logger
         ).add(to: router)
         router.addOperationsRoutes(
             service: "bus",

@@ -6,7 +6,8 @@ import ServiceKit
 struct TokenCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "token",
-        abstract: "Issue a bearer token for a role and an area (signed with SHOUWANG_TOKEN_SECRET).",
+        abstract:
+            "Issue a bearer token for a role and an area (signed with SHOUWANG_TOKEN_SECRET; an integrator's with SHOUWANG_INTEGRATOR_TOKEN_SECRET).",
         discussion: """
             Roles: \(AccessRole.allCases.map(\.rawValue).joined(separator: ", ")). A street's staff get the street's code \
             (320505-004) and see that street only; an operator without --area sees the whole city. \
@@ -33,13 +34,15 @@ struct TokenCommand: AsyncParsableCommand {
     var days: Int = 30
 
     func run() async throws {
-        guard let secret = try EnvironmentSecret.value("SHOUWANG_TOKEN_SECRET", in: ProcessInfo.processInfo.environment) else {
-            throw ValidationError(
-                "SHOUWANG_TOKEN_SECRET (or SHOUWANG_TOKEN_SECRET_FILE) is not set; use the secret the services run with (up.sh writes it to .local/token-secret)"
-            )
-        }
         guard let role = AccessRole(rawValue: role) else {
             throw ValidationError("--role must be one of \(AccessRole.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        // An integrator's token is for the bus's event stream, signed with the bus's own secret.
+        let variable = role == .integrator ? "SHOUWANG_INTEGRATOR_TOKEN_SECRET" : "SHOUWANG_TOKEN_SECRET"
+        guard let secret = try EnvironmentSecret.value(variable, in: ProcessInfo.processInfo.environment) else {
+            throw ValidationError(
+                "\(variable) (or \(variable)_FILE) is not set; use the secret the \(role == .integrator ? "bus" : "services") run with (up.sh writes it to .local/\(role == .integrator ? "integrator-token-secret" : "token-secret"))"
+            )
         }
         let scope = try area.map { text in
             guard let code = AreaCode(text) else { throw ValidationError("--area must be an area code like 320505-004") }

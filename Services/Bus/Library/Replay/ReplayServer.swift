@@ -157,7 +157,10 @@ final class ReplayServer: Sendable {
                 )
                 return "key \(grant.name) may not read \"\(prefix)\""
             }
-            (key, role) = (grant.name, grant.role)
+            // An HTTP event stream reads as its integrator (BusAccess.streamCredentials): one budget for both.
+            let owner =
+                grant.name.hasSuffix(BusAccess.streamKeySuffix) ? String(grant.name.dropLast(BusAccess.streamKeySuffix.count)) : grant.name
+            (key, role) = (owner, grant.role)
         }
         if request.scope == .ping {
             replies.withLock { $0.append(routing + [ReplayPage.endFrame(heads: [:])]) }

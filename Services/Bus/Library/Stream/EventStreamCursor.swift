@@ -14,6 +14,14 @@ public struct EventStreamCursor: Sendable, Equatable {
     /// under the usual 8 KiB header limits with every topic of the suite in it.
     public static let maximumLength = 6_144
 
+    /// The largest `seq` replay accepts (JSON's exact integers, 2^53 − 1).
+    static let largestSeq: Int64 = 9_007_199_254_740_991
+
+    /// This cursor's topics under `prefix` only: a stream never carries others forward.
+    public func within(_ prefix: String) -> EventStreamCursor {
+        EventStreamCursor(positions: positions.filter { $0.key.hasPrefix(prefix) })
+    }
+
     public init(positions: [String: Int64] = [:]) {
         self.positions = positions
     }
@@ -42,7 +50,7 @@ public struct EventStreamCursor: Sendable, Equatable {
         var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         while base64.count % 4 != 0 { base64 += "=" }
         guard let data = Data(base64Encoded: base64), let positions = try? JSONDecoder().decode([String: Int64].self, from: data),
-            positions.allSatisfy({ Self.isTopic($0.key) && $0.value >= 0 })
+            positions.allSatisfy({ Self.isTopic($0.key) && (0...Self.largestSeq).contains($0.value) })
         else { return nil }
         self.positions = positions
     }

@@ -9,7 +9,9 @@ import ServiceKit
 struct EventStreamForm: Sendable {
     var prefix: String
     var cursor: EventStreamCursor
+    /// Where the subscriber starts; a stream `from=now` starts after the heads it asks first.
     var start: SubscriberStateMachine.StartPosition
+    var fromNow: Bool
 
     init(request: Request) throws(ProblemDetails) {
         let query = request.uri.queryParameters
@@ -39,8 +41,9 @@ struct EventStreamForm: Sendable {
         if !["now", "beginning"].contains(from) { errors.append(.init(field: "from", message: "must be now or beginning")) }
         guard errors.isEmpty, let prefix else { throw ProblemDetails.validation(errors) }
         self.prefix = prefix
-        self.cursor = cursor
-        self.start = given != nil ? .after(cursor.positions) : (from == "beginning" ? .beginning : .now)
+        self.cursor = cursor.within(prefix)
+        self.fromNow = given == nil && from == "now"
+        self.start = given != nil ? .after(self.cursor.positions) : .beginning
     }
 }
 

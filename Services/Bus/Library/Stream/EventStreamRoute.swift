@@ -18,20 +18,23 @@ import Synchronization
 ///
 /// Every event's `id:` is the cursor after it (``EventStreamCursor``): a client that
 /// reconnects with `Last-Event-ID` (browsers do it by themselves) resumes exactly after the
-/// last event it received, on this or any other bus process. A client that reads slower
-/// than the bus publishes is disconnected once 256 frames wait for it, and resumes the
-/// same way: a slow reader costs itself a reconnect, never the bus its memory.
+/// last event it received, on this or any other bus process; a stream opened `from=now`
+/// first sends an id alone, the heads it starts after. A client that reads slower than the
+/// bus publishes is disconnected once 4 MiB wait for it, and resumes the same way.
 struct EventStreamRoute: Sendable {
     /// Where this process's own sockets are, seen from inside it.
     let endpoints: BusEndpoints
     let access: BusAccess
-    /// `nil` without `SHOUWANG_TOKEN_SECRET`: every stream is refused.
+    /// Checks integrators' tokens: signed with `SHOUWANG_INTEGRATOR_TOKEN_SECRET`, a secret of
+    /// the bus and the operator's CLI only, never the services' (the bus could otherwise
+    /// forge their tokens). `nil` without it: every stream is refused.
     let tokens: TokenSigner?
     let slots: EventStreamSlots
     let logger: Logger
 
-    /// A comment this often on an idle stream, so proxies keep it and a gone client is noticed.
-    static let keepAlive: Duration = .seconds(15)
+    /// A comment this often on an idle stream, so proxies keep it and a gone client is noticed
+    /// (until a write fails, its stream holds a slot).
+    static let keepAlive: Duration = .seconds(5)
 
     func add(to router: Router<BasicRequestContext>) {
         router.get("/v1/events") { request, _ in try open(request) }
@@ -59,18 +62,13 @@ struct EventStreamRoute: Sendable {
         guard let credentials = try access.streamCredentials(for: grant.name) else {
             throw ProblemDetails(status: .forbidden, detail: "The key '\(grant.name)' was revoked.")
         }
-        guard slots.count < slots.limit else {
-            var problem = ProblemDetails(
-                status: .serviceUnavailable, detail: "This bus process serves \(slots.limit) event streams already; retry shortly.")
-            problem.retryAfterSeconds = 5
-            throw problem
-        }
         var endpoints = endpoints
         endpoints.credentials = credentials
         var configuration = SubscriberConfiguration(endpoints: endpoints, prefix: form.prefix, start: form.start)
         configuration.pageLimit = 1000
         let stream = EventStream(
-            configuration: configuration, key: grant.name, cursor: form.cursor, access: access, slots: slots, logger: logger)
+            configuration: configuration, key: grant.name, cursor: form.cursor, fromNow: form.fromNow, access: access, slots: slots,
+            logger: logger)
         var headers = HTTPFields()
         headers[.contentType] = "text/event-stream; charset=utf-8"
         headers[.cacheControl] = "no-store"
@@ -79,39 +77,55 @@ struct EventStreamRoute: Sendable {
     }
 }
 
-/// One open stream: a subscriber filling a short queue, a watch on the key, and the
-/// response writer draining the queue. Ends when the client goes, the key is revoked, the
-/// client falls 256 frames behind, or the bus process shuts down.
+/// One open stream: a subscriber filling a queue bounded in bytes, a watch on the key, and
+/// the response writer draining the queue. Ends when the client goes, the key is revoked,
+/// the client falls ``queueLimit`` bytes behind, or the bus process shuts down.
+///
+/// Every frame carries the cursor just after it, and a batch that does not fit is neither
+/// queued nor counted: the last frame a client received always names exactly what it has.
 struct EventStream: Sendable {
     let configuration: SubscriberConfiguration
     let key: String
     let cursor: EventStreamCursor
+    /// Ask the heads first and start after them, announcing them as the first id.
+    let fromNow: Bool
     let access: BusAccess
     let slots: EventStreamSlots
     let logger: Logger
 
-    struct ClientTooSlow: Error {}
+    /// Bytes of frames a client may have waiting; beyond, the stream ends and the client
+    /// resumes from its last id (a slow reader costs itself a reconnect, not the bus its memory).
+    static let queueLimit = 4 << 20
 
     func run(_ writer: inout any ResponseBodyWriter) async throws {
         // Taken here, where it is surely given back, not when the request was checked: a
-        // body that never runs (the client went first) must not keep a slot.
-        guard slots.take() else {
-            try await writer.write(ServerSentEvent.comment("this bus process serves \(slots.limit) streams already; reconnecting later"))
+        // body that never runs (the client went first) must not keep a slot. Refused in the
+        // body (200, a comment, `retry:`), since an EventSource gives up on any other status.
+        guard slots.take(for: key) else {
+            try await writer.write(ServerSentEvent.comment("no free stream for this key or on this bus process; reconnecting later"))
             try await writer.write(ByteBuffer(string: "retry: 5000\n\n"))
             try await writer.finish(nil)
             return
         }
-        defer { slots.give() }
-        let (frames, queue) = AsyncStream<ByteBuffer>.makeStream(bufferingPolicy: .bufferingOldest(256))
+        defer { slots.give(for: key) }
+        try await writer.write(ServerSentEvent.retry)
+        var configuration = configuration
+        var start = cursor
+        if fromNow {
+            let heads = try await ReplayClient.heads(prefix: configuration.prefix, bus: configuration.endpoints)
+            start = EventStreamCursor(positions: heads).within(configuration.prefix)
+            configuration.start = .after(start.positions)
+            try await writer.write(ServerSentEvent.position(start))
+        }
+        let outbox = StreamOutbox(start, limit: Self.queueLimit)
+        let (frames, queue) = AsyncStream<ByteBuffer>.makeStream()
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { [configuration, cursor, logger] in
+            group.addTask { [configuration, logger] in
                 defer { queue.finish() }
-                // The subscriber calls its handler one batch at a time; the lock only satisfies
-                // the handler's Sendable contract.
-                let position = CursorBox(cursor)
                 try await BusSubscriber(configuration: configuration, logger: logger).run { batch in
-                    let buffer = try position.frames(of: batch)
-                    if case .dropped = queue.yield(buffer) { throw ClientTooSlow() }
+                    // Over the limit: end here, the batch unsent and uncounted.
+                    guard let buffer = try outbox.frames(of: batch) else { throw BusSubscriber.StopSubscribing() }
+                    queue.yield(buffer)
                 }
             }
             group.addTask { [access, key] in
@@ -122,12 +136,16 @@ struct EventStream: Sendable {
                     idle += .seconds(1)
                     if idle >= EventStreamRoute.keepAlive {
                         idle = .zero
-                        if case .dropped = queue.yield(ServerSentEvent.comment("alive")) { return }
+                        queue.yield(ServerSentEvent.comment("alive"))
                     }
                 }
+                outbox.close()  // revoked: nothing more is written, queued or not
             }
-            try await writer.write(ServerSentEvent.retry)
-            for await frame in frames { try await writer.write(frame) }
+            for await frame in frames {
+                guard !outbox.isClosed else { break }
+                try await writer.write(frame)
+                outbox.written(frame.readableBytes)
+            }
             group.cancelAll()
             try? await group.waitForAll()
         }
@@ -135,42 +153,72 @@ struct EventStream: Sendable {
     }
 }
 
-/// A stream's cursor, advanced by each batch it frames.
-final class CursorBox: Sendable {
-    private let cursor: Mutex<EventStreamCursor>
+/// A stream's cursor and the bytes waiting for its client, behind one lock: the subscriber
+/// adds frames, the writer takes them away, the key watch closes it.
+final class StreamOutbox: Sendable {
+    private struct State {
+        var cursor: EventStreamCursor
+        var queued = 0
+        var closed = false
+    }
 
-    init(_ cursor: EventStreamCursor) { self.cursor = Mutex(cursor) }
+    private let state: Mutex<State>
+    private let limit: Int
 
-    /// The frames of `batch`, each carrying the cursor just after it.
-    func frames(of batch: [EventEnvelope]) throws -> ByteBuffer {
-        try cursor.withLock { cursor in
+    init(_ cursor: EventStreamCursor, limit: Int) {
+        state = Mutex(State(cursor: cursor))
+        self.limit = limit
+    }
+
+    /// The frames of `batch`, each with the cursor just after it, counted as waiting; `nil`
+    /// (nothing counted, the cursor unmoved) when they would take the client past the limit
+    /// — unless nothing waits, so that any batch gets through to a client that reads.
+    func frames(of batch: [EventEnvelope]) throws -> ByteBuffer? {
+        try state.withLock { state in
+            var cursor = state.cursor
             var buffer = ByteBuffer()
             for envelope in batch {
                 cursor.advance(topic: envelope.topic.rawValue, to: envelope.seq)
                 try ServerSentEvent.append(envelope, cursor: cursor, to: &buffer)
             }
+            guard !state.closed, state.queued == 0 || state.queued + buffer.readableBytes <= limit else { return nil }
+            state.cursor = cursor
+            state.queued += buffer.readableBytes
             return buffer
         }
     }
+
+    func written(_ bytes: Int) { state.withLock { $0.queued = max(0, $0.queued - bytes) } }
+
+    func close() { state.withLock { $0.closed = true } }
+
+    var isClosed: Bool { state.withLock { $0.closed } }
 }
 
-/// How many streams this process serves at once, at most ``limit``: each holds two sockets
-/// and a thread.
+/// How many streams this process serves at once: at most ``limit``, and ``perKey`` for one
+/// integrator key, so one integrator cannot take them all. Each holds sockets and threads.
 final class EventStreamSlots: Sendable {
     let limit: Int
-    private let open = Mutex(0)
+    let perKey: Int
+    private let open = Mutex<[String: Int]>([:])
 
-    init(limit: Int) { self.limit = limit }
+    init(limit: Int, perKey: Int) {
+        self.limit = limit
+        self.perKey = perKey
+    }
 
-    func take() -> Bool {
-        open.withLock { count in
-            guard count < limit else { return false }
-            count += 1
+    func take(for key: String) -> Bool {
+        open.withLock { open in
+            guard open.values.reduce(0, +) < limit, open[key, default: 0] < perKey else { return false }
+            open[key, default: 0] += 1
             return true
         }
     }
 
-    func give() { open.withLock { $0 -= 1 } }
-
-    var count: Int { open.withLock { $0 } }
+    func give(for key: String) {
+        open.withLock { open in
+            open[key, default: 1] -= 1
+            if open[key] == 0 { open[key] = nil }
+        }
+    }
 }

@@ -15,6 +15,12 @@ enum ServerSentEvent {
         buffer.writeString("\n\n")
     }
 
+    /// A frame with an id and no data: clients take it as their last event id without
+    /// dispatching anything, so a stream opened `from=now` is resumable before its first event.
+    static func position(_ cursor: EventStreamCursor) -> ByteBuffer {
+        ByteBuffer(string: "id: \(cursor.text)\n\n")
+    }
+
     /// A comment line: ignored by every client, it shows the connection is alive.
     static func comment(_ text: String) -> ByteBuffer {
         ByteBuffer(string: ": \(text)\n\n")
