@@ -7,7 +7,8 @@
 # checkout):
 #   postgres_password  the database password (read by the postgres image as root)
 #   database_url       postgres://shouwang:<that password>@postgres:5432/shouwang
-#   token_secret       the key that signs and checks every bearer token
+#   token_secret       the key that signs and checks every bearer token of the services
+#   integrator_token_secret  the bus's own, for integrators' tokens on its event stream
 #   tls/               empty: put shouwang.pem (private key + certificate chain) here to
 #                      replace the self-signed certificate the `certs` container makes
 #
@@ -65,7 +66,11 @@ if [ ! -s "$dir/token_secret" ] || $rotate; then
         echo "made $dir/token_secret"
     fi
 fi
+if [ ! -s "$dir/integrator_token_secret" ]; then
+    write "$dir/integrator_token_secret" 0644 "$(random)"
+    echo "made $dir/integrator_token_secret"
+fi
 # Modes of files made by an earlier version of this script, or copied in by hand.
 chmod 0600 "$dir/postgres_password"
-chmod 0644 "$dir/database_url" "$dir/token_secret"
+chmod 0644 "$dir/database_url" "$dir/token_secret" "$dir/integrator_token_secret"
 echo "secrets are in $dir"

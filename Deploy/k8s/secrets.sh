@@ -5,6 +5,7 @@
 #
 #   secrets.sh app [--dev] [--database-url-file FILE] [-n NAMESPACE]
 #       shouwang-token      the key that signs bearer tokens (every service replica shares it)
+#       shouwang-integrator-token  the bus's own, for integrators' tokens on its event stream
 #       with --dev:         shouwang-postgres (password) and shouwang-database (its URL) for
 #                           the dev overlay's PostgreSQL
 #       with --database-url-file FILE: shouwang-database from FILE (a managed PostgreSQL)
@@ -62,6 +63,11 @@ app() {
     done
     kubectl get namespace "$namespace" >/dev/null 2>&1 || kubectl create namespace "$namespace" >/dev/null
     if exists shouwang-token; then echo "kept Secret shouwang-token"; else create shouwang-token "secret=$(random)"; fi
+    if exists shouwang-integrator-token; then
+        echo "kept Secret shouwang-integrator-token"
+    else
+        create shouwang-integrator-token "secret=$(random)"
+    fi
     if $dev; then
         if exists shouwang-postgres; then
             echo "kept Secrets shouwang-postgres and shouwang-database"

@@ -71,6 +71,10 @@ done
 # One token secret for every local process, kept across restarts so issued tokens stay valid.
 [ -f "$LOCAL/token-secret" ] || head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$LOCAL/token-secret"
 export SHOUWANG_TOKEN_SECRET="$(cat "$LOCAL/token-secret")"
+# Integrators' tokens (the bus's event stream) have a secret of their own: the bus never holds
+# the services' secret, so it could not forge their tokens.
+[ -f "$LOCAL/integrator-token-secret" ] || head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$LOCAL/integrator-token-secret"
+INTEGRATOR_TOKEN_SECRET="$(cat "$LOCAL/integrator-token-secret")"
 
 "$BIN/shouwang" migrate
 # The bus requires CURVE: its key pair and one key per process, registered in the database.
@@ -80,6 +84,7 @@ export SHOUWANG_BUS_SERVER_KEY="$(cat "$LOCAL/keys/bus.pub")"
 cat >"$LOCAL/env" <<ENV
 export SHOUWANG_DATABASE_URL=$SHOUWANG_DATABASE_URL
 export SHOUWANG_TOKEN_SECRET=$SHOUWANG_TOKEN_SECRET
+export SHOUWANG_INTEGRATOR_TOKEN_SECRET=$INTEGRATOR_TOKEN_SECRET
 export SHOUWANG_BUS_SERVER_KEY='$SHOUWANG_BUS_SERVER_KEY'
 export SHOUWANG_BUS_SECRET_KEY_FILE=$LOCAL/keys/operator.key
 export PATH="$BIN:\$PATH"
@@ -110,7 +115,8 @@ for service in "${SERVICES[@]}"; do
     rm -f "$LOCAL/run/$service.pid"
 done
 
-SHOUWANG_BUS_SERVER_SECRET_KEY_FILE="$LOCAL/keys/bus.key" start_process bus "$BIN/shouwang-bus"
+SHOUWANG_TOKEN_SECRET= SHOUWANG_INTEGRATOR_TOKEN_SECRET="$INTEGRATOR_TOKEN_SECRET" \
+    SHOUWANG_BUS_SERVER_SECRET_KEY_FILE="$LOCAL/keys/bus.key" start_process bus "$BIN/shouwang-bus"
 expected=(bus)
 entries=()
 for service in "${SERVICES[@]}"; do

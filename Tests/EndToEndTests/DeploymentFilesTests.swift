@@ -155,7 +155,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: secrets) }
         let compose = try Self.normalisedCompose(environment: ["SHOUWANG_COMPOSE_SECRETS": secrets.path])
         let declared = try #require(compose["secrets"] as? [String: [String: Any]])
-        #expect(Set(declared.keys) == ["postgres_password", "database_url", "token_secret"])
+        #expect(Set(declared.keys) == ["postgres_password", "database_url", "token_secret", "integrator_token_secret"])
         for (name, secret) in declared {
             #expect(
                 secret["file"] as? String == secrets.appendingPathComponent(name).path,
@@ -172,6 +172,10 @@ import Testing
         }
         let network = ((compose["networks"] as? [String: Any])?["default"] as? [String: Any])?["ipam"] as? [String: Any]
         let subnet = ((network?["config"] as? [[String: Any]])?.first?["subnet"] as? String) ?? "none"
+        // The bus checks integrators' tokens with its own secret and never holds the services'.
+        #expect(secretNames("bus") == ["database_url", "integrator_token_secret"], "bus: \(secretNames("bus"))")
+        #expect(environment("bus")["SHOUWANG_INTEGRATOR_TOKEN_SECRET_FILE"] == "/run/secrets/integrator_token_secret")
+        #expect(environment("bus")["SHOUWANG_TOKEN_SECRET_FILE"] == nil)
         for service in Self.scalable.keys {
             let variables = environment(service)
             #expect(secretNames(service).isSuperset(of: ["database_url", "token_secret"]), "\(service): \(secretNames(service))")
@@ -230,6 +234,9 @@ import Testing
         #expect(try Self.text(secrets.appendingPathComponent("database_url")) == "postgres://shouwang:\(password)@postgres:5432/shouwang\n")
         let token = try Self.text(secrets.appendingPathComponent("token_secret"))
         #expect(token.trimmingCharacters(in: .newlines).count == 64 && token != password)
+        let integrators = try Self.text(secrets.appendingPathComponent("integrator_token_secret"))
+        #expect(integrators.trimmingCharacters(in: .newlines).count == 64 && integrators != token)
+        #expect(try Self.mode(of: secrets.appendingPathComponent("integrator_token_secret")) == 0o644)
 
         // Again: nothing changes (a new password would no longer open the database volume).
         _ = try Self.preparedSecrets(into: secrets)
