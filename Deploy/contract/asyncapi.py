@@ -20,13 +20,14 @@ import datetime
 import json
 import pathlib
 import re
+import subprocess
 import sys
 from typing import Any, Dict, List
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 
 from examples import example  # noqa: E402
-from published import reconcile, versions  # noqa: E402
+from published import history_problems, reconcile, versions  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 CONTRACT = ROOT / "docs/events.schema.json"
@@ -35,7 +36,12 @@ DOCUMENT = ROOT / "docs/asyncapi.json"
 PUBLISHED = ROOT / "docs/events.published.json"
 
 UUID = {"type": "string", "format": "uuid", "pattern": "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"}
-TIME = {"type": "string", "format": "date-time", "description": "RFC 3339, UTC, milliseconds"}
+TIME = {
+    "type": "string",
+    "format": "date-time",
+    "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{3}Z$",
+    "description": "RFC 3339, UTC, milliseconds",
+}
 
 #: The envelope of every event (docs/EVENTS.md); `topic`, `stream`, `v` and `data` are
 #: narrowed by each message.
@@ -277,6 +283,23 @@ SERVERS = {
 }
 
 
+def committed_records() -> List[Dict[str, Any]]:
+    """Every committed version of docs/events.published.json, oldest first, so that a record
+    edited by hand (a promise dropped or bent) is caught against its own history. Empty, with
+    a warning, where git or the history is missing (a tarball, a shallow clone)."""
+    path = str(PUBLISHED.relative_to(ROOT))
+    log = subprocess.run(["git", "-C", str(ROOT), "log", "--format=%H", "--reverse", "--", path], capture_output=True, text=True)
+    if log.returncode != 0 or not log.stdout.strip():
+        print(f"warning: no git history of {path}: its past versions are not checked", file=sys.stderr)
+        return []
+    records = []
+    for commit in log.stdout.split():
+        shown = subprocess.run(["git", "-C", str(ROOT), "show", f"{commit}:{path}"], capture_output=True, text=True)
+        if shown.returncode == 0:
+            records.append(json.loads(shown.stdout))
+    return records
+
+
 def rendered(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
 
@@ -311,6 +334,10 @@ def main() -> int:
     errors = validate(document)
     for error in errors:
         print(f"error: docs/asyncapi.json: {error}", file=sys.stderr)
+    history = committed_records()
+    for problem in history_problems(history + [json.loads(PUBLISHED.read_text())]):
+        print(f"error: docs/events.published.json: {problem}", file=sys.stderr)
+        errors.append(problem)
     if stale or errors:
         return 1
     print(f"docs/asyncapi.json is current and valid AsyncAPI 3.0: {len(document['channels'])} channels, "

@@ -15,6 +15,7 @@ everything it relied on, with the same meaning:
 - enumerations may lose values, never gain one (a reader's `switch` would meet a stranger);
 - bounds may tighten (`minimum` up, `maximum` down), never loosen;
 - `pattern`, `format`, `const` and `propertyNames` may appear or stay the same, never change;
+- the schema of a map's values (`additionalProperties`) is compared like a property's;
 - any other keyword that changes is reported: better a version too many than a silent break.
 
 Standard library only. `breaking(old, new)` returns the reasons, empty when compatible.
@@ -31,8 +32,15 @@ HANDLED = ANNOTATIONS | {
 }
 
 
-def breaking(old: Dict[str, Any], new: Dict[str, Any], path: str = "data") -> List[str]:
+def breaking(old: Any, new: Any, path: str = "data") -> List[str]:
     """The reasons a reader of `old` would be broken by events of `new` (empty: compatible)."""
+    # Boolean schemas. A reader of `true` relied on nothing; of `false`, on nothing being sent,
+    # so anything new there is an addition; `false` now means nothing will be sent (whether
+    # it was required is the parent's question). A schema that becomes `true`: any value.
+    if old is True or old is False or new is False:
+        return []
+    if new is True:
+        return [f"{path}: became any value"]
     reasons: List[str] = []
     reasons += _types(old, new, path)
     reasons += _properties(old, new, path)
@@ -41,6 +49,10 @@ def breaking(old: Dict[str, Any], new: Dict[str, Any], path: str = "data") -> Li
             reasons.append(f"{path}[]: the items' schema was removed")
         else:
             reasons += breaking(old["items"], new["items"], path + "[]")
+    if isinstance(old.get("additionalProperties"), dict):
+        extra = new.get("additionalProperties", True)
+        if extra is not False:
+            reasons += breaking(old["additionalProperties"], extra, path + ".*")
     if isinstance(old.get("propertyNames"), dict):
         if old.get("propertyNames") != new.get("propertyNames"):
             reasons.append(f"{path}: propertyNames changed")
@@ -86,4 +98,6 @@ def _properties(old: Dict[str, Any], new: Dict[str, Any], path: str) -> List[str
     for name, schema in old_properties.items():
         if name in new_properties:
             reasons += breaking(schema, new_properties[name], f"{path}.{name}")
+        elif name in now_required:
+            reasons.append(f"{path}.{name}: still required but its schema was removed (any value now)")
     return reasons

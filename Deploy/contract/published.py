@@ -3,8 +3,9 @@ ever published with the schema of its `data`, the day it was first published and
 newer version took over, the day it was superseded. The versioning rule (docs/EVENTS.md,
 "Versions") is enforced against it:
 
-- a schema may change within its version only compatibly (compatibility.py); the record
-  then takes the new schema, so the next change is judged against the latest promise;
+- a schema may change within its version only compatibly (compatibility.py) with every
+  schema that version ever had: the record keeps the earlier ones (`earlier`), so a field
+  removed and later added back with another type is caught;
 - anything else is a new version `v + 1`, published *beside* the old one: the old schema
   stays in `docs/events.schema.json` under `previousVersions` and its events keep being
   published for `NOTICE_DAYS` days after the new one appeared;
@@ -48,13 +49,14 @@ def reconcile(published: Dict[str, Any], contract: Dict[str, Any], today: dateti
             if entry.get("retiredOn"):
                 problems.append(f"{topic} v{v}: retired on {entry['retiredOn']}; a new shape needs a new number (v{_highest(known) + 1})")
                 continue
-            reasons = breaking(entry["schema"], schema)
+            reasons = [reason for promised in [entry["schema"], *entry.get("earlier", [])] for reason in breaking(promised, schema)]
             if reasons:
                 problems.append(
                     f"{topic} v{v}: an incompatible change ({'; '.join(reasons)}); publish it as v{_highest(known) + 1} "
                     f"beside v{v}, which keeps its schema under previousVersions for {NOTICE_DAYS} days"
                 )
-            else:
+            elif entry["schema"] != schema:
+                entry["earlier"] = [entry["schema"], *entry.get("earlier", [])]
                 entry["schema"] = schema
             continue
         if known and v < _highest(known):
@@ -81,6 +83,25 @@ def reconcile(published: Dict[str, Any], contract: Dict[str, Any], today: dateti
             else:
                 entry["retiredOn"] = today.isoformat()
     return record, problems
+
+
+def history_problems(records: List[Dict[str, Any]]) -> List[str]:
+    """Why a sequence of committed records (oldest first) is not one record kept by the
+    rules: an entry disappeared, a retirement was undone, or a schema changed incompatibly.
+    This catches a record edited by hand, not through reconcile()."""
+    problems: List[str] = []
+    for older, newer in zip(records, records[1:]):
+        for topic, known in older.get("topics", {}).items():
+            for number, entry in known.items():
+                later = newer.get("topics", {}).get(topic, {}).get(number)
+                if later is None:
+                    problems.append(f"{topic} v{number}: dropped from the record")
+                    continue
+                if entry.get("retiredOn") and not later.get("retiredOn"):
+                    problems.append(f"{topic} v{number}: its retirement was undone")
+                for reason in breaking(entry["schema"], later["schema"]):
+                    problems.append(f"{topic} v{number}: the record was changed incompatibly: {reason}")
+    return problems
 
 
 def _highest(known: Dict[str, Any]) -> int:

@@ -22,7 +22,7 @@ import jsonschema  # noqa: E402
 from asyncapi import CONTRACT, EVENTS_MD, build, occasions  # noqa: E402
 from compatibility import breaking  # noqa: E402
 from examples import example  # noqa: E402
-from published import NOTICE_DAYS, reconcile  # noqa: E402
+from published import NOTICE_DAYS, history_problems, reconcile  # noqa: E402
 from validation import validate  # noqa: E402
 
 UUID = {"type": "string", "format": "uuid"}
@@ -84,6 +84,18 @@ class CompatibilityTests(unittest.TestCase):
         new = {"type": "array", "items": {"type": "object", "properties": {"a": UUID}, "required": []}}
         self.assertEqual(breaking(old, new), ["data[].a: was required and no longer is"])
 
+    def test_a_maps_values_and_boolean_schemas_are_compared(self):
+        old = {"type": "object", "additionalProperties": {"type": "string"}}
+        self.assertEqual(breaking(old, {"type": "object", "additionalProperties": {"type": "string", "description": "x"}}), [])
+        self.assertTrue(breaking(old, {"type": "object", "additionalProperties": {"type": "object"}}))
+        self.assertTrue(breaking(old, {"type": "object", "additionalProperties": True}))
+        self.assertTrue(breaking(old, {"type": "object"}), "no schema for the values: any value")
+        self.assertEqual(breaking(True, {"type": "string"}), [])
+        self.assertEqual(breaking({"type": "string"}, False), [])
+        self.assertEqual(breaking({"type": "string"}, True), ["data: became any value"])
+        still_required = changed(lambda s: s["properties"].pop("urgency"))
+        self.assertIn("data.urgency: still required but its schema was removed (any value now)", breaking(CREATED, still_required))
+
     def test_an_integer_is_still_a_number(self):
         self.assertEqual(breaking({"type": "number"}, {"type": "integer"}), [])
         self.assertNotEqual(breaking({"type": "integer"}, {"type": "number"}), [])
@@ -129,6 +141,26 @@ class PublishedVersionTests(unittest.TestCase):
         self.assertEqual(retired["topics"]["intake.request.created"]["1"]["retiredOn"], "2027-03-01")
         _, problems = reconcile(retired, contract(v2, version=2, previous={"1": CREATED}), DAY + datetime.timedelta(days=NOTICE_DAYS))
         self.assertIn("retired on 2027-03-01", problems[0])
+
+    def test_a_field_removed_then_added_back_with_another_type_is_caught(self):
+        without = changed(lambda s: s["properties"].pop("count"))
+        record, problems = reconcile(self.first(), contract(without), DAY)
+        self.assertEqual(problems, [], "an optional field may go")
+        self.assertEqual(record["topics"]["intake.request.created"]["1"]["earlier"], [CREATED])
+        back = changed(lambda s: s["properties"].update(count={"type": "string"}))
+        _, problems = reconcile(record, contract(back), DAY)
+        self.assertTrue(any("count: type widened" in problem for problem in problems), problems)
+
+    def test_a_record_edited_by_hand_is_caught_against_its_history(self):
+        first = self.first()
+        bent = copy.deepcopy(first)
+        bent["topics"]["intake.request.created"]["1"]["schema"] = changed(lambda s: s["required"].remove("urgency"))
+        self.assertTrue(any("changed incompatibly" in problem for problem in history_problems([first, bent])))
+        dropped = {"topics": {}}
+        self.assertEqual(history_problems([first, dropped]), ["intake.request.created v1: dropped from the record"])
+        wider = changed(lambda s: s["properties"].update(zone={"type": "string"}))
+        kept, _ = reconcile(first, contract(wider), DAY)
+        self.assertEqual(history_problems([first, kept]), [])
 
     def test_the_current_version_cannot_be_dropped_nor_go_back(self):
         record = self.first()

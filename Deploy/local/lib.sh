@@ -205,4 +205,5 @@ python_venv() {
 # The API fuzz round's and the event-contract check's tools.
 python_tools() { python_venv python-tools "schemathesis==4.32.5" "jsonschema==4.25.1"; }
 # The event contract's tools (Deploy/contract): the AsyncAPI 3.0 object model and JSON Schema.
-contract_tools() { python_venv contract-tools "asyncapi3==0.0.2" "pydantic==2.14.4" "pyaml==26.7.0" "jsonschema==4.25.1"; }
+# rfc3339-validator: without it jsonschema skips every date-time format silently.
+contract_tools() { python_venv contract-tools "asyncapi3==0.0.2" "pydantic==2.14.4" "pyaml==26.7.0" "jsonschema==4.25.1" "rfc3339-validator==0.1.4"; }
