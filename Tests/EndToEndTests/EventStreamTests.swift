@@ -115,8 +115,13 @@ import Testing
         // The key registered a moment ago reaches the bus within its 2 s reload.
         #expect(await Self.ready(port))
 
-        // A slow reader, cut after 2 s: it got part of the stream.
-        let first = try await Self.read(port: port, query: "prefix=sse.&from=beginning", token: token, seconds: 2, limitRate: "20k")
+        // A slow reader, cut mid-stream: it got part of it.
+        // At 20 kB/s the 3,000 events (~1.2 MB) take a minute; on a loaded machine the first
+        // ones may take seconds to come, so the cut comes later until some have.
+        var first = try await Self.read(port: port, query: "prefix=sse.&from=beginning", token: token, seconds: 2, limitRate: "20k")
+        for seconds in [4.0, 8.0] where first.frames.isEmpty {
+            first = try await Self.read(port: port, query: "prefix=sse.&from=beginning", token: token, seconds: seconds, limitRate: "20k")
+        }
         #expect(first.status == 200)
         #expect(first.text.hasPrefix("retry: 2000\n\n"))
         #expect(!first.frames.isEmpty && first.frames.count < 3000, "\(first.frames.count) events before the cut")
