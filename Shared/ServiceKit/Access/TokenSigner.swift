@@ -70,12 +70,14 @@ public struct TokenSigner: Sendable {
 }
 
 extension Data {
-    var base64URLEncoded: String {
+    /// Base64url without padding (RFC 4648 §5), as tokens and event-stream cursors carry it.
+    public var base64URLEncoded: String {
         base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
             .replacingOccurrences(of: "=", with: "")
     }
 
-    init?(base64URLEncoded text: String) {
+    /// Reads base64url, with or without padding; `nil` when it is not.
+    public init?(base64URLEncoded text: String) {
         var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         while base64.count % 4 != 0 { base64 += "=" }
         self.init(base64Encoded: base64)

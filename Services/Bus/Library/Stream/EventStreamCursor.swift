@@ -1,4 +1,5 @@
 import Foundation
+import ServiceKit
 
 /// Where an event stream stands: the last `seq` given per topic, carried in each event's
 /// `id:` line so that a client's `Last-Event-ID` resumes exactly after the last event it
@@ -36,8 +37,7 @@ public struct EventStreamCursor: Sendable, Equatable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let json = (try? encoder.encode(positions)) ?? Data("{}".utf8)
-        return json.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        return json.base64URLEncoded
     }
 
     /// Reads a cursor a client sent back; `nil` when it is not one this stream wrote.
@@ -47,9 +47,7 @@ public struct EventStreamCursor: Sendable, Equatable {
                 byte == 0x2D || byte == 0x5F || (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
             })
         else { return nil }
-        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while base64.count % 4 != 0 { base64 += "=" }
-        guard let data = Data(base64Encoded: base64), let positions = try? JSONDecoder().decode([String: Int64].self, from: data),
+        guard let data = Data(base64URLEncoded: text), let positions = try? JSONDecoder().decode([String: Int64].self, from: data),
             positions.allSatisfy({ Self.isTopic($0.key) && (0...Self.largestSeq).contains($0.value) })
         else { return nil }
         self.positions = positions
