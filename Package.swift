@@ -4,11 +4,11 @@ import PackageDescription
 let swiftSettings: [SwiftSetting] = [.swiftLanguageMode(.v6)]
 
 /// One library target per service (its logic, testable in-process) plus a thin executable.
-func service(_ name: String, executable: String, resources: [Resource]? = nil) -> [Target] {
+func service(_ name: String, executable: String, resources: [Resource]? = nil, extra: [Target.Dependency] = []) -> [Target] {
     [
         .target(
             name: name,
-            dependencies: ["ServiceKit", "EventBus", "Store", "Models", "Tabular", .product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: ["ServiceKit", "EventBus", "Store", "Models", "Tabular", .product(name: "Hummingbird", package: "hummingbird")] + extra,
             path: "Services/\(name)/Library",
             resources: resources,
             swiftSettings: swiftSettings
@@ -32,6 +32,7 @@ let package = Package(
         .executable(name: "shouwang-matching", targets: ["shouwang-matching"]),
         .executable(name: "shouwang-supplies", targets: ["shouwang-supplies"]),
         .executable(name: "shouwang-outreach", targets: ["shouwang-outreach"]),
+        .executable(name: "shouwang-console", targets: ["shouwang-console"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -112,7 +113,7 @@ let package = Package(
             name: "Operator",
             dependencies: [
                 "EventBus", "ServiceKit", "Store", "ZeroMQ", "Models", "Bus",
-                "Intake", "Matching", "Supplies", "Outreach",
+                "Intake", "Matching", "Supplies", "Outreach", "Console",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -126,6 +127,11 @@ let package = Package(
         + service("Matching", executable: "shouwang-matching", resources: [.copy("openapi.json")])
         + service("Supplies", executable: "shouwang-supplies", resources: [.copy("openapi.json")])
         + service("Outreach", executable: "shouwang-outreach", resources: [.copy("openapi.json")])
+        // The console serves pages, not an API of its own: a client of the four services and the bus.
+        + service(
+            "Console", executable: "shouwang-console",
+            extra: [.product(name: "CryptoExtras", package: "swift-crypto"), .product(name: "PostgresNIO", package: "postgres-nio")]
+        )
         + [
             // MARK: Tests
             .target(
@@ -141,6 +147,11 @@ let package = Package(
             ),
             .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"], swiftSettings: swiftSettings),
             .testTarget(name: "ModelsTests", dependencies: ["Models"], swiftSettings: swiftSettings),
+            .testTarget(
+                name: "ConsoleTests",
+                dependencies: ["Console", "TestSupport", "Store", "Models", "ServiceKit", .product(name: "PostgresNIO", package: "postgres-nio")],
+                swiftSettings: swiftSettings
+            ),
             .testTarget(name: "TabularTests", dependencies: ["Tabular"], swiftSettings: swiftSettings),
             .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"], swiftSettings: swiftSettings),
             .testTarget(

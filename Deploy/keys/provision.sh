@@ -52,6 +52,7 @@ intake   intake   matching. supplies. outreach.
 matching matching intake. supplies.dispatch.delivered supplies.purchase.delivered
 supplies supplies intake.request. matching.task.
 outreach outreach intake.request. intake.checkins.recorded supplies.dispatch.delivered matching.shift.worked matching.task.completed
+console  console  intake. matching. supplies. outreach.
 operator test     all
 KEYS
 [ -z "${OWNER:-}" ] || chown -R "$OWNER" "$dir"

@@ -1,8 +1,9 @@
+import Console
 import Store
 
-/// Every component's migrations, core first, in the order a fresh database receives them.
+/// Every component's migrations (the console's last), core first, in the order a fresh database receives them.
 enum AllMigrations {
     static var all: [Migration] {
-        CoreMigrations.all + AllServices.descriptions.flatMap(\.migrations)
+        CoreMigrations.all + AllServices.descriptions.flatMap(\.migrations) + ConsoleService.description.migrations
     }
 }

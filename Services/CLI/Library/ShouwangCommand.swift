@@ -8,7 +8,7 @@ public struct ShouwangCommand: AsyncParsableCommand {
         discussion: "Connection settings come from the SHOUWANG_* environment variables; flags override them.",
         subcommands: [
             MigrateCommand.self, StatusCommand.self, TailCommand.self, PublishTestCommand.self,
-            RelayCommand.self, TokenCommand.self, KeysCommand.self, BenchCommand.self,
+            RelayCommand.self, TokenCommand.self, KeysCommand.self, UsersCommand.self, BenchCommand.self,
         ]
     )
 
