@@ -98,4 +98,32 @@ import Testing
         #expect(statuses.all.filter { $0 == 409 }.count == 5)
         #expect(try await harness.count("SELECT count(*)::int FROM volunteers") == 3)
     }
+
+    @Test func theListShowsTheCallsOfTheCallersAreaNewestFirstWithTheirCounts() async throws {
+        let harness = try await IntakeHarness.create()
+        try await harness.run { client in
+            let first = try await VolunteerTests.openCall(client)
+            let second = try await VolunteerTests.openCall(client)
+            let elsewhere = try await VolunteerTests.openCall(client, area: "320505-002")
+            #expect(
+                try await client.send(.post, "/v1/recruitment-calls/\(first)/sign-ups", json: Fixtures.signUp(sequence: 51)).status
+                    == .accepted)
+            let listed = try await client.send(.get, "/v1/recruitment-calls", token: Self.staff)
+            #expect(listed.status == .ok)
+            let items = listed.json["items"]?.arrayValue ?? []
+            #expect(items.compactMap { $0["id"]?.stringValue } == [second, first])
+            #expect(items.last?["signUps"]?.intValue == 1)
+            #expect(items.last?["headcount"]?.intValue == 20)
+            #expect(items.last?["organizationName"] == .string("狮山社工站"))
+            #expect(items.last?["open"] == .bool(true))
+            // The operator sees every street's; the other street only its own; nobody else any.
+            let all = try await client.send(.get, "/v1/recruitment-calls", token: IntakeHarness.token(.operator, nil))
+            #expect(all.json["items"]?.arrayValue.count == 3)
+            let other = try await client.send(.get, "/v1/recruitment-calls", token: IntakeHarness.token(.staff, "320505-002"))
+            #expect(other.json["items"]?.arrayValue.compactMap { $0["id"]?.stringValue } == [elsewhere])
+            #expect(try await client.send(.get, "/v1/recruitment-calls").status == .unauthorized)
+            let dispatcher = IntakeHarness.token(.dispatcher, "320505-001")
+            #expect(try await client.send(.get, "/v1/recruitment-calls", token: dispatcher).status == .forbidden)
+        }
+    }
 }

@@ -5,12 +5,20 @@ import ServiceKit
 import Store
 
 /// Recruitment calls (招募令): a station publishes one for an area, edits or closes it; its
-/// public page counts sign-ups against the headcount and gives the sign-up link.
+/// public page counts sign-ups against the headcount and gives the sign-up link; the station's
+/// list shows every call of its area with the same counts.
 struct RecruitmentCallRoutes {
     let dependencies: ServiceDependencies
 
     func add(to router: Router<ServiceRequestContext>) {
         router.post("/v1/recruitment-calls") { request, context in try await publish(request, context) }
+        router.get("/v1/recruitment-calls") { request, _ in
+            let access = try dependencies.tokens.authenticate(request, allowing: [.operator, .staff])
+            let items = try await dependencies.client.withConnection { connection in
+                try await RecruitmentCallStore(connection: connection, logger: dependencies.logger).list(visibleTo: access)
+            }
+            return try JSONResponse.make(RecruitmentCallStore.Listed(items: items))
+        }
         router.get("/v1/recruitment-calls/{id}") { request, context in
             let id = try context.requireUUID("id", what: "recruitment call")
             let page = try await dependencies.client.withConnection { connection in

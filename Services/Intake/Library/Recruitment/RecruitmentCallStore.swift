@@ -118,5 +118,5 @@ struct RecruitmentCallStore {
         )
     }
 
-    private static func signUpLink(_ id: UUID) -> String { "/v1/recruitment-calls/\(id.lowercasedString)/sign-ups" }
+    static func signUpLink(_ id: UUID) -> String { "/v1/recruitment-calls/\(id.lowercasedString)/sign-ups" }
 }
