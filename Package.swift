@@ -8,7 +8,8 @@ func service(_ name: String, executable: String, resources: [Resource]? = nil, e
     [
         .target(
             name: name,
-            dependencies: ["ServiceKit", "EventBus", "Store", "Models", "Tabular", .product(name: "Hummingbird", package: "hummingbird")] + extra,
+            dependencies: ["ServiceKit", "EventBus", "Store", "Models", "Tabular", .product(name: "Hummingbird", package: "hummingbird")]
+                + extra,
             path: "Services/\(name)/Library",
             resources: resources,
             swiftSettings: swiftSettings
@@ -149,7 +150,9 @@ let package = Package(
             .testTarget(name: "ModelsTests", dependencies: ["Models"], swiftSettings: swiftSettings),
             .testTarget(
                 name: "ConsoleTests",
-                dependencies: ["Console", "TestSupport", "Store", "Models", "ServiceKit", .product(name: "PostgresNIO", package: "postgres-nio")],
+                dependencies: [
+                    "Console", "TestSupport", "Store", "Models", "ServiceKit", .product(name: "PostgresNIO", package: "postgres-nio"),
+                ],
                 swiftSettings: swiftSettings
             ),
             .testTarget(name: "TabularTests", dependencies: ["Tabular"], swiftSettings: swiftSettings),

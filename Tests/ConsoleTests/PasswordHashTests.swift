@@ -23,7 +23,9 @@ import Testing
         #expect(first.key != second.key)
     }
 
-    @Test(arguments: ["", "bcrypt$10$8$1$AAAA$BBBB", "scrypt$30$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAA", "scrypt$15$8$1$!!$??", "scrypt$15$8$1$AAAA"])
+    @Test(arguments: [
+        "", "bcrypt$10$8$1$AAAA$BBBB", "scrypt$30$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAA", "scrypt$15$8$1$!!$??", "scrypt$15$8$1$AAAA",
+    ])
     func damagedStoredHashesAreRefused(_ text: String) {
         #expect(PasswordHash(stored: text) == nil)
     }

@@ -65,8 +65,11 @@ struct UsersListCommand: AsyncParsableCommand {
         }
         print("USERNAME                 ROLE        AREA             STATUS")
         for account in accounts {
-            let columns = [account.username.padding(toLength: 24, withPad: " ", startingAt: 0), account.role.padding(toLength: 11, withPad: " ", startingAt: 0),
-                (account.area ?? "(city)").padding(toLength: 16, withPad: " ", startingAt: 0), account.disabled ? "disabled" : "active"]
+            let columns = [
+                account.username.padding(toLength: 24, withPad: " ", startingAt: 0),
+                account.role.padding(toLength: 11, withPad: " ", startingAt: 0),
+                (account.area ?? "(city)").padding(toLength: 16, withPad: " ", startingAt: 0), account.disabled ? "disabled" : "active",
+            ]
             print(columns.joined(separator: " "))
         }
     }

@@ -21,7 +21,8 @@ public enum ConsoleService {
                 accounts: AccountStore(client: dependencies.client, logger: dependencies.logger),
                 sessions: SessionStore(client: dependencies.client, logger: dependencies.logger),
                 tokens: dependencies.tokens, live: feed, logger: dependencies.logger,
-                volunteerFormKey: SymmetricKey(data: SHA256.hash(data: Data("console-forms:\(dependencies.configuration.tokenSecret ?? UUID().uuidString)".utf8)))
+                volunteerFormKey: SymmetricKey(
+                    data: SHA256.hash(data: Data("console-forms:\(dependencies.configuration.tokenSecret ?? UUID().uuidString)".utf8)))
             )
             ConsoleRoutes(console: console).add(to: router)
             SignInRoutes(console: console).add(to: router)
@@ -29,7 +30,9 @@ public enum ConsoleService {
             for pages in ConsolePages.all { pages(console, router) }
             return [
                 LiveFeedService(feed: feed, endpoints: dependencies.configuration.bus, logger: dependencies.logger),
-                PeriodicWork("console.session-sweep", every: .seconds(600), logger: dependencies.logger) { try await console.sessions.sweep() },
+                PeriodicWork("console.session-sweep", every: .seconds(600), logger: dependencies.logger) {
+                    try await console.sessions.sweep()
+                },
             ]
         }
     )

@@ -6,7 +6,8 @@ import ServiceKit
 struct ConsoleCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "shouwang-console",
-        abstract: "Runs the Shouwang console: web pages for station staff, dispatchers, callers, volunteers and the operations room (HTTP on port 8085 by default).",
+        abstract:
+            "Runs the Shouwang console: web pages for station staff, dispatchers, callers, volunteers and the operations room (HTTP on port 8085 by default).",
         discussion: """
             Every option falls back to its SHOUWANG_* environment variable (see ARCHITECTURE.md). The console \
             also reads SHOUWANG_INTAKE_URL, SHOUWANG_MATCHING_URL, SHOUWANG_SUPPLIES_URL and SHOUWANG_OUTREACH_URL \

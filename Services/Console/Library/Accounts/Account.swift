@@ -19,6 +19,7 @@ public struct Account: Sendable, Equatable {
     /// The access the console claims on this account's behalf: short-lived, and with the
     /// account's id as subject so the services' histories say who acted (never their name).
     func access(now: Date = Date()) -> AccessToken {
-        AccessToken(subject: "console-\(id.lowercasedString)", role: role, area: area, expiresAt: now.addingTimeInterval(300), issuedAt: now)
+        AccessToken(
+            subject: "console-\(id.lowercasedString)", role: role, area: area, expiresAt: now.addingTimeInterval(300), issuedAt: now)
     }
 }

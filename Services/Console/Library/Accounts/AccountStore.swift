@@ -52,8 +52,10 @@ public struct AccountStore: Sendable {
         return Account(id: id, username: username, role: role, area: area.flatMap(AreaCode.init))
     }
 
-    private static let decoy = (try? PasswordHash.make("decoy-\(UUID())")) ?? PasswordHash(
-        logRounds: PasswordHash.defaultLogRounds, blockSize: 8, parallelism: 1, salt: Data(count: 16), key: Data(count: 32))
+    private static let decoy =
+        (try? PasswordHash.make("decoy-\(UUID())"))
+        ?? PasswordHash(
+            logRounds: PasswordHash.defaultLogRounds, blockSize: 8, parallelism: 1, salt: Data(count: 16), key: Data(count: 32))
 
     /// Disables `username` and ends its sessions; `false` when there is no such account.
     public func disable(username: String) async throws -> Bool {

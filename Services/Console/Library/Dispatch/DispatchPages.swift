@@ -36,13 +36,15 @@ struct DispatchPages: Sendable {
             let rows = board.lane(status)
             let items = rows.map { row -> HTML in
                 let late: HTML = row.isLate ? "<span class=\"late\">\(page.t("超过15分钟", "over 15 min"))</span>" : .empty
-                let holder: HTML = row.holder.map { "<div class=\"muted\">\(page.t("志愿者", "Volunteer")) \(String($0.prefix(8)))</div>" } ?? .empty
+                let holder: HTML =
+                    row.holder.map { "<div class=\"muted\">\(page.t("志愿者", "Volunteer")) \(String($0.prefix(8)))</div>" } ?? .empty
                 return """
                     <div class="item" data-request="\(row.requestID)" data-status="\(row.status)"><b>\(row.category)</b> · \(row.urgency) \(late)
                     <div class="muted">\(row.compound) · \(row.ageMinutes) \(page.t("分钟前", "min ago")) · \(page.t("上次变动", "last moved")) \(row.minutesSinceLastMovement) \(page.t("分钟前", "min ago"))</div>\(holder)</div>
                     """
             }
-            return "<section class=\"lane\" id=\"lane-\(status)\"><h2>\(names[status] ?? status) <span class=\"badge\">\(rows.count)</span></h2>\(items)</section>"
+            return
+                "<section class=\"lane\" id=\"lane-\(status)\"><h2>\(names[status] ?? status) <span class=\"badge\">\(rows.count)</span></h2>\(items)</section>"
         }
         return "<div class=\"columns\">\(lanes)</div>"
     }

@@ -22,10 +22,14 @@ enum LiveChannel: String, Sendable, CaseIterable {
         let topical: Bool
         switch self {
         case .dispatch:
-            topical = news.topic.hasPrefix("intake.request.") || news.topic.hasPrefix("matching.request.") || news.topic.hasPrefix("matching.task.")
+            topical =
+                news.topic.hasPrefix("intake.request.") || news.topic.hasPrefix("matching.request.")
+                || news.topic.hasPrefix("matching.task.")
         case .operations:
-            topical = ["intake.checkins.", "intake.request.", "matching.request.", "supplies.stock.", "supplies.reservation.",
-                "supplies.compound.", "outreach.followup."].contains { news.topic.hasPrefix($0) }
+            topical = [
+                "intake.checkins.", "intake.request.", "matching.request.", "supplies.stock.", "supplies.reservation.",
+                "supplies.compound.", "outreach.followup.",
+            ].contains { news.topic.hasPrefix($0) }
         }
         guard topical else { return false }
         guard let scope else { return true }

@@ -1,10 +1,10 @@
-import Models
-import ServiceLifecycle
-import Synchronization
 import Foundation
 import Hummingbird
+import Models
 import NIOCore
 import ServiceKit
+import ServiceLifecycle
+import Synchronization
 
 /// `GET /live/{channel}`: a Server-Sent Events stream telling an open page, at most four
 /// times a second, that what it shows has changed, so it fetches its parts again. It carries
@@ -64,5 +64,10 @@ struct LiveRoutes: Sendable {
 final class PendingFlag: Sendable {
     private let flag = Synchronization.Mutex(false)
     func set() { flag.withLock { $0 = true } }
-    func take() -> Bool { flag.withLock { value in defer { value = false }; return value } }
+    func take() -> Bool {
+        flag.withLock { value in
+            defer { value = false }
+            return value
+        }
+    }
 }

@@ -14,7 +14,8 @@ enum CheckinChart {
             let y = index * rowHeight
             let bars = line.perMinute.enumerated().map { minute, count -> HTML in
                 let height = Int((Double(count) / Double(peak) * Double(rowHeight - 8)).rounded(.up))
-                return "<rect x=\"\(labelWidth + minute * barWidth)\" y=\"\(y + rowHeight - 4 - height)\" width=\"\(max(1, barWidth - 2))\" height=\"\(height)\" fill=\"#b3261e\"><title>\(count)</title></rect>"
+                return
+                    "<rect x=\"\(labelWidth + minute * barWidth)\" y=\"\(y + rowHeight - 4 - height)\" width=\"\(max(1, barWidth - 2))\" height=\"\(height)\" fill=\"#b3261e\"><title>\(count)</title></rect>"
             }
             return """
                 <text x="0" y="\(y + rowHeight - 10)" font-size="13" fill="#1d2733">\(line.street)</text>\(bars)\

@@ -18,13 +18,17 @@ struct ConsoleRoutes: Sendable {
 
     func add(to router: Router<ServiceRequestContext>) {
         router.get("/") { request, _ in
-            await console.staff(request, roles: Set(AccessRole.allCases)) { visit in Redirect(location: Self.home(visit.account.role)).response }
+            await console.staff(request, roles: Set(AccessRole.allCases)) { visit in
+                Redirect(location: Self.home(visit.account.role)).response
+            }
         }
         router.get("/lang/:code") { request, context in
             let language = context.parameters.get("code").flatMap(Language.init(rawValue:)) ?? .zh
-            let back = request.uri.queryParameters["back"].map(String.init).flatMap { $0.hasPrefix("/") && !$0.hasPrefix("//") ? $0 : nil } ?? "/"
+            let back =
+                request.uri.queryParameters["back"].map(String.init).flatMap { $0.hasPrefix("/") && !$0.hasPrefix("//") ? $0 : nil } ?? "/"
             var response = Redirect(location: back).response
-            response.setCookie(Cookie(name: "lang", value: language.rawValue, maxAge: 365 * 86_400, path: "/", httpOnly: true, sameSite: .lax))
+            response.setCookie(
+                Cookie(name: "lang", value: language.rawValue, maxAge: 365 * 86_400, path: "/", httpOnly: true, sameSite: .lax))
             return response
         }
         router.get("/static/console.css") { _, _ in Self.file(Stylesheet.text, type: "text/css; charset=utf-8") }
@@ -33,7 +37,9 @@ struct ConsoleRoutes: Sendable {
         router.get("/static/qrcode.js") { _, _ in
             // Debian's node-qrcode-generator, served from where the package installs it.
             guard let text = try? String(contentsOfFile: qrCodeScript, encoding: .utf8) else {
-                return Response(status: .notFound, headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(string: "install node-qrcode-generator")))
+                return Response(
+                    status: .notFound, headers: [.contentType: "text/plain"],
+                    body: .init(byteBuffer: ByteBuffer(string: "install node-qrcode-generator")))
             }
             return Self.file(text, type: "text/javascript; charset=utf-8")
         }
@@ -41,6 +47,7 @@ struct ConsoleRoutes: Sendable {
 
     static func file(_ text: String, type: String) -> Response {
         Response(
-            status: .ok, headers: [.contentType: type, .cacheControl: "public, max-age=300"], body: .init(byteBuffer: ByteBuffer(string: text)))
+            status: .ok, headers: [.contentType: type, .cacheControl: "public, max-age=300"],
+            body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 }

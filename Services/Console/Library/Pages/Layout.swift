@@ -69,6 +69,8 @@ enum Layout {
 
     /// A message on a page of its own (a refusal, an error), with a way back.
     static func message(_ title: String, _ text: String, _ context: PageContext, status: HTTPResponse.Status) -> Response {
-        page(title, context, status: status, "<p class=\"error\" role=\"alert\">\(text)</p><p><a href=\"/\">\(context.t("返回", "Back"))</a></p>")
+        page(
+            title, context, status: status,
+            "<p class=\"error\" role=\"alert\">\(text)</p><p><a href=\"/\">\(context.t("返回", "Back"))</a></p>")
     }
 }

@@ -20,7 +20,10 @@ struct PageContext: Sendable {
 
     /// A POST form to `action` with the CSRF field and a submit button.
     func button(_ action: String, _ label: String, style: String = "", fields: [String: String] = [:]) -> HTML {
-        let hidden = fields.sorted { $0.key < $1.key }.map { key, value -> HTML in "<input type=\"hidden\" name=\"\(key)\" value=\"\(value)\">" }
-        return "<form method=\"post\" action=\"\(action)\" class=\"inline\">\(csrfField)\(hidden)<button class=\"\(style)\">\(label)</button></form>"
+        let hidden = fields.sorted { $0.key < $1.key }.map { key, value -> HTML in
+            "<input type=\"hidden\" name=\"\(key)\" value=\"\(value)\">"
+        }
+        return
+            "<form method=\"post\" action=\"\(action)\" class=\"inline\">\(csrfField)\(hidden)<button class=\"\(style)\">\(label)</button></form>"
     }
 }

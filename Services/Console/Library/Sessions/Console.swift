@@ -56,11 +56,13 @@ struct Console: Sendable {
     func volunteer(_ request: Request, _ body: @Sendable (VolunteerVisit) async throws -> Response) async -> Response {
         let page = PageContext(language: Language.of(request), account: nil, csrf: "", path: request.uri.path)
         do {
-            guard let token = request.cookies[Self.volunteerCookie]?.value, let access = try? tokens.verify(token), access.role == .volunteer
+            guard let token = request.cookies[Self.volunteerCookie]?.value, let access = try? tokens.verify(token),
+                access.role == .volunteer
             else {
                 return Layout.message(
                     page.t("请用您的专属链接打开", "Open your personal link"),
-                    page.t("请用社工站发给您的专属链接或二维码打开此页；链接失效时请联系社工站。",
+                    page.t(
+                        "请用社工站发给您的专属链接或二维码打开此页；链接失效时请联系社工站。",
                         "Open this page from the personal link or QR code your station gave you; if it stopped working, ask your station."),
                     page, status: .unauthorized)
             }
@@ -101,7 +103,10 @@ struct Console: Sendable {
         let form = try await FormBody.read(request)
         guard let sent = form["csrf"], sent.utf8.count == csrf.utf8.count,
             zip(sent.utf8, csrf.utf8).reduce(UInt8(0), { $0 | ($1.0 ^ $1.1) }) == 0
-        else { throw BackendRefusal(status: 403, detail: "This form has expired or did not come from the console; reload the page and try again.") }
+        else {
+            throw BackendRefusal(
+                status: 403, detail: "This form has expired or did not come from the console; reload the page and try again.")
+        }
         return form
     }
 
@@ -127,7 +132,8 @@ struct Console: Sendable {
         default:
             logger.error("a console page failed", metadata: ["path": "\(page.path)", "error": "\(String(describing: type(of: error)))"])
             return Layout.message(
-                page.t("出错了", "Something went wrong"), page.t("请稍后再试。", "Please try again in a moment."), page, status: .internalServerError)
+                page.t("出错了", "Something went wrong"), page.t("请稍后再试。", "Please try again in a moment."), page, status: .internalServerError
+            )
         }
     }
 

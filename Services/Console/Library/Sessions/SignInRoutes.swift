@@ -27,7 +27,9 @@ struct SignInRoutes: Sendable {
                     throw Redirect(location: "/login")
                 }
                 do { try limiter.admit(context) } catch {
-                    return form(visit, csrf: expected, error: visit.t("尝试次数过多，请一分钟后再试。", "Too many attempts; wait a minute."), status: .tooManyRequests)
+                    return form(
+                        visit, csrf: expected, error: visit.t("尝试次数过多，请一分钟后再试。", "Too many attempts; wait a minute."),
+                        status: .tooManyRequests)
                 }
                 guard let username = visit.form.text("username"), let password = visit.form["password"],
                     let account = try await console.accounts.signIn(username: username, password: password)
@@ -35,7 +37,8 @@ struct SignInRoutes: Sendable {
                     return form(visit, csrf: expected, error: visit.t("用户名或密码不正确。", "Wrong username or password."), status: .unauthorized)
                 }
                 let (token, _) = try await console.sessions.open(for: account)
-                let next = visit.form["next"].flatMap { $0.hasPrefix("/") && !$0.hasPrefix("//") ? $0 : nil } ?? ConsoleRoutes.home(account.role)
+                let next =
+                    visit.form["next"].flatMap { $0.hasPrefix("/") && !$0.hasPrefix("//") ? $0 : nil } ?? ConsoleRoutes.home(account.role)
                 var response = Redirect(location: next).response
                 response.setCookie(console.cookie(Console.sessionCookie, token, maxAge: Int(SessionStore.lifetime)))
                 response.setCookie(console.cookie(Self.formCookie, "", maxAge: 0))

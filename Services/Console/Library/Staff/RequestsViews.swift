@@ -153,7 +153,10 @@ enum RequestsViews {
         var details: [HTML] = []
         if case .object(let fields)? = request["details"] {
             let names = ["drugName": page.t("药品", "Drug"), "dose": page.t("剂量", "Dose"), "note": page.t("备注", "Note")]
-            for (key, value) in fields.sorted(by: { $0.key < $1.key }) {
+            let order = ["drugName", "dose", "note"]
+            for (key, value) in fields.sorted(by: {
+                (order.firstIndex(of: $0.key) ?? 9, $0.key) < (order.firstIndex(of: $1.key) ?? 9, $1.key)
+            }) {
                 details.append("<tr><th>\(names[key] ?? key)</th><td>\(StationFormat.text(value))</td></tr>")
             }
         }
