@@ -61,7 +61,7 @@ fi
 if [ ! -s "$dir/token_secret" ] || $rotate; then
     write "$dir/token_secret" 0644 "$(random)"
     if $rotate; then
-        echo "replaced $dir/token_secret: recreate the services (docker compose up -d --force-recreate intake matching supplies outreach) and issue new tokens"
+        echo "replaced $dir/token_secret: recreate the services (docker compose up -d --force-recreate intake matching supplies outreach console) and issue new tokens"
     else
         echo "made $dir/token_secret"
     fi

@@ -14,7 +14,8 @@
 #   secrets.sh bus-keys [--database-secret NAME/KEY] [--no-port-forward] [--bin DIR] [-n NAMESPACE]
 #       Runs Deploy/keys/provision.sh against the cluster's database (through `kubectl
 #       port-forward` to the Service its URL names) and stores each process's key as a Secret:
-#       shouwang-bus-server (bus.key) and shouwang-bus-key-SERVICE (client.key, bus.pub).
+#       shouwang-bus-server (bus.key) and shouwang-bus-key-SERVICE (client.key, bus.pub), the
+#       console's included (shouwang-bus-key-console).
 #       Run it after the migration Job has finished, and again at any time: registered keys
 #       are kept, revoked ones replaced (and their Deployment restarted). The key files stay
 #       in the git-ignored .local/k8s/NAMESPACE/keys (mode 0700), provision.sh's memory of
@@ -147,7 +148,7 @@ bus_keys() {
         fi
     }
     apply shouwang-bus-server shouwang-bus --from-file=bus.key="$keys/bus.key"
-    for service in intake matching supplies outreach; do
+    for service in intake matching supplies outreach console; do
         apply "shouwang-bus-key-$service" "shouwang-$service" \
             --from-file=client.key="$keys/$service.key" --from-file=bus.pub="$keys/bus.pub"
     done

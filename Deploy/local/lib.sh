@@ -5,11 +5,22 @@
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 LOCAL="$ROOT/.local"
 DEBIAN_PACKAGES=(libzmq3-dev zlib1g-dev libpq-dev postgresql pkg-config)
+# Lists for ensure_packages, used by the scripts that source this file.
+# shellcheck disable=SC2034
+# The console serves Debian's QR code script (SHOUWANG_CONSOLE_QRCODE_JS, default
+# /usr/share/javascript/qrcode-generator/qrcode.js) rather than a copy in the repository.
+CONSOLE_PACKAGES=(node-qrcode-generator)
+# shellcheck disable=SC2034
+# The console's browser tests: headless Chromium and its WebDriver from Debian (nothing may
+# download a browser), and CJK fonts so the pages and screenshots show Chinese, not boxes.
+BROWSER_TEST_PACKAGES=(chromium chromium-driver fonts-noto-cjk)
 
 say() { printf '\033[1m==>\033[0m %s\n' "$*"; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
-# The Debian packages the project needs: installed as root, otherwise the one line to run.
+# ensure_packages [PACKAGE...]: the Debian packages the project needs, and those given
+# (e.g. "${CONSOLE_PACKAGES[@]}" "${BROWSER_TEST_PACKAGES[@]}"), each only when missing:
+# installed as root, otherwise the one line to run.
 ensure_packages() {
     command -v swift >/dev/null || die "Swift is not installed (https://www.swift.org/install/linux/); it is the one thing this script does not install."
     local missing=()

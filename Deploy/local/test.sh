@@ -123,6 +123,12 @@ fi
 if [ $# -eq 0 ]; then
     PYTHONUNBUFFERED=1 timeout --kill-after=15 900 clients/python/check.sh || status=$?
 fi
+# The console in a real browser (Tests/Browser): the whole suite started afresh, headless
+# Chromium from Debian's packages. Screenshots go to .local/ here; docs/screenshots/ holds the
+# ones a developer's run wrote (Tests/Browser/run.sh without SHOUWANG_SCREENSHOTS).
+if [ $# -eq 0 ]; then
+    SHOUWANG_SCREENSHOTS="$LOCAL/screenshots" PYTHONUNBUFFERED=1 timeout --kill-after=15 600 Tests/Browser/run.sh || status=$?
+fi
 # Every event the tests saw emitted, against its topic's schema (docs/events.schema.json).
 say "checking every emitted event against its message in docs/asyncapi.json"
 # A filtered run may emit no event at all; the whole suite must.

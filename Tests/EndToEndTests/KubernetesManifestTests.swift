@@ -163,7 +163,7 @@ import Testing
                         say(f"NetworkPolicy {p['metadata']['name']} opens the bus's publish port to more than relays")
             if not guarded: say("no NetworkPolicy opens the bus's publish port 5550 to relays")
             clients = sorted(name for name, labels in pods.items() if labels.get("shouwang/database-client") == "true")
-            if clients != ["shouwang-bus", "shouwang-intake", "shouwang-matching", "shouwang-migrate", "shouwang-outreach", "shouwang-supplies"]:
+            if clients != ["shouwang-bus", "shouwang-console", "shouwang-intake", "shouwang-matching", "shouwang-migrate", "shouwang-outreach", "shouwang-supplies"]:
                 say(f"the pods labelled as database clients are {clients}")
             if not any(p["spec"]["podSelector"] == {"matchLabels": {"shouwang/database": "true"}}
                        and [r.get("from") for r in opens(p, 5432)] == [[{"podSelector": {"matchLabels": {"shouwang/database-client": "true"}}}]] for p in policies):
