@@ -1,0 +1,245 @@
+"""The console in a real browser (Debian's headless Chromium through Selenium), against the
+whole suite started by suite.py: a volunteer signs up on a phone, staff verify them and issue
+their personal link, the volunteer accepts a medicine errand and sees the drug and the
+address, the dispatcher's board follows without a reload, the operations room's check-in
+counter moves within two seconds, and no page shows anything outside its viewer's area.
+Screenshots of each page go to docs/screenshots/."""
+
+from __future__ import annotations
+
+import os
+import time
+import uuid
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+import story
+from suite import ROOT, Suite
+
+SHOTS = Path(os.environ.get("SHOUWANG_SCREENSHOTS", ROOT / "docs" / "screenshots"))
+PHONE = (360, 780)
+DESK = (1280, 900)
+PASSWORD = "correct horse battery staple"
+OTHER_STREET = "320505-005"
+
+
+@pytest.fixture(scope="module")
+def suite():
+    running = Suite().start()
+    try:
+        yield running
+    finally:
+        running.stop()
+
+
+@pytest.fixture(scope="module")
+def city(suite):
+    operator = suite.token("operator")
+    geo = story.make_geography(suite.api, operator)
+    status, _ = suite.api("intake", "PUT", "/v1/areas", operator, [{"code": OTHER_STREET, "name": "观前街道"}])
+    assert status == 200
+    staff = suite.token("staff", story.STREET)
+    geo["call_id"] = story.publish_call(suite.api, staff, geo)
+    suite.add_user("staff-0042", "staff", story.STREET, PASSWORD)
+    suite.add_user("dispatch-07", "dispatcher", story.STREET, PASSWORD)
+    suite.add_user("ops-1", "operator", None, PASSWORD)
+    suite.add_user("staff-0099", "staff", OTHER_STREET, PASSWORD)
+    geo["staff_token"] = staff
+    geo["operator_token"] = operator
+    return geo
+
+
+def browser(size):
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for argument in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--lang=zh-CN",
+                     f"--window-size={size[0]},{size[1]}"]:
+        options.add_argument(argument)
+    driver = webdriver.Chrome(service=Service(executable_path="/usr/bin/chromedriver"), options=options)
+    driver.set_window_size(*size)
+    driver.set_page_load_timeout(60)
+    return driver
+
+
+def shot(driver, name):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    height = driver.execute_script("return Math.max(document.body.scrollHeight, 600)")
+    width = driver.get_window_size()["width"]
+    driver.set_window_size(width, min(int(height) + 120, 2400))
+    driver.save_screenshot(str(SHOTS / f"{name}.png"))
+
+
+def sign_in(driver, suite, username):
+    driver.get(suite.console_url + "/login")
+    driver.find_element(By.NAME, "username").send_keys(username)
+    driver.find_element(By.NAME, "password").send_keys(PASSWORD)
+    driver.find_element(By.CSS_SELECTOR, "form[action='/login'] button").click()
+    WebDriverWait(driver, 20).until(lambda d: "/login" not in d.current_url)
+
+
+def wait_for(driver, condition, seconds=20, message=""):
+    return WebDriverWait(driver, seconds, poll_frequency=0.05).until(condition, message)
+
+
+def test_the_volunteer_story_from_sign_up_to_a_delivered_errand(suite, city):
+    phone = browser(PHONE)
+    staff = browser(DESK)
+    dispatcher = browser(DESK)
+    try:
+        # A volunteer opens the call's link from a WeChat group on their phone and signs up.
+        phone.get(f"{suite.console_url}/join/{city['call_id']}")
+        assert phone.find_element(By.ID, "qr").get_attribute("data-qr").endswith(f"/join/{city['call_id']}")
+        shot(phone, "01-join-phone")
+        body = story.sign_up_body(city, sequence=7)
+        phone.find_element(By.ID, "f-name").send_keys(body["name"])
+        phone.find_element(By.ID, "f-mobile").send_keys(body["mobile"])
+        phone.find_element(By.ID, "f-idNumber").send_keys(body["idNumber"])
+        phone.find_element(By.ID, "f-birthYear").send_keys(str(body["birthYear"]))
+        Select(phone.find_element(By.ID, "f-homeCommunity")).select_by_value(city["community"])
+        Select(phone.find_element(By.ID, "f-health-healthCode")).select_by_value("green")
+        temperature = phone.find_element(By.ID, "f-health-temperature")
+        temperature.clear()
+        temperature.send_keys("36.5")
+        Select(phone.find_element(By.ID, "f-health-symptoms")).select_by_value("no")
+        Select(phone.find_element(By.ID, "f-health-vaccinated")).select_by_value("yes")
+        phone.find_element(By.ID, "f-skill-driving").click()
+        # Available from an hour ago for twelve hours (China time, as the page reads it).
+        now = datetime.now(timezone(timedelta(hours=8)))
+        for field, moment in (("from", now - timedelta(hours=1)), ("to", now + timedelta(hours=12))):
+            phone.execute_script("arguments[0].value = arguments[1]", phone.find_element(By.ID, f"f-availability-0-{field}"),
+                                 moment.strftime("%Y-%m-%dT%H:%M"))
+        phone.find_element(By.ID, "sign-up-submit").click()
+        wait_for(phone, lambda d: d.find_elements(By.ID, "thanks"), message="the sign-up was not thanked")
+        shot(phone, "02-signed-up-phone")
+
+        # Staff verify them in the vetting queue and record training and insurance.
+        sign_in(staff, suite, "staff-0042")
+        staff.get(suite.console_url + "/vetting")
+        volunteer_id = story.find_volunteer(suite.api, city["staff_token"], body["name"])
+        assert body["name"] in staff.page_source
+        shot(staff, "03-vetting-queue")
+        staff.find_element(By.ID, f"verify-{volunteer_id}").click()
+        wait_for(staff, lambda d: "verified" in d.page_source or "已核验" in d.page_source or "已审核" in d.page_source)
+        staff.get(f"{suite.console_url}/vetting/{volunteer_id}")
+        for action in ("record-training", "record-insurance"):
+            staff.find_element(By.ID, f"{action}-{volunteer_id}").click()
+            wait_for(staff, lambda d: d.find_elements(By.ID, f"issue-link") or "/vetting" in d.current_url)
+            staff.get(f"{suite.console_url}/vetting/{volunteer_id}")
+        shot(staff, "04-volunteer-verified")
+        staff.find_element(By.ID, "issue-link").click()
+        link = wait_for(staff, lambda d: d.find_element(By.ID, "personal-link")).text.strip()
+        assert link.startswith(suite.console_url + "/v/")
+        wait_for(staff, lambda d: d.find_elements(By.CSS_SELECTOR, ".qr svg"), message="no QR code drawn")
+        shot(staff, "05-personal-link")
+
+        # The dispatcher watches the board; a marker set now must survive (no reload).
+        sign_in(dispatcher, suite, "dispatch-07")
+        dispatcher.get(suite.console_url + "/dispatch")
+        wait_for(dispatcher, lambda d: d.execute_script("return document.body.dataset.live") == "open",
+                 message="the board's live stream did not open")
+        dispatcher.execute_script("window.__notReloaded = true")
+
+        # A resident's medicine request: matching offers it to the volunteer.
+        request_id = story.file_medicine_request(suite.api, city, address=f"3幢 {uuid.uuid4().hex[:4]}室")
+        wait_for(dispatcher, lambda d: d.find_elements(By.CSS_SELECTOR, f"#lane-offering [data-request='{request_id}']"),
+                 seconds=30, message="the board did not show the offer")
+        assert dispatcher.execute_script("return window.__notReloaded === true")
+
+        # The volunteer opens their personal link: the offer, then the task after accepting.
+        phone.get(link)
+        assert phone.current_url.endswith("/me"), "the token must leave the address bar"
+        wait_for(phone, lambda d: d.find_elements(By.ID, f"accept-{request_id}"), seconds=30)
+        shot(phone, "06-offer-phone")
+        assert "苯磺酸氨氯地平片" not in phone.page_source, "the drug shows only once they hold the task"
+        phone.find_element(By.ID, f"accept-{request_id}").click()
+        task = wait_for(phone, lambda d: d.find_elements(By.ID, f"task-{request_id}"), seconds=30)
+        deadline = time.monotonic() + 30
+        while "苯磺酸氨氯地平片" not in phone.page_source and time.monotonic() < deadline:
+            time.sleep(0.5)
+            phone.refresh()
+        assert "苯磺酸氨氯地平片" in phone.page_source
+        assert "5mg 每日一次" in phone.page_source
+        assert "3幢" in phone.find_element(By.ID, f"task-{request_id}").text
+        shot(phone, "07-task-phone")
+
+        # The board moves the request to assigned by itself.
+        wait_for(dispatcher, lambda d: d.find_elements(By.CSS_SELECTOR, f"#lane-assigned [data-request='{request_id}']"),
+                 seconds=20, message="the board did not show the assignment without a reload")
+        assert dispatcher.execute_script("return window.__notReloaded === true")
+        shot(dispatcher, "08-dispatch-board")
+    finally:
+        for driver in (phone, staff, dispatcher):
+            driver.quit()
+
+
+def test_the_operations_rooms_counter_moves_within_two_seconds_of_check_ins(suite, city):
+    operator = city["operator_token"]
+    now = datetime.now(timezone.utc)
+    status, created = suite.api("intake", "POST", "/v1/testing-rounds", operator, {
+        "name": "第十轮全员核酸", "area": story.STREET, "startsAt": (now - timedelta(hours=1)).isoformat(),
+        "endsAt": (now + timedelta(hours=8)).isoformat(), "poolSize": 1})
+    assert status == 201, created
+    round_id = created["id"]
+    status, site = suite.api("intake", "POST", f"/v1/testing-rounds/{round_id}/sites", operator, {
+        "area": story.COMMUNITY, "name": "平江新城社区广场采样点", "opensAt": "00:00", "closesAt": "23:59", "expectedPopulation": 8000})
+    assert status == 201, site
+    device = suite.token("device", story.COMMUNITY, subject="scanner-01")
+
+    room = browser(DESK)
+    elsewhere = browser(DESK)
+    try:
+        sign_in(room, suite, "ops-1")
+        room.get(suite.console_url + "/operations")
+        wait_for(room, lambda d: d.execute_script("return document.body.dataset.live") == "open")
+        sign_in(elsewhere, suite, "staff-0099")
+        elsewhere.get(suite.console_url + "/operations")
+        wait_for(elsewhere, lambda d: d.execute_script("return document.body.dataset.live") == "open")
+        before = int(room.find_element(By.ID, "checkins-quarter").text)
+        items = [{"roundId": round_id, "siteId": site["id"], "residentCode": f"R{uuid.uuid4().hex[:10]}",
+                  "tubeBarcode": f"T{uuid.uuid4().hex[:12]}", "scannedAt": datetime.now(timezone.utc).isoformat(),
+                  "operator": "scanner-01"} for _ in range(40)]
+        posted = time.monotonic()
+        status, answer = suite.api("intake", "POST", "/v1/checkins", device, {"items": items})
+        assert status in (200, 207), answer
+        assert answer["accepted"] == 40, answer
+        wait_for(room, lambda d: int(d.find_element(By.ID, "checkins-quarter").text) >= before + 40, seconds=10,
+                 message="the counter did not move")
+        elapsed = time.monotonic() - posted
+        print(f"\noperations room: check-in counter moved {elapsed:.2f} s after the batch was posted")
+        assert elapsed < 2.0, f"the counter moved after {elapsed:.2f} s"
+        assert room.execute_script("return document.body.dataset.live") == "open"
+        shot(room, "09-operations-room")
+        # Another street's staff see none of it.
+        time.sleep(1.0)
+        assert int(elsewhere.find_element(By.ID, "checkins-quarter").text) == 0
+        assert story.STREET not in elsewhere.find_element(By.ID, "checkins").text
+    finally:
+        room.quit()
+        elsewhere.quit()
+
+
+def test_no_page_shows_what_lies_outside_its_viewers_area(suite, city):
+    outsider = browser(DESK)
+    try:
+        sign_in(outsider, suite, "staff-0099")
+        for path in ["/vetting", "/requests", "/dispatch", "/operations"]:
+            outsider.get(suite.console_url + path)
+            source = outsider.page_source
+            assert "李建华" not in source, f"{path} shows a volunteer of another street"
+            assert "王老伯" not in source and "13912345678" not in source, f"{path} shows a resident of another street"
+            assert "苯磺酸氨氯地平片" not in source, f"{path} shows another street's request"
+        shot(outsider, "10-another-streets-view")
+        # A forged form (no CSRF token) is refused, and a caller may not open staff pages.
+        outsider.get(suite.console_url + "/vetting")
+        forged = outsider.execute_script(
+            "return fetch('/logout', {method: 'POST', body: 'csrf=forged', headers: {'Content-Type': 'application/x-www-form-urlencoded'}})"
+            ".then(r => r.status)")
+        assert forged == 403
+    finally:
+        outsider.quit()
