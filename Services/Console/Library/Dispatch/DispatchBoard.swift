@@ -1,3 +1,4 @@
+import Foundation
 import Models
 
 /// The dispatcher's board as lanes: what matching's `GET /v1/dispatch-board` answered, sorted
@@ -10,6 +11,8 @@ struct DispatchBoard: Sendable, Equatable {
         var urgency: String
         var status: String
         var holder: String?
+        /// When the current offer lapses, while offering.
+        var offerExpiresAt: Date?
         var ageMinutes: Int
         var minutesSinceLastMovement: Int
         /// Unassigned, or still offered, for more than 15 minutes: the station should act.
@@ -29,6 +32,7 @@ struct DispatchBoard: Sendable, Equatable {
             return Row(
                 requestID: id, compound: item["compound"]?.stringValue ?? "", category: item["category"]?.stringValue ?? "",
                 urgency: item["urgency"]?.stringValue ?? "", status: status, holder: item["holder"]?.stringValue,
+                offerExpiresAt: item["offerExpiresAt"]?.stringValue.flatMap(Timestamp.parse),
                 ageMinutes: item["ageMinutes"]?.intValue ?? 0, minutesSinceLastMovement: item["minutesSinceLastMovement"]?.intValue ?? 0)
         }
     }

@@ -24,7 +24,7 @@ enum LiveChannel: String, Sendable, CaseIterable {
         case .dispatch:
             topical =
                 news.topic.hasPrefix("intake.request.") || news.topic.hasPrefix("matching.request.")
-                || news.topic.hasPrefix("matching.task.")
+                || news.topic.hasPrefix("matching.task.") || news.topic.hasPrefix("matching.shift.")
         case .operations:
             topical = [
                 "intake.checkins.", "intake.request.", "matching.request.", "supplies.stock.", "supplies.reservation.",

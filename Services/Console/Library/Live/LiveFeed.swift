@@ -18,6 +18,7 @@ final class LiveFeed: Sendable {
 
     private struct State {
         var checkins = CheckinMinutes()
+        var shortages = ShiftShortages()
         var listeners: [UUID: AsyncStream<News>.Continuation] = [:]
         var applied = 0
     }
@@ -26,17 +27,27 @@ final class LiveFeed: Sendable {
 
     init() {}
 
-    /// Takes in a batch from the bus.
-    func apply(_ events: [EventEnvelope], now: Date = Date()) {
+    /// Takes in a batch from the bus. `shifts` says whether this batch is the shift topics'
+    /// own subscription (read from the beginning, so a board opened later still lists the
+    /// shortages of earlier plans); the live subscriptions' copies of them are not counted twice.
+    func apply(_ events: [EventEnvelope], shifts: Bool = false, now: Date = Date()) {
         let listeners = state.withLock { state -> [AsyncStream<News>.Continuation] in
-            for event in events where event.topic.rawValue == "intake.checkins.recorded" {
-                state.checkins.record(area: event.area, count: event.data["count"]?.intValue ?? 0, at: event.occurredAt, now: now)
+            for event in events {
+                if shifts {
+                    state.shortages.apply(event)
+                } else if event.topic.rawValue == "intake.checkins.recorded" {
+                    state.checkins.record(area: event.area, count: event.data["count"]?.intValue ?? 0, at: event.occurredAt, now: now)
+                }
             }
             state.checkins.expire(now: now)
+            state.shortages.expire(now: now)
             state.applied += events.count
             return Array(state.listeners.values)
         }
-        for event in events {
+        // Shift news comes from the shift subscription, after its state changed (so a page
+        // fetching on the news sees the change); what it replays from long ago is not news.
+        for event in events
+        where shifts ? event.occurredAt > now.addingTimeInterval(-60) : !event.topic.rawValue.hasPrefix("matching.shift.") {
             let news = News(topic: event.topic.rawValue, area: event.area)
             for listener in listeners { listener.yield(news) }
         }
@@ -57,6 +68,11 @@ final class LiveFeed: Sendable {
     /// The check-in chart of `scope`.
     func checkins(in scope: AreaCode?, minutes: Int = 15, now: Date = Date()) -> [(street: String, perMinute: [Int])] {
         state.withLock { $0.checkins.series(in: scope, minutes: minutes, now: now) }
+    }
+
+    /// The shifts left short in `scope`, soonest first.
+    func shortages(in scope: AreaCode?, now: Date = Date()) -> [ShiftShortages.Shortage] {
+        state.withLock { $0.shortages.list(in: scope).filter { $0.endsAt > now } }
     }
 
     /// Events taken in since start (a readiness figure for tests and `/metrics`).

@@ -14,6 +14,12 @@ enum StationFormat {
         return String(Timestamp.format(date.addingTimeInterval(offset)).prefix(16)).replacingOccurrences(of: "T", with: " ")
     }
 
+    /// `2022-04-10 14:30` (or `14:30` alone) in Beijing time.
+    static func time(_ date: Date, timeOnly: Bool = false) -> String {
+        let text = time(.string(Timestamp.format(date)))
+        return timeOnly ? String(text.suffix(5)) : text
+    }
+
     /// The value of an `<input type="datetime-local">` for `date`, in Beijing time.
     static func localInput(_ date: Date) -> String {
         String(Timestamp.format(date.addingTimeInterval(offset)).prefix(16))
