@@ -1,8 +1,10 @@
 import EventBus
 import Foundation
+import HTTPTypes
 import HummingbirdTesting
 import Intake
 import Models
+import NIOCore
 import PostgresNIO
 import ServiceKit
 import TestSupport
@@ -176,5 +178,81 @@ import Testing
             #expect(board.map { $0["requestId"]?.stringValue } == [lonely.uuidString.lowercased()], "a cancelled request leaves the board")
             #expect(board.first?["status"] == .string("unassigned"))
         }
+    }
+
+    /// Sets when `volunteer` says they are free: now (`true`) or only in the past.
+    static func available(_ volunteer: UUID, _ now: Bool, _ harness: ServiceHarness) async throws {
+        let window =
+            now
+            ? #"[{"from":"2020-01-01T00:00:00Z","to":"2099-01-01T00:00:00Z"}]"#
+            : #"[{"from":"2020-01-01T00:00:00Z","to":"2020-01-02T00:00:00Z"}]"#
+        _ = try await harness.count(
+            "WITH x AS (UPDATE volunteers SET availability = '\(window)'::jsonb WHERE id = '\(volunteer)' RETURNING 1) SELECT count(*) FROM x"
+        )
+    }
+
+    @Test func theDispatcherOffersAnUnassignedRequestAgainToWhoeverIsEligibleNow() async throws {
+        let harness = try await RosterPlanningTests.create()
+        let people = try await Self.volunteers(harness)
+        // Only people[0] can take the run: people[1] is not free now, people[3] neither yet.
+        try await Self.available(people[1], false, harness)
+        let request = UUID()
+        try await OffDutyDispatchTests.created(request, harness)
+        let path = "/v1/dispatches/\(request)/reoffer"
+        try await harness.run { client in
+            let offering = try await client.send(.post, path, token: Self.dispatcher, json: Body([:]))
+            #expect(offering.status == .conflict, "someone holds the offer")
+            #expect(offering.json["detail"]?.stringValue?.contains("offering") == true)
+            let declined = try await client.send(
+                .post, "/v1/dispatches/\(request)/decline", token: Self.dispatcher,
+                json: Body(["volunteerId": .string(people[0].uuidString)]))
+            #expect(declined.json["status"] == .string("unassigned"))
+        }
+        // people[0] went home; still nobody else: the dispatcher is told so, with a 200.
+        try await Self.available(people[0], false, harness)
+        try await harness.run { client in
+            let nobody = try await client.send(.post, path, token: Self.dispatcher)
+            #expect(nobody.status == .ok)
+            #expect(nobody.json["status"] == .string("unassigned") && nobody.json["holder"] == nil)
+        }
+        // people[3] comes on duty: the next re-offer reaches them, once for a retried key.
+        try await Self.available(people[3], true, harness)
+        try await harness.run { client in
+            let otherStreet = ServiceHarness.token(.dispatcher, "320505-002", subject: "dispatcher-2")
+            #expect(try await client.send(.post, path, token: otherStreet, json: Body([:])).status == .notFound)
+            #expect(try await client.send(.post, path, token: OwnViewTests.phone(people[3]), json: Body([:])).status == .forbidden)
+            let array = try await client.execute(
+                uri: path, method: .post, headers: [.contentType: "application/json", .authorization: "Bearer \(Self.dispatcher)"],
+                body: ByteBuffer(string: "[]"))
+            #expect(array.status == .badRequest, "the body is empty or {}")
+
+            let again = try await client.send(.post, path, token: Self.dispatcher, idempotencyKey: "reoffer-1", json: Body([:]))
+            #expect(again.status == .ok)
+            #expect(again.json["requestId"]?.stringValue == request.uuidString.lowercased())
+            #expect(again.json["status"] == .string("offering"))
+            #expect(again.json["holder"]?.stringValue == people[3].uuidString.lowercased())
+            let retried = try await client.send(.post, path, token: Self.dispatcher, idempotencyKey: "reoffer-1", json: Body([:]))
+            #expect(retried.status == .ok && retried.json == again.json)
+
+            let phone = OwnViewTests.phone(people[3])
+            let offers = try await client.send(.get, "/v1/me/offers", token: phone).json.arrayValue
+            #expect(offers.map { $0["requestId"]?.stringValue } == [request.uuidString.lowercased()])
+            let accepted = try await client.send(.post, "/v1/dispatches/\(request)/accept", token: phone, json: Body([:]))
+            #expect(accepted.json["status"] == .string("assigned"))
+            #expect(try await client.send(.post, path, token: Self.dispatcher, json: Body([:])).status == .conflict, "it is assigned")
+        }
+        #expect(
+            try await harness.database.scalar(
+                "SELECT deadline_at > now() + interval '14 minutes' FROM dispatches WHERE request_id = \(request)", as: Bool.self) == true,
+            "a fresh window")
+        #expect(
+            try await harness.count(
+                "SELECT count(*)::int FROM dispatch_history WHERE request_id = '\(request)' AND event = 'reoffered' AND note = 'dispatcher-1'"
+            )
+                == 2)
+        let offered = try await harness.events("matching.request.offered").compactMap { $0["volunteerId"]?.stringValue }
+        #expect(offered == [people[0], people[3]].map { $0.uuidString.lowercased() })
+        #expect(try await harness.events("matching.request.unassigned").count == 2)
+        #expect(try await harness.events("matching.request.assigned").count == 1)
     }
 }

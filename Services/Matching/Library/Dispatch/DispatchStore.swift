@@ -138,6 +138,29 @@ struct DispatchStore {
         try await move(chain, request: request, compound: locked.compound, effect: effect, actor: cause)
     }
 
+    /// The dispatcher (`actor`) offers an unassigned request again
+    /// (``OfferChain/reopen(candidates:now:window:)``), `dispatch` being its row as
+    /// ``lock(_:)`` read it: the candidates are computed now, by the database's clock like
+    /// every other step, and the first is offered (`matching.request.offered`), or the
+    /// request is unassigned again at once when still nobody fits. Anything but an unassigned
+    /// request is refused (``Refusal``, answered 409).
+    func reoffer(_ request: UUID, in dispatch: (chain: OfferChain, compound: String), actor: String) async throws -> OfferChain {
+        guard let compound = AreaCode(dispatch.compound),
+            let category = try await connection.query(
+                "SELECT category FROM dispatches WHERE request_id = \(request)", logger: logger
+            ).decode(String.self).collectAll().first
+        else { throw NotFound("dispatch") }
+        var chain = dispatch.chain
+        let now = try await now()
+        // Asked even when the chain then refuses: a read, and the rule stays in one place.
+        let effect = try chain.reopen(candidates: try await candidates(compound: compound, category: category), now: now, window: window)
+        // Who gave the request another round, next to the offers it produced.
+        try await connection.query(
+            "INSERT INTO dispatch_history (request_id, event, note) VALUES (\(request), 'reoffered', \(actor))", logger: logger)
+        try await move(chain, request: request, compound: dispatch.compound, effect: effect, actor: actor)
+        return chain
+    }
+
     /// Saves the chain's step (``save(_:request:compound:effect:)``) and, for a completed task,
     /// records its hours in the ledger on behalf of `actor`.
     private func move(_ chain: OfferChain, request: UUID, compound: String, effect: OfferChain.Effect, actor: String) async throws {

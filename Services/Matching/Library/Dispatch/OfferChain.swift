@@ -118,6 +118,24 @@ struct OfferChain: Sendable, Equatable {
         }
     }
 
+    /// The dispatcher offers an unassigned request again: `candidates` are those eligible
+    /// now (someone may have come on duty, or back within reach, since the chain gave up),
+    /// asked from the first with a fresh window from `now`, since the old one may long have
+    /// run out. Still nobody → unassigned again at once, so the dispatcher sees it stands.
+    /// Only an unassigned request: one still offering or held has someone on it already.
+    mutating func reopen(candidates: [UUID], now: Date, window: TimeInterval) throws(Refusal) -> Effect {
+        guard status == .unassigned else {
+            throw Refusal("This request is \(status.rawValue); only an unassigned request can be offered again.")
+        }
+        self.candidates = candidates
+        next = 0
+        deadline = now.addingTimeInterval(window)
+        status = .offering
+        holder = nil
+        offerExpiresAt = nil
+        return offerNext(now: now, reason: "still no eligible volunteer nearby with the skill this request needs")
+    }
+
     mutating func cancel() -> Effect? {
         guard status == .offering || status == .assigned || status == .unassigned else { return nil }
         status = .cancelled
