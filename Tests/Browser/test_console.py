@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
@@ -145,16 +146,24 @@ def test_the_volunteer_story_from_sign_up_to_a_delivered_errand(suite, city):
                  message="the board's live stream did not open")
         dispatcher.execute_script("window.__notReloaded = true")
 
+        # The volunteer opens their personal link before anything is offered: the token leaves
+        # the address bar, and the offer will come to the open page by itself.
+        phone.get(link)
+        assert phone.current_url.endswith("/me"), "the token must leave the address bar"
+        wait_for(phone, lambda d: d.execute_script("return document.body.dataset.live") == "open",
+                 message="the volunteer's page did not open its live stream")
+        phone.execute_script("window.__notReloaded = true")
+
         # A resident's medicine request: matching offers it to the volunteer.
         request_id = story.file_medicine_request(suite.api, city, address=f"3幢 {uuid.uuid4().hex[:4]}室")
         wait_for(dispatcher, lambda d: d.find_elements(By.CSS_SELECTOR, f"#lane-offering [data-request='{request_id}']"),
                  seconds=30, message="the board did not show the offer")
         assert dispatcher.execute_script("return window.__notReloaded === true")
+        assert dispatcher.find_elements(By.CSS_SELECTOR, f"[data-request='{request_id}'] .offer-clock"), "no time left shown"
 
-        # The volunteer opens their personal link: the offer, then the task after accepting.
-        phone.get(link)
-        assert phone.current_url.endswith("/me"), "the token must leave the address bar"
-        wait_for(phone, lambda d: d.find_elements(By.ID, f"accept-{request_id}"), seconds=30)
+        wait_for(phone, lambda d: d.find_elements(By.ID, f"accept-{request_id}"), seconds=30,
+                 message="the offer did not reach the open page")
+        assert phone.execute_script("return window.__notReloaded === true"), "the volunteer's page reloaded"
         shot(phone, "06-offer-phone")
         assert "苯磺酸氨氯地平片" not in phone.page_source, "the drug shows only once they hold the task"
         phone.find_element(By.ID, f"accept-{request_id}").click()
@@ -173,6 +182,31 @@ def test_the_volunteer_story_from_sign_up_to_a_delivered_errand(suite, city):
                  seconds=20, message="the board did not show the assignment without a reload")
         assert dispatcher.execute_script("return window.__notReloaded === true")
         shot(dispatcher, "08-dispatch-board")
+
+        # Nobody can take a request for psychological support (no counsellor): it waits on the
+        # board with a button to offer it again, which goes through to matching.
+        status, created = suite.api("intake", "POST", "/v1/requests", None, {
+            "category": "psychological-support", "details": {"note": "独居老人情绪低落"}, "urgency": "normal",
+            "compound": city["compound"], "address": f"5幢 {uuid.uuid4().hex[:4]}室", "zone": "sealed",
+            "contactName": "赵阿姨", "contactPhone": "13912345679", "filedBy": "resident"})
+        assert status == 201, created
+        lonely = created["id"]
+        wait_for(dispatcher, lambda d: d.find_elements(By.CSS_SELECTOR, f"#lane-unassigned [data-request='{lonely}'] form button"),
+                 seconds=30, message="the unassigned request has no re-offer button")
+        dispatcher.execute_script("window.__beforeReoffer = true")
+        for _ in range(10):  # the live board may redraw itself between finding the button and clicking it
+            try:
+                dispatcher.find_element(By.CSS_SELECTOR, f"#lane-unassigned [data-request='{lonely}'] form button").click()
+                break
+            except StaleElementReferenceException:
+                time.sleep(0.2)
+        # The POST answered with a redirect back to the board: a new page, not an error page.
+        wait_for(dispatcher, lambda d: d.execute_script("return window.__beforeReoffer === undefined")
+                 and d.current_url.endswith("/dispatch") and d.find_elements(By.ID, "board"),
+                 message="re-offering did not come back to the board")
+        assert dispatcher.find_elements(By.CSS_SELECTOR, f"#lane-unassigned [data-request='{lonely}']"), "still nobody to take it"
+        status, row = suite.api("matching", "GET", "/v1/dispatch-board", city["staff_token"])
+        assert status == 200 and any(r["requestId"] == lonely and r["ageMinutes"] >= 0 for r in row)
     finally:
         for driver in (phone, staff, dispatcher):
             driver.quit()
@@ -241,5 +275,43 @@ def test_no_page_shows_what_lies_outside_its_viewers_area(suite, city):
             "return fetch('/logout', {method: 'POST', body: 'csrf=forged', headers: {'Content-Type': 'application/x-www-form-urlencoded'}})"
             ".then(r => r.status)")
         assert forged == 403
+    finally:
+        outsider.quit()
+
+
+def test_the_dispatcher_sees_the_shifts_a_roster_plan_left_short_as_it_is_planned(suite, city):
+    staff = city["staff_token"]
+    status, post = suite.api("matching", "POST", "/v1/posts", staff, {
+        "name": "平江新城社区心理疏导点", "area": city["community"], "role": "canvassing", "requiredSkills": ["counselling"]})
+    assert status == 201, post
+    starts = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(hours=2)
+    status, shift = suite.api("matching", "POST", f"/v1/posts/{post['id']}/shifts", staff, {
+        "startsAt": starts.isoformat(), "endsAt": (starts + timedelta(hours=4)).isoformat(), "slots": 2})
+    assert status == 201, shift
+    board = browser(DESK)
+    try:
+        sign_in(board, suite, "dispatch-07")
+        board.get(suite.console_url + "/dispatch")
+        wait_for(board, lambda d: d.execute_script("return document.body.dataset.live") == "open")
+        board.execute_script("window.__notReloaded = true")
+        status, plan = suite.api("matching", "POST", "/v1/rosters:plan", staff, {
+            "area": story.STREET, "from": (starts - timedelta(hours=1)).isoformat(), "to": (starts + timedelta(hours=6)).isoformat()})
+        assert status == 201, plan
+        short = [entry["shiftId"] for entry in plan["unfilled"]]
+        assert shift["id"] in short, plan
+        row = wait_for(board, lambda d: d.find_elements(By.CSS_SELECTOR, f"#shortages [data-shift='{shift['id']}']"), seconds=15,
+                       message="the shortage did not reach the board")[0]
+        assert board.execute_script("return window.__notReloaded === true")
+        assert "2" in row.text
+        shot(board, "11-dispatch-shortages")
+    finally:
+        board.quit()
+    # Another street's dispatcher is not told of it.
+    outsider = browser(DESK)
+    try:
+        suite.add_user("dispatch-99", "dispatcher", OTHER_STREET, PASSWORD)
+        sign_in(outsider, suite, "dispatch-99")
+        outsider.get(suite.console_url + "/dispatch")
+        assert not outsider.find_elements(By.CSS_SELECTOR, f"#shortages [data-shift='{shift['id']}']")
     finally:
         outsider.quit()

@@ -15,6 +15,13 @@ enum LiveChannel: String, Sendable, CaseIterable {
         }
     }
 
+    /// Whether `news` changes a volunteer's own page: an offer made to them, a task or a shift of
+    /// theirs. Nothing about anyone else reaches their page, not even that something happened.
+    static func concernsVolunteer(_ news: LiveFeed.News, volunteer: String) -> Bool {
+        guard news.volunteer?.lowercased() == volunteer.lowercased() else { return false }
+        return ["matching.request.", "matching.task.", "matching.shift."].contains { news.topic.hasPrefix($0) }
+    }
+
     /// Whether `news` changes what this channel shows to someone whose scope is `scope`.
     /// News without an area reaches only city-wide viewers; news outside the scope reaches
     /// nobody there, so a page never hints at another street's activity.

@@ -14,6 +14,8 @@ final class LiveFeed: Sendable {
     struct News: Sendable, Equatable {
         var topic: String
         var area: String?
+        /// The volunteer the event is about (an opaque id, never a name), for their own page.
+        var volunteer: String? = nil
     }
 
     private struct State {
@@ -48,7 +50,7 @@ final class LiveFeed: Sendable {
         // fetching on the news sees the change); what it replays from long ago is not news.
         for event in events
         where shifts ? event.occurredAt > now.addingTimeInterval(-60) : !event.topic.rawValue.hasPrefix("matching.shift.") {
-            let news = News(topic: event.topic.rawValue, area: event.area)
+            let news = News(topic: event.topic.rawValue, area: event.area, volunteer: event.data["volunteerId"]?.stringValue)
             for listener in listeners { listener.yield(news) }
         }
     }

@@ -14,6 +14,16 @@ struct LiveRoutes: Sendable {
     let console: Console
 
     func add(to router: Router<ServiceRequestContext>) {
+        // A volunteer's own page: news about them alone, through the cookie of their personal link.
+        router.get("/live/me") { request, _ in
+            let feed = console.live
+            return await console.volunteer(request) { visit in
+                let volunteer = visit.volunteerID
+                return Self.response { writer in
+                    try await Self.stream(feed: feed, to: &writer) { LiveChannel.concernsVolunteer($0, volunteer: volunteer) }
+                }
+            }
+        }
         router.get("/live/:channel") { request, context in
             guard let channel = context.parameters.get("channel").flatMap(LiveChannel.init(rawValue:)) else {
                 return Response(status: .notFound)
@@ -21,24 +31,30 @@ struct LiveRoutes: Sendable {
             let feed = console.live
             return await console.staff(request, roles: channel.roles) { visit in
                 let scope = visit.account.area
-                return Response(
-                    status: .ok,
-                    headers: [.contentType: "text/event-stream", .cacheControl: "no-store", .init("X-Accel-Buffering")!: "no"],
-                    body: ResponseBody { writer in try await Self.stream(feed: feed, channel: channel, scope: scope, to: &writer) }
-                )
+                return Self.response { writer in
+                    try await Self.stream(feed: feed, to: &writer) { channel.concerns($0, scope: scope) }
+                }
             }
         }
     }
 
-    /// Writes `changed` at most every 250 ms while news of `channel` in `scope` comes, and a
+    /// Writes `changed` at most every 250 ms while news that `concerns` the page comes, and a
     /// keep-alive after 15 s of quiet. Ends when the client goes (a write fails) or the console
     /// shuts down gracefully.
-    static func stream(feed: LiveFeed, channel: LiveChannel, scope: AreaCode?, to writer: inout any ResponseBodyWriter) async throws {
+    static func response(_ body: @escaping @Sendable (inout any ResponseBodyWriter) async throws -> Void) -> Response {
+        Response(
+            status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-store", .init("X-Accel-Buffering")!: "no"],
+            body: ResponseBody(contentLength: nil, body))
+    }
+
+    static func stream(
+        feed: LiveFeed, to writer: inout any ResponseBodyWriter, concerns: @escaping @Sendable (LiveFeed.News) -> Bool
+    ) async throws {
         try await writer.write(ByteBuffer(string: "retry: 2000\n: open\n\n"))
         let pending = PendingFlag()
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
-                for await news in feed.listen().cancelOnGracefulShutdown() where channel.concerns(news, scope: scope) { pending.set() }
+                for await news in feed.listen().cancelOnGracefulShutdown() where concerns(news) { pending.set() }
             }
             var quiet = 0
             while !Task.isCancelled && !Task.isShuttingDownGracefully {

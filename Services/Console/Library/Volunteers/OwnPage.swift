@@ -66,11 +66,22 @@ struct OwnPage {
         return places[String(code.prefix(6))]?.name(of: code) ?? code
     }
 
+    /// The whole page: its content as a part the console's script fetches again (`/me/parts`)
+    /// whenever the bus says an offer, a task or a shift of this volunteer moved.
     func response() -> Response {
+        let body: HTML = """
+            <div id="own" data-live="me" data-refresh="/me/parts">\(content)</div>
+            <script src="/static/console.js" defer></script>
+            """
+        return Layout.page(t("我的志愿服务", "My volunteering"), page, body)
+    }
+
+    /// What the page shows, without its frame.
+    var content: HTML {
         let items = ((try? offers.get()) ?? .null).volunteerItems
         let offered = items.filter { $0["status"]?.stringValue == "offering" }
         let held = items.filter { $0["status"]?.stringValue == "assigned" }
-        let body: HTML = """
+        return """
             <p class="hint">\(t("请勿转发此页面或您的专属链接。", "Do not share this page or your personal link.")) \
             <a href="/me" id="refresh">\(t("刷新", "Refresh"))</a></p>
             <h2 id="offers-heading">\(t("待您回复的任务", "Offers waiting for your answer"))</h2>
@@ -82,7 +93,6 @@ struct OwnPage {
             <h2 id="hours-heading">\(t("服务时长", "Your service hours"))</h2>
             \(refused(hours) ?? hoursList)
             """
-        return Layout.page(t("我的志愿服务", "My volunteering"), page, body)
     }
 
     /// A section the service refused, in its words.

@@ -33,6 +33,11 @@ struct VolunteerPages: Sendable {
                 try await OwnPage.load(visit, directory: directory, areas: anonymousCalls(visitor: nil)).response()
             }
         }
+        router.get("/me/parts") { request, _ in
+            await console.volunteer(request) { visit in
+                Fragment.response(try await OwnPage.load(visit, directory: directory, areas: anonymousCalls(visitor: nil)).content)
+            }
+        }
         router.post("/me/offers/{id}/accept") { request, context in
             await answer(request, context, "/v1/dispatches/{}/accept")
         }
