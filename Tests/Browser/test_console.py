@@ -259,15 +259,39 @@ def test_the_operations_rooms_counter_moves_within_two_seconds_of_check_ins(suit
 
 
 def test_no_page_shows_what_lies_outside_its_viewers_area(suite, city):
+    # A resident on the street's registry, and a follow-up due for them.
+    status, resident = suite.api("outreach", "POST", "/v1/residents", city["staff_token"], {
+        "name": "孙秀英", "birthYear": 1938, "compound": city["compound"], "address": "7幢 102室",
+        "categories": ["elder-80-plus", "living-alone"], "careLevel": "high", "consent": True,
+        "contactName": "孙秀英", "contactPhone": "13812345670"})
+    assert status == 201, resident
+    insider = browser(DESK)
+    try:
+        sign_in(insider, suite, "staff-0042")
+        insider.get(suite.console_url + "/registry")
+        assert resident["id"] in insider.page_source, "the street's own staff see their registry"
+        assert "13812345670" not in insider.page_source, "the list is masked"
+        insider.get(suite.console_url + "/calls")
+        assert "平江新城社区招募送药志愿者" in insider.page_source
+    finally:
+        insider.quit()
     outsider = browser(DESK)
     try:
         sign_in(outsider, suite, "staff-0099")
-        for path in ["/vetting", "/requests", "/dispatch", "/operations"]:
+        for path in ["/vetting", "/requests", "/dispatch", "/operations", "/registry", "/followups", "/calls"]:
             outsider.get(suite.console_url + path)
             source = outsider.page_source
             assert "李建华" not in source, f"{path} shows a volunteer of another street"
             assert "王老伯" not in source and "13912345678" not in source, f"{path} shows a resident of another street"
             assert "苯磺酸氨氯地平片" not in source, f"{path} shows another street's request"
+            assert "孙秀英" not in source and resident["id"] not in source, f"{path} shows another street's registry"
+            assert "平江新城社区招募送药志愿者" not in source, f"{path} shows another street's recruitment call"
+        # Nor the record itself, reason given or not.
+        outsider.get(f"{suite.console_url}/registry/{resident['id']}")
+        outsider.find_element(By.NAME, "reason").send_keys("核实情况")
+        outsider.find_element(By.CSS_SELECTOR, f"form[action='/registry/{resident['id']}'] button").click()
+        wait_for(outsider, lambda d: "孙秀英" not in d.page_source and d.find_elements(By.CSS_SELECTOR, "[role='alert']"),
+                 message="another street's resident record was not refused")
         shot(outsider, "10-another-streets-view")
         # A forged form (no CSRF token) is refused, and a caller may not open staff pages.
         outsider.get(suite.console_url + "/vetting")
