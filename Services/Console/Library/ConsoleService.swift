@@ -44,8 +44,10 @@ enum ConsolePages {
     static let all: [@Sendable (Console, Router<ServiceRequestContext>) -> Void] = [
         { console, router in OperationsPages(console: console).add(to: router) },
         { console, router in DispatchPages(console: console).add(to: router) },
+        { console, router in RequestsNewPages(console: console).add(to: router) },
         { console, router in RoundsOutreachLedgerPages(console: console).add(to: router) },
         { console, router in StationPages(console: console).add(to: router) },
         { console, router in VolunteerPages(console: console).add(to: router) },
+        { console, router in SuppliesPages(console: console).add(to: router) },
     ]
 }

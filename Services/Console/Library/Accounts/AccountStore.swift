@@ -11,17 +11,20 @@ import ServiceKit
 public struct AccountStore: Sendable {
     let client: PostgresClient
     let logger: Logger
+    let passwords: PasswordWork
 
     public init(client: PostgresClient, logger: Logger) {
         self.client = client
         self.logger = logger
+        self.passwords = PasswordWork()
     }
 
     /// Stores a new account; refuses a username already taken.
     @discardableResult
     public func add(_ account: AccountForm.Valid) async throws -> Account {
         let id = UUID()
-        let hash = try PasswordHash.make(account.password).stored
+        let password = account.password
+        let hash = try await passwords.run { try? PasswordHash.make(password).stored }.orThrow()
         do {
             try await client.query(
                 """
@@ -37,7 +40,8 @@ public struct AccountStore: Sendable {
     }
 
     /// The account `username` signs in as with `password`; `nil` for a wrong name or password
-    /// or a disabled account, which the sign-in page does not tell apart.
+    /// or a disabled account, which the sign-in page does not tell apart. Throws
+    /// ``PasswordWork/Busy`` when every hashing slot is taken.
     func signIn(username: String, password: String) async throws -> Account? {
         let rows = try await client.query(
             "SELECT id, role, area, password_hash FROM console_accounts WHERE username = \(username) AND disabled_at IS NULL",
@@ -45,10 +49,12 @@ public struct AccountStore: Sendable {
         ).decode((UUID, String, String?, String).self).collectAll()
         guard let (id, role, area, stored) = rows.first else {
             // The same work as a real check, so a wrong name takes as long as a wrong password.
-            _ = Self.decoy.matches(password)
+            _ = try await passwords.run { Self.decoy.matches(password) }
             return nil
         }
-        guard let hash = PasswordHash(stored: stored), hash.matches(password), let role = AccessRole(rawValue: role) else { return nil }
+        guard let hash = PasswordHash(stored: stored), try await passwords.run({ hash.matches(password) }),
+            let role = AccessRole(rawValue: role)
+        else { return nil }
         return Account(id: id, username: username, role: role, area: area.flatMap(AreaCode.init))
     }
 
@@ -74,5 +80,13 @@ public struct AccountStore: Sendable {
         try await client.query(
             "SELECT username, role, area, disabled_at IS NOT NULL FROM console_accounts ORDER BY username", logger: logger
         ).decode((String, String, String?, Bool).self).collectAll().map { ($0.0, $0.1, $0.2, $0.3) }
+    }
+}
+
+extension Optional {
+    /// The value, or the error of a hash that could not be made (the KDF refused its parameters).
+    fileprivate func orThrow() throws -> Wrapped {
+        guard let self else { throw AccountFormError(problems: ["the password could not be hashed"]) }
+        return self
     }
 }

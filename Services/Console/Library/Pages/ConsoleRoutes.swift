@@ -25,7 +25,7 @@ struct ConsoleRoutes: Sendable {
         router.get("/lang/:code") { request, context in
             let language = context.parameters.get("code").flatMap(Language.init(rawValue:)) ?? .zh
             let back =
-                request.uri.queryParameters["back"].map(String.init).flatMap { $0.hasPrefix("/") && !$0.hasPrefix("//") ? $0 : nil } ?? "/"
+                LocalPath.checked(request.uri.queryParameters["back"].map(String.init)) ?? "/"
             var response = Redirect(location: back).response
             response.setCookie(
                 Cookie(name: "lang", value: language.rawValue, maxAge: 365 * 86_400, path: "/", httpOnly: true, sameSite: .lax))

@@ -4,7 +4,7 @@ import Hummingbird
 enum Fragment {
     static func response(_ html: HTML) -> Response {
         Response(
-            status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
+            status: .ok, headers: Layout.securityHeaders,
             body: .init(byteBuffer: ByteBuffer(string: html.text)))
     }
 }

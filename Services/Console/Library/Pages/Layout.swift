@@ -19,12 +19,22 @@ enum Layout {
         Place(path: "/calls", zh: "招募令", en: "Recruitment", roles: [.staff, .operator]),
         Place(path: "/vetting", zh: "志愿者审核", en: "Vetting", roles: [.staff, .operator]),
         Place(path: "/requests", zh: "群众求助", en: "Requests", roles: [.staff, .dispatcher, .operator]),
+        Place(path: "/supplies", zh: "物资", en: "Supplies", roles: [.staff, .operator, .dispatcher]),
         Place(path: "/rounds", zh: "核酸检测", en: "Testing", roles: [.staff, .operator]),
         Place(path: "/registry", zh: "重点人群", en: "Registry", roles: [.staff, .caller, .operator]),
         Place(path: "/campaigns", zh: "电话关怀", en: "Calls", roles: [.caller, .staff, .operator]),
         Place(path: "/followups", zh: "回访", en: "Follow-ups", roles: [.caller, .staff, .operator]),
         Place(path: "/notices", zh: "通知", en: "Notices", roles: [.staff, .operator]),
         Place(path: "/ledger", zh: "工作台账", en: "Ledger", roles: [.staff, .operator]),
+    ]
+
+    /// What every HTML answer carries, whole page or part: nothing inline runs, no other site
+    /// frames it or receives a form of it, and no address leaks in a Referer.
+    static let securityHeaders: HTTPFields = [
+        .contentType: "text/html; charset=utf-8", .cacheControl: "no-store",
+        .contentSecurityPolicy:
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+        .init("X-Content-Type-Options")!: "nosniff", .init("Referrer-Policy")!: "no-referrer",
     ]
 
     /// A whole page.
@@ -58,11 +68,7 @@ enum Layout {
             """
         return Response(
             status: status,
-            headers: [
-                .contentType: "text/html; charset=utf-8", .cacheControl: "no-store",
-                .contentSecurityPolicy: "default-src 'self'; img-src 'self' data:; style-src 'self'; frame-ancestors 'none'",
-                .init("X-Content-Type-Options")!: "nosniff", .init("Referrer-Policy")!: "no-referrer",
-            ],
+            headers: securityHeaders,
             body: .init(byteBuffer: ByteBuffer(string: document.text))
         )
     }

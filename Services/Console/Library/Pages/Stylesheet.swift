@@ -13,6 +13,7 @@ enum Stylesheet {
         .card { background:#fff; border:1px solid var(--line); border-radius:8px; padding:1rem; margin:0 0 1rem; }
         label { display:block; margin:.5rem 0; font-weight:600; } input, select, textarea { display:block; width:100%; font:inherit; padding:.55rem; margin-top:.2rem; border:1px solid #aab4c0; border-radius:6px; background:#fff; }
         input[type=checkbox] { display:inline; width:auto; }
+        fieldset { border:1px solid var(--line); border-radius:6px; margin:.6rem 0; padding:.4rem .75rem; } legend { color:var(--muted); font-size:.9rem; }
         button { font:inherit; padding:.55rem 1rem; border:0; border-radius:6px; background:var(--accent); color:#fff; cursor:pointer; min-height:44px; }
         button.secondary { background:#e9edf2; color:var(--ink); } button.link { background:none; color:var(--muted); padding:0; min-height:0; text-decoration:underline; }
         form.inline { display:inline; }

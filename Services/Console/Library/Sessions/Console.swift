@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Logging
 import Models
+import NIOCore
 import ServiceKit
 
 /// What every console route is given, and the one place that turns a request into a visit:
@@ -116,6 +117,11 @@ struct Console: Sendable {
         switch error {
         case let redirect as Redirect:
             return redirect.response
+        case is NIOTooManyBytesError:
+            // No form of the console is this large: someone is testing the door, not an error of ours.
+            return Layout.message(
+                page.t("内容过长", "Too long"), page.t("提交的内容过长。", "What was sent is too long for any form here."), page,
+                status: .contentTooLarge)
         case let refusal as BackendRefusal:
             let status = HTTPResponse.Status(code: refusal.status)
             let title =

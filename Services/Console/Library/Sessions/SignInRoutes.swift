@@ -31,14 +31,24 @@ struct SignInRoutes: Sendable {
                         visit, csrf: expected, error: visit.t("尝试次数过多，请一分钟后再试。", "Too many attempts; wait a minute."),
                         status: .tooManyRequests)
                 }
-                guard let username = visit.form.text("username"), let password = visit.form["password"],
-                    let account = try await console.accounts.signIn(username: username, password: password)
-                else {
+                let signedIn: Account?
+                do {
+                    if let username = visit.form.text("username") {
+                        signedIn = try await console.accounts.signIn(username: username, password: visit.form["password"] ?? "")
+                    } else {
+                        signedIn = nil
+                    }
+                } catch is PasswordWork.Busy {
+                    return form(
+                        visit, csrf: expected, error: visit.t("登录人数较多，请几秒后再试。", "Many people are signing in; try again in a few seconds."),
+                        status: .serviceUnavailable)
+                }
+                guard let account = signedIn else {
                     return form(visit, csrf: expected, error: visit.t("用户名或密码不正确。", "Wrong username or password."), status: .unauthorized)
                 }
                 let (token, _) = try await console.sessions.open(for: account)
                 let next =
-                    visit.form["next"].flatMap { $0.hasPrefix("/") && !$0.hasPrefix("//") ? $0 : nil } ?? ConsoleRoutes.home(account.role)
+                    LocalPath.checked(visit.form["next"]) ?? ConsoleRoutes.home(account.role)
                 var response = Redirect(location: next).response
                 response.setCookie(console.cookie(Console.sessionCookie, token, maxAge: Int(SessionStore.lifetime)))
                 response.setCookie(console.cookie(Self.formCookie, "", maxAge: 0))

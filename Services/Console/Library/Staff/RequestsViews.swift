@@ -69,6 +69,8 @@ enum RequestsViews {
             return
                 "<option value=\"\(option ?? "")\"\(selected)>\(option.map { statusName($0, page) } ?? page.t("全部状态", "Every status"))</option>"
         }
+        let record: HTML =
+            "<p><a href=\"/requests/new\" id=\"record-request\">\(page.t("＋ 代录群众求助（电话）", "+ Record a request taken by phone"))</a></p>"
         let filter: HTML = """
             <form method="get" action="/requests" class="card" id="requests-filter"><label>\(page.t("状态", "Status"))\
             <select name="status" id="status-filter">\(options)</select></label><button class="secondary">\(page.t("筛选", "Filter"))</button></form>
@@ -102,7 +104,7 @@ enum RequestsViews {
             """
         let more: HTML = next.map { "<p><a href=\"\($0)\" id=\"next-page\">\(page.t("下一页", "Next page"))</a></p>" } ?? .empty
         return """
-            \(filter)
+            \(record)\(filter)
             <p class="hint">\(page.t("电话号码已隐去；打开求助查看完整信息。按提交顺序排列。", "Phones are masked; open a request for the full record. In the order they were filed."))</p>
             \(summary)\(table)\(more)
             """

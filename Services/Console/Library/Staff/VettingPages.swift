@@ -104,7 +104,7 @@ struct VettingPages: Sendable {
 
     /// Where a vetting action returns to: a page of the queue or a volunteer's, never elsewhere.
     static func back(_ wanted: String?, otherwise: String) -> String {
-        guard let wanted, wanted.hasPrefix("/vetting"), !wanted.contains("//"), !wanted.contains("\\") else { return otherwise }
+        guard let wanted = LocalPath.checked(wanted), wanted.hasPrefix("/vetting") else { return otherwise }
         return wanted
     }
 }
