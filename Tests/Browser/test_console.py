@@ -69,6 +69,10 @@ def browser(size):
 
 
 def shot(driver, name):
+    # Markup of the console's own that was escaped as text: a page shows "<span…" to its reader.
+    source = driver.page_source
+    for tag in ("&lt;p", "&lt;span", "&lt;table", "&lt;tr", "&lt;div", "&lt;a ", "&lt;form", "&lt;b>", "&lt;section"):
+        assert tag not in source, f"{name}: the page shows escaped markup ({tag})"
     SHOTS.mkdir(parents=True, exist_ok=True)
     height = driver.execute_script("return Math.max(document.body.scrollHeight, 600)")
     width = driver.get_window_size()["width"]
@@ -387,5 +391,57 @@ def test_a_station_receives_donated_masks_and_sees_them_on_the_shelf_with_their_
         assert len(lots) == 1 and "200" in lots[0].text
         assert desk.find_elements(By.ID, f"cover-{item['id']}")
         shot(desk, "14-depot-stock")
+    finally:
+        desk.quit()
+
+
+def test_an_operations_centre_sets_up_a_street_and_its_station_from_the_console(suite, city):
+    desk = browser(DESK)
+    try:
+        sign_in(desk, suite, "ops-1")
+        desk.get(suite.console_url + "/setup")
+        desk.find_element(By.ID, "areas-text").send_keys("320505-006,虎丘街道\n320505-006-001,新庄社区,6500\n")
+        desk.find_element(By.ID, "areas-submit").click()
+        wait_for(desk, lambda d: d.find_elements(By.ID, "areas-loaded"), message="the areas were not loaded")
+        assert "2" in desk.find_element(By.ID, "areas-loaded").text
+        desk.get(suite.console_url + "/setup?parent=320505-006")
+        assert desk.find_elements(By.CSS_SELECTOR, "[data-area='320505-006-001']"), desk.find_element(By.TAG_NAME, "main").text[:1500]
+        Select(desk.find_element(By.ID, "organization-kind")).select_by_value("social-work-station")
+        desk.find_element(By.ID, "organization-name").send_keys("虎丘街道社工站")
+        area = desk.find_element(By.ID, "organization-area")
+        area.clear()
+        area.send_keys("320505-006")
+        desk.find_element(By.ID, "organization-submit").click()
+        wait_for(desk, lambda d: d.find_elements(By.ID, "organization-added"), message="the organization was not registered")
+        assert "虎丘街道社工站" in desk.find_element(By.ID, "organizations").text
+        shot(desk, "15-setup")
+        # A line that is not an area is refused, naming it, and nothing is loaded.
+        desk.find_element(By.ID, "areas-text").send_keys("320505-007,金阊街道\n3205,坏行\n")
+        desk.find_element(By.ID, "areas-submit").click()
+        wait_for(desk, lambda d: "3205,坏行" in d.page_source)
+        status, answer = suite.api("intake", "GET", "/v1/areas?parent=320505", None)
+        assert status == 200 and all(a["code"] != "320505-007" for a in answer["areas"])
+    finally:
+        desk.quit()
+
+
+@pytest.mark.parametrize("username", ["staff-0042", "ops-1", "dispatch-07"])
+def test_every_page_in_a_roles_navigation_opens_without_an_error(suite, city, username):
+    desk = browser(DESK)
+    try:
+        sign_in(desk, suite, username)
+        links = [a.get_attribute("href") for a in desk.find_elements(By.CSS_SELECTOR, "nav a")]
+        assert len(links) >= 2
+        for link in links:
+            desk.get(link)
+            source = desk.page_source
+            assert "出错了" not in source and "Something went wrong" not in source, f"{link} failed for {username}"
+            for tag in ("&lt;p", "&lt;span", "&lt;table", "&lt;tr", "&lt;div", "&lt;a ", "&lt;form", "&lt;b>"):
+                assert tag not in source, f"{link} shows escaped markup ({tag}) to {username}"
+        # The English toggle comes back to the same page, in English.
+        desk.get(links[0])
+        desk.find_element(By.CSS_SELECTOR, "header a.lang").click()
+        wait_for(desk, lambda d: d.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en")
+        assert desk.current_url == links[0]
     finally:
         desk.quit()

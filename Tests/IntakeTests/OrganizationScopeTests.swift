@@ -8,7 +8,8 @@ import Testing
 @testable import Intake
 
 /// Issue 14: a street's staff cannot hang a recruitment call or a team on another street's
-/// organization, and the refusal does not tell them whether that organization exists.
+/// organization, and the refusal does not tell them whether that organization exists; the list
+/// they pick from holds exactly the organizations they may name.
 @Suite struct OrganizationScopeTests {
     static let staffA = IntakeHarness.token(.staff, "320505-001", subject: "shishan-staff")
     static let staffB = IntakeHarness.token(.staff, "320505-002", subject: "hengtang-staff")
@@ -75,5 +76,40 @@ import Testing
             try await harness.count(
                 "SELECT count(*)::int FROM recruitment_calls c JOIN organizations o ON o.id = c.organization_id WHERE o.area = '320505-002' AND c.area = '320505-001'"
             ) == 0)
+    }
+
+    @Test func theListShowsTheOrganizationsOfTheCallersAreaByAreaThenName() async throws {
+        let harness = try await IntakeHarness.create()
+        try await harness.run { client in
+            // Registered out of order, so the answer's order is the list's own. Digits lead the
+            // names so that they sort alike under any collation.
+            let district = IntakeHarness.token(.operator, "320505")
+            let second = try await Self.organization(client, token: district, area: "320505-001", name: "2号社工站")
+            let elsewhere = try await Self.organization(client, token: Self.staffB, area: "320505-002", name: "横塘社工站")
+            let community = try await Self.organization(client, token: Self.staffA, area: "320505-001-001", name: "和平社区居委会")
+            let first = try await Self.organization(client, token: Self.staffA, area: "320505-001", name: "1号社工站")
+
+            let listed = try await client.send(.get, "/v1/organizations", token: Self.staffA)
+            #expect(listed.status == .ok)
+            let items = listed.json["items"]?.arrayValue ?? []
+            #expect(items.compactMap { $0["id"]?.stringValue } == [first, second, community])
+            #expect(items.first?["name"] == .string("1号社工站"))
+            #expect(items.first?["kind"] == .string("social-work-station"))
+            #expect(items.first?["area"] == .string("320505-001"))
+            #expect(items.first?["createdAt"]?.stringValue != nil)
+
+            // The other street sees only its own; a street with none sees none; an operator without area sees all.
+            let other = try await client.send(.get, "/v1/organizations", token: Self.staffB)
+            #expect(other.json["items"]?.arrayValue.compactMap { $0["id"]?.stringValue } == [elsewhere])
+            let empty = try await client.send(.get, "/v1/organizations", token: IntakeHarness.token(.staff, "320115-001"))
+            #expect(empty.status == .ok)
+            #expect(empty.json["items"]?.arrayValue.isEmpty == true)
+            let all = try await client.send(.get, "/v1/organizations", token: IntakeHarness.token(.operator, nil))
+            #expect(all.json["items"]?.arrayValue.compactMap { $0["id"]?.stringValue } == [first, second, community, elsewhere])
+
+            #expect(try await client.send(.get, "/v1/organizations").status == .unauthorized)
+            let dispatcher = IntakeHarness.token(.dispatcher, "320505-001")
+            #expect(try await client.send(.get, "/v1/organizations", token: dispatcher).status == .forbidden)
+        }
     }
 }

@@ -45,6 +45,7 @@ enum ConsolePages {
         { console, router in OperationsPages(console: console).add(to: router) },
         { console, router in DispatchPages(console: console).add(to: router) },
         { console, router in RequestsNewPages(console: console).add(to: router) },
+        { console, router in SetupPages(console: console).add(to: router) },
         { console, router in RoundsOutreachLedgerPages(console: console).add(to: router) },
         { console, router in StationPages(console: console).add(to: router) },
         { console, router in VolunteerPages(console: console).add(to: router) },

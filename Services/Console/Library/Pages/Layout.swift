@@ -26,6 +26,7 @@ enum Layout {
         Place(path: "/followups", zh: "回访", en: "Follow-ups", roles: [.caller, .staff, .operator]),
         Place(path: "/notices", zh: "通知", en: "Notices", roles: [.staff, .operator]),
         Place(path: "/ledger", zh: "工作台账", en: "Ledger", roles: [.staff, .operator]),
+        Place(path: "/setup", zh: "基础设置", en: "Setup", roles: [.operator, .staff]),
     ]
 
     /// What every HTML answer carries, whole page or part: nothing inline runs, no other site

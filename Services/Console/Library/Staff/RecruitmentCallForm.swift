@@ -8,7 +8,8 @@ enum RecruitmentCallForm {
     /// The JSON body for the form's fields.
     static func body(_ form: FormBody) -> JSONValue {
         var body: [String: JSONValue] = [:]
-        // An organization typed in wins over the one picked from earlier calls.
+        // The form has one or the other: the picker when intake lists organizations of the
+        // area, the typed id only when it lists none.
         if let organization = form.text("organizationIdTyped") ?? form.text("organizationId") {
             body["organizationId"] = .string(organization)
         }

@@ -4,8 +4,8 @@ import Models
 import ServiceKit
 
 /// Recruitment calls (招募令), as a station runs them: the calls of its area with sign-ups
-/// against headcount, a form to publish the next one, and one call's page with the public
-/// sign-up link and QR code to post in a WeChat group.
+/// against headcount, a form to publish the next one under an organization of its area, and
+/// one call's page with the public sign-up link and QR code to post in a WeChat group.
 struct RecruitmentPages: Sendable {
     let console: Console
     static let roles: Set<AccessRole> = [.staff, .operator]
@@ -13,10 +13,16 @@ struct RecruitmentPages: Sendable {
     func add(to router: Router<ServiceRequestContext>) {
         router.get("/calls") { request, _ in
             await console.staff(request, roles: Self.roles) { visit in
-                let calls = StationFormat.list(try await visit.calls.get(.intake, "/v1/recruitment-calls")["items"])
+                async let callsAnswer = visit.calls.get(.intake, "/v1/recruitment-calls")
+                async let organizationsAnswer = visit.calls.get(.intake, "/v1/organizations")
+                let calls = StationFormat.list(try await callsAnswer["items"])
+                let organizations = StationFormat.list(try await organizationsAnswer["items"])
                 return Layout.page(
                     visit.t("招募令", "Recruitment calls"), visit.page,
-                    "\(RecruitmentViews.list(calls, visit.page))\(RecruitmentViews.publishForm(calls, visit.page))")
+                    """
+                    \(RecruitmentViews.list(calls, visit.page))\
+                    \(RecruitmentViews.publishForm(organizations: organizations, calls: calls, visit.page))
+                    """)
             }
         }
         router.post("/calls") { request, _ in

@@ -49,25 +49,33 @@ enum RecruitmentViews {
         return "<span class=\"badge\">\(full ? page.t("已满额", "Full") : page.t("已截止", "Past deadline"))</span>"
     }
 
-    /// The form to publish a new call. The organization is picked from those of earlier calls
-    /// (intake lists no organizations) or typed in as its id.
-    static func publishForm(_ calls: [JSONValue], _ page: PageContext) -> HTML {
-        var seen: Set<String> = []
-        let organizations = calls.compactMap { call -> HTML? in
-            guard let id = call["organizationId"]?.stringValue, seen.insert(id).inserted else { return nil }
-            return "<option value=\"\(id)\">\(call["organizationName"]?.stringValue)</option>"
+    /// The form to publish a new call. The organization is picked from those intake lists for
+    /// the station's area (the only ones it may name); the one of the station's newest call is
+    /// picked already, since a station mostly publishes under the same one. Only when there is
+    /// none to pick does the form ask for an id, and says where organizations are registered.
+    static func publishForm(organizations: [JSONValue], calls: [JSONValue], _ page: PageContext) -> HTML {
+        let usual = StationFormat.uuid(calls.first?["organizationId"]?.stringValue)
+        let options = organizations.compactMap { organization -> HTML? in
+            guard let id = StationFormat.uuid(organization["id"]?.stringValue) else { return nil }
+            let selected: HTML = id == usual ? " selected" : .empty
+            return
+                "<option value=\"\(id)\"\(selected)>\(organization["name"]?.stringValue)（\(organization["area"]?.stringValue)）</option>"
         }
         let picker: HTML =
-            organizations.isEmpty
-            ? .empty
-            : "<label>\(page.t("发布机构", "Organization"))<select name=\"organizationId\" id=\"call-organization\">\(organizations)</select></label>"
+            options.isEmpty
+            ? """
+            <p class="hint" id="no-organizations">\(page.t("你的区域还没有登记机构。请先在", "No organization is registered in your area yet. Register one on the")) \
+            <a href="/setup">\(page.t("基础设置", "setup page"))</a> \(page.t("页登记（运维人员或本站工作人员均可），或在下面填写机构编号。", "(an operator or your station's staff can), or type its id below."))</p>
+            <label>\(page.t("发布机构编号", "Organization id"))<input name="organizationIdTyped" id="call-organization-id" required autocomplete="off"></label>
+            """
+            : """
+            <label>\(page.t("发布机构", "Organization"))<select name="organizationId" id="call-organization" required>\(options)</select></label>
+            """
         let deadline = StationFormat.localInput(Date().addingTimeInterval(3 * 86_400))
         return """
             <section class="card" id="publish-call"><h2>\(page.t("发布新招募令", "Publish a new call"))</h2>
             <form method="post" action="/calls">\(page.csrfField)
             \(picker)
-            <label>\(organizations.isEmpty ? page.t("发布机构编号", "Organization id") : page.t("或填写其他机构编号", "or another organization's id"))\
-            <input name="organizationIdTyped" id="call-organization-id" autocomplete="off"></label>
             <label>\(page.t("标题", "Title"))<input name="title" id="call-title" required maxlength="200" placeholder="\(page.t("核酸采样志愿者招募令", "Volunteers for testing"))"></label>
             <label>\(page.t("区域编码", "Area code"))<input name="area" id="call-area" required value="\(page.account?.area?.rawValue)"></label>
             <label>\(page.t("岗位（用逗号或顿号分隔）", "Roles (separated by commas)"))<input name="roles" id="call-roles" required \

@@ -4,7 +4,8 @@ import Models
 import ServiceKit
 
 /// Social organizations, social-work stations and their teams (`/v1/organizations`,
-/// `/v1/teams`), registered by staff and operators within their area.
+/// `/v1/teams`), registered by staff and operators within their area, and the organizations
+/// of that area listed for them to pick when publishing a call or forming a team.
 struct OrganizationRoutes {
     let dependencies: ServiceDependencies
 
@@ -13,6 +14,14 @@ struct OrganizationRoutes {
     }
 
     func add(to router: Router<ServiceRequestContext>) {
+        // Only the roles that may register or name an organization: a dispatcher or caller never needs to pick one.
+        router.get("/v1/organizations") { request, _ in
+            let access = try dependencies.tokens.authenticate(request, allowing: [.operator, .staff])
+            let items = try await dependencies.client.withConnection { connection in
+                try await OrganizationStore(connection: connection, logger: dependencies.logger).list(visibleTo: access)
+            }
+            return try JSONResponse.make(OrganizationStore.Listed(items: items))
+        }
         router.post("/v1/organizations") { request, context in
             let access = try dependencies.tokens.authenticate(request, allowing: [.operator, .staff])
             let (form, raw) = try await request.readJSON(as: OrganizationForm.self, context: context)
