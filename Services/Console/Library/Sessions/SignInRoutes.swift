@@ -3,10 +3,11 @@ import Hummingbird
 import ServiceKit
 
 /// Signing in and out. A wrong name and a wrong password get the same answer in the same
-/// time; attempts are limited per client address, as the services limit their public doors.
+/// time; failed attempts are limited per name and address (``SignInFailures``), and the
+/// hashing itself two at a time (``PasswordWork``).
 struct SignInRoutes: Sendable {
     let console: Console
-    let limiter = RateLimiter(perMinute: 10, burst: 5)
+    let failures = SignInFailures()
 
     /// The pre-session CSRF cookie of the sign-in form (double submit: a page of another site
     /// cannot read it, so it cannot sign a visitor in to an account of its choosing).
@@ -26,26 +27,31 @@ struct SignInRoutes: Sendable {
                 guard let expected = request.cookies[Self.formCookie]?.value, visit.form["csrf"] == expected else {
                     throw Redirect(location: "/login")
                 }
-                do { try limiter.admit(context) } catch {
+                let username = visit.form.text("username") ?? ""
+                let address = context.clientAddress ?? "unknown"
+                guard failures.allows(username: username, address: address) else {
                     return form(
-                        visit, csrf: expected, error: visit.t("尝试次数过多，请一分钟后再试。", "Too many attempts; wait a minute."),
+                        visit, csrf: expected,
+                        error: visit.t(
+                            "该账号失败次数过多，请15分钟后再试，或请运维人员协助。", "Too many failed attempts for this account; wait 15 minutes or ask an operator."
+                        ),
                         status: .tooManyRequests)
                 }
                 let signedIn: Account?
                 do {
-                    if let username = visit.form.text("username") {
-                        signedIn = try await console.accounts.signIn(username: username, password: visit.form["password"] ?? "")
-                    } else {
-                        signedIn = nil
-                    }
+                    signedIn =
+                        username.isEmpty
+                        ? nil : try await console.accounts.signIn(username: username, password: visit.form["password"] ?? "")
                 } catch is PasswordWork.Busy {
                     return form(
                         visit, csrf: expected, error: visit.t("登录人数较多，请几秒后再试。", "Many people are signing in; try again in a few seconds."),
                         status: .serviceUnavailable)
                 }
                 guard let account = signedIn else {
+                    failures.failed(username: username, address: address)
                     return form(visit, csrf: expected, error: visit.t("用户名或密码不正确。", "Wrong username or password."), status: .unauthorized)
                 }
+                failures.succeeded(username: username, address: address)
                 let (token, _) = try await console.sessions.open(for: account)
                 let next =
                     LocalPath.checked(visit.form["next"]) ?? ConsoleRoutes.home(account.role)
