@@ -62,7 +62,7 @@ struct DispatchPages: Sendable {
                     row.status == "unassigned"
                     ? page.button("/dispatch/\(row.requestID)/reoffer", page.t("重新派单", "Offer again"), style: "reoffer") : .empty
                 return """
-                    <div class="item" data-request="\(row.requestID)" data-status="\(row.status)"><b>\(RequestsFormView.words(row.category, in: RequestsFormView.categories, page))</b> · \(RequestsFormView.words(row.urgency, in: RequestsFormView.urgencies, page)) \(late)
+                    <div class="item" data-request="\(row.requestID)" data-status="\(row.status)"><b>\(WorkOrderWords.category(row.category, page))</b> · \(WorkOrderWords.urgency(row.urgency, page)) \(late)
                     <div class="muted">\(row.compound) · \(row.ageMinutes) \(page.t("分钟前", "min ago")) · \(page.t("上次变动", "last moved")) \(row.minutesSinceLastMovement) \(page.t("分钟前", "min ago"))</div>\(holder)\(lapse)\(again)</div>
                     """
             }

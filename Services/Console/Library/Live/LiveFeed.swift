@@ -21,6 +21,9 @@ final class LiveFeed: Sendable {
     private struct State {
         var checkins = CheckinMinutes()
         var shortages = ShiftShortages()
+        /// The minute of the last expiry: old minutes and shifts are forgotten once a minute,
+        /// not on every batch of a surge.
+        var expiredAt = 0
         var listeners: [UUID: AsyncStream<News>.Continuation] = [:]
         var applied = 0
     }
@@ -41,8 +44,11 @@ final class LiveFeed: Sendable {
                     state.checkins.record(area: event.area, count: event.data["count"]?.intValue ?? 0, at: event.occurredAt, now: now)
                 }
             }
-            state.checkins.expire(now: now)
-            state.shortages.expire(now: now)
+            if CheckinMinutes.minute(now) != state.expiredAt {
+                state.expiredAt = CheckinMinutes.minute(now)
+                state.checkins.expire(now: now)
+                state.shortages.expire(now: now)
+            }
             state.applied += events.count
             return Array(state.listeners.values)
         }

@@ -49,12 +49,10 @@ struct OperationsPages: Sendable {
 
     static func numbers(_ numbers: OperationsNumbers, _ page: PageContext) -> HTML {
         func shown(_ value: Int?) -> String { value.map(String.init) ?? "—" }
-        let zones = [
-            "sealed": page.t("封控区", "sealed"), "controlled": page.t("管控区", "controlled"), "precaution": page.t("防范区", "precaution"),
-            "unknown": page.t("未标注", "not reported"),
-        ]
-        let zoneCells = ["sealed", "controlled", "precaution", "unknown"].map { zone -> HTML in
-            "<div class=\"number\"><b id=\"open-\(zone)\">\(shown(numbers.openByZone.map { $0[zone] ?? 0 }))</b><span class=\"badge \(zone)\">\(zones[zone] ?? zone)</span></div>"
+        let zoneCells = (WorkOrderWords.zones + ["unknown"]).map { zone -> HTML in
+            let name = zone == "unknown" ? page.t("未标注", "not reported") : WorkOrderWords.zone(zone, page)
+            return
+                "<div class=\"number\"><b id=\"open-\(zone)\">\(shown(numbers.openByZone.map { $0[zone] ?? 0 }))</b><span class=\"badge \(zone)\">\(name)</span></div>"
         }
         let cover: HTML =
             numbers.shortestCover.map { "<b id=\"cover-days\">\($0.days, digits: 1)</b>\(page.t("天", "days")) · \($0.item)" }

@@ -67,7 +67,8 @@ struct SetupPages: Sendable {
                 "<tr data-area=\"\(code)\"><td><a href=\"/setup?parent=\(code)\">\(code)</a></td><td>\(area["name"]?.stringValue)</td><td>\(area["population"]?.intValue.map(String.init) ?? "")</td></tr>"
         }
         let organizationRows = organizations.map { organization -> HTML in
-            let kind = RequestsFormView.words(organization["kind"]?.stringValue ?? "", in: kinds, visit.page)
+            let code = organization["kind"]?.stringValue ?? ""
+            let kind = kinds.first { $0.0 == code }.map { visit.t($0.1, $0.2) } ?? code
             return
                 "<tr data-organization=\"\(organization["id"]?.stringValue)\"><td>\(organization["name"]?.stringValue)</td><td>\(kind)</td><td>\(organization["area"]?.stringValue)</td></tr>"
         }

@@ -8,34 +8,17 @@ struct RequestsFormView: Sendable {
     var values: [String: String] = [:]
     var errors: [String: String] = [:]
 
-    static let categories: [(String, String, String)] = [
-        ("medicine", "买药送药", "Medicine"), ("groceries", "生活物资", "Groceries"), ("garbage-pickup", "垃圾清运", "Garbage pickup"),
-        ("medical-escort", "就医陪护", "Medical escort"), ("haircut", "理发", "Haircut"), ("cleaning", "清洁", "Cleaning"),
-        ("psychological-support", "心理疏导", "Psychological support"), ("other", "其他", "Other"),
-    ]
-    static let urgencies: [(String, String, String)] = [
-        ("normal", "一般", "Normal"), ("urgent", "紧急", "Urgent"), ("critical", "危急", "Critical"),
-    ]
-    static let zones: [(String, String, String)] = [
-        ("sealed", "封控区", "Sealed"), ("controlled", "管控区", "Controlled"), ("precaution", "防范区", "Precaution"),
-    ]
-    /// The words of a category, urgency or zone value in the viewer's language; the value itself
-    /// when it is not one of them.
-    static func words(_ value: String, in list: [(String, String, String)], _ page: PageContext) -> String {
-        list.first { $0.0 == value }.map { page.t($0.1, $0.2) } ?? value
-    }
-
     /// The form's fields, in the order the service names them in its refusals.
     static let fields = ["category", "urgency", "compound", "address", "zone", "contactName", "contactPhone", "drugName", "dose", "note"]
 
     var html: HTML {
         """
         <form method="post" action="\(action)" class="card" id="request-form">\(page.csrfField)
-        \(choice("category", page.t("需要什么帮助", "What is needed"), Self.categories))
-        \(choice("urgency", page.t("紧急程度", "Urgency"), Self.urgencies))
+        \(choice("category", page.t("需要什么帮助", "What is needed"), WorkOrderWords.categories, WorkOrderWords.category))
+        \(choice("urgency", page.t("紧急程度", "Urgency"), WorkOrderWords.urgencies, WorkOrderWords.urgency))
         \(input("compound", page.t("小区编码", "Compound code"), hint: "320505-004-012-03"))
         \(input("address", page.t("楼栋门牌", "Building and flat"), hint: page.t("3幢 201室", "Bldg 3, flat 201")))
-        \(choice("zone", page.t("所在区域", "Zone"), Self.zones))
+        \(choice("zone", page.t("所在区域", "Zone"), WorkOrderWords.zones, WorkOrderWords.zone))
         \(input("contactName", page.t("联系人", "Contact")))
         \(input("contactPhone", page.t("联系电话", "Phone"), type: "tel"))
         <fieldset><legend>\(page.t("买药时填写", "For medicine"))</legend>
@@ -60,10 +43,10 @@ struct RequestsFormView: Sendable {
             """
     }
 
-    private func choice(_ name: String, _ label: String, _ options: [(String, String, String)]) -> HTML {
-        let items = options.map { value, zh, en -> HTML in
-            let selected: HTML = values[name] == value ? " selected" : ""
-            return "<option value=\"\(value)\"\(selected)>\(page.t(zh, en))</option>"
+    private func choice(_ name: String, _ label: String, _ codes: [String], _ words: (String?, PageContext) -> String) -> HTML {
+        let items = codes.map { code -> HTML in
+            let selected: HTML = values[name] == code ? " selected" : ""
+            return "<option value=\"\(code)\"\(selected)>\(words(code, page))</option>"
         }
         return "<label>\(label)<select id=\"r-\(name)\" name=\"\(name)\" required>\(items)</select>\(problem(name))</label>"
     }

@@ -104,7 +104,7 @@ struct OwnPage {
     private func badges(_ item: JSONValue) -> HTML {
         let urgency = item["urgency"]?.stringValue
         let urgent: HTML = urgency == "normal" || urgency == nil ? .empty : " late"
-        return "<span class=\"badge\(urgent)\">\(VolunteerWords.urgency(urgency, page))</span>"
+        return "<span class=\"badge\(urgent)\">\(WorkOrderWords.urgency(urgency, page))</span>"
     }
 
     // MARK: Offers and tasks
@@ -118,7 +118,7 @@ struct OwnPage {
             : "<p class=\"hint\">\(t("接受后可看到送达地址和详情。", "Accept to see the address and details."))</p>"
         return """
             <article class="card offer" id="offer-\(id)" data-request="\(id)" data-status="offering">
-            <h3>\(VolunteerWords.category(item["category"]?.stringValue, page)) \(badges(item))</h3>
+            <h3>\(WorkOrderWords.category(item["category"]?.stringValue, page)) \(badges(item))</h3>
             <p>\(t("地点", "Where"))：\(place(item["compound"]?.stringValue))</p>
             <p class="late">\(t("请在此时间前回复", "Answer before")) \((item["offerExpiresAt"] ?? .null).volunteerTime)</p>
             \(hint)
@@ -145,7 +145,7 @@ struct OwnPage {
         }
         return """
             <article class="card task" id="task-\(id)" data-request="\(id)" data-status="assigned">
-            <h3>\(VolunteerWords.category(item["category"]?.stringValue, page)) \(badges(item))</h3>
+            <h3>\(WorkOrderWords.category(item["category"]?.stringValue, page)) \(badges(item))</h3>
             \(details)
             <p class="muted">\(t("接受于", "Accepted")) \((item["since"] ?? .null).volunteerTime)</p>
             <form method="post" action="/me/tasks/\(id)/complete" id="complete-form-\(id)">\(page.csrfField)
@@ -170,7 +170,7 @@ struct OwnPage {
         rows.append(row("task-dose", t("剂量", "Dose"), details["dose"]?.stringValue))
         rows.append(row("task-note", t("备注", "Note"), details["note"]?.stringValue))
         return """
-            <p><span class="badge\(zoneClass)">\(VolunteerWords.zone(zone, page))</span></p>
+            <p><span class="badge\(zoneClass)">\(WorkOrderWords.zone(zone, page))</span></p>
             <table class="wide details"><tbody>\(rows)</tbody></table>
             """
     }

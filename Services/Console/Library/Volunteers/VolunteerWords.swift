@@ -1,41 +1,10 @@
 import Foundation
 import Models
 
-/// The services' codes as a volunteer reads them on a phone: a category, an urgency, a post's
-/// role, a status, in Chinese first. An unknown code is shown as it came, never hidden.
+/// The services' codes as a volunteer reads them on a phone: a post's role, a status, in
+/// Chinese first (a work order's category, urgency and zone are ``WorkOrderWords``). An
+/// unknown code is shown as it came, never hidden.
 enum VolunteerWords {
-    static func category(_ code: String?, _ page: PageContext) -> String {
-        switch code {
-        case "groceries": page.t("代购生活物资", "Groceries")
-        case "medicine": page.t("代购药品", "Medicine")
-        case "garbage-pickup": page.t("垃圾清运", "Garbage pickup")
-        case "medical-escort": page.t("就医陪护", "Medical escort")
-        case "haircut": page.t("理发", "Haircut")
-        case "cleaning": page.t("清洁", "Cleaning")
-        case "psychological-support": page.t("心理疏导", "Psychological support")
-        case "other": page.t("其他", "Other")
-        default: code ?? ""
-        }
-    }
-
-    static func urgency(_ code: String?, _ page: PageContext) -> String {
-        switch code {
-        case "normal": page.t("一般", "Normal")
-        case "urgent": page.t("紧急", "Urgent")
-        case "critical": page.t("危急", "Critical")
-        default: code ?? ""
-        }
-    }
-
-    static func zone(_ code: String?, _ page: PageContext) -> String {
-        switch code {
-        case "sealed": page.t("封控区", "Sealed")
-        case "controlled": page.t("管控区", "Controlled")
-        case "precaution": page.t("防范区", "Precaution")
-        default: code ?? ""
-        }
-    }
-
     /// The role of a post on a roster (`RosterEntry.role`), or of a recruitment call.
     static func role(_ code: String?, _ page: PageContext) -> String {
         switch code {
