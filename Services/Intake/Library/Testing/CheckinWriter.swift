@@ -5,130 +5,72 @@ import PostgresNIO
 import ServiceKit
 import ServiceLifecycle
 import Store
-import Synchronization
 
-/// Coalesces single check-ins that arrive together into one transaction.
+/// Check-ins that arrive together — single posts and whole batches from many devices —
+/// written in one transaction (a ``CoalescingWriter``, up to ``TestingRoutes/maximumBatch``
+/// check-ins): each post is answered only after its transaction's commit.
 ///
-/// PostgreSQL commits about a thousand single rows a second per connection here, far below
-/// a sampling surge; so each post waits in a queue, and a few writer loops each take
-/// everything queued (up to 500) and commit it together, answering every post only after
-/// its commit. Under light load a post is written alone at once; under heavy load batches
-/// grow by themselves while the previous commit is in flight (no timer, no added delay).
-///
-/// Ownership: the queue is a `Mutex`; posts enqueue from any task, only the writer loops
-/// started by ``run()`` (a `Service` in the application's group) dequeue.
-final class CheckinWriter: Service, Sendable {
+/// Why batches too: under a surge every post was a transaction of its own, and each held
+/// row locks (the round's and site's rows, locked FOR KEY SHARE by every check-in's
+/// foreign keys) from its first statement to its commit; fewer, larger transactions hold
+/// them fewer times and commit (and notify the relay) once for several posts.
+struct CheckinWriter: Service {
     struct Submission: Sendable {
-        var checkin: Checkin
+        /// One post's valid check-ins, each with its index in the post.
+        var checkins: [Checkin]
         var scope: AccessToken
-        var answer: CheckedContinuation<CheckinResult, any Error>
     }
 
-    private let client: PostgresClient
-    private let logger: Logger
-    private let writers: Int
-    private struct Queue {
-        var submissions: [Submission] = []
-        var accepting = false
-    }
-
-    private let queue = Mutex(Queue())
-    private let signal: AsyncStream<Void>
-    private let wake: AsyncStream<Void>.Continuation
+    private let coalescer: CoalescingWriter<Submission, [CheckinResult]>
 
     init(client: PostgresClient, logger: Logger, writers: Int = 4) {
-        self.client = client
-        self.logger = logger
-        self.writers = writers
-        (signal, wake) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+        coalescer = CoalescingWriter(
+            what: "check-ins", maximumBatch: TestingRoutes.maximumBatch, writers: writers, weight: { $0.checkins.count },
+            write: { try await Self.write($0, client: client, logger: logger) })
     }
 
-    /// Writes `checkin` with whatever else is queued; returns its own result after the commit.
-    func submit(_ checkin: Checkin, scope: AccessToken) async throws -> CheckinResult {
-        try await withCheckedThrowingContinuation { answer in
-            // Checked and queued under one lock, so shutdown cannot slip in between.
-            let queued = queue.withLock { queue -> Bool in
-                guard queue.accepting else { return false }
-                queue.submissions.append(Submission(checkin: checkin, scope: scope, answer: answer))
-                return true
+    /// Writes `batch` in one transaction; one list of results per submission, in its order.
+    private static func write(_ batch: [Submission], client: PostgresClient, logger: Logger) async throws
+        -> [Result<[CheckinResult], any Error>]
+    {
+        // Every check-in of the batch gets a position of its own; its post's index comes back after.
+        var checkins: [Checkin] = []
+        var posts: [Int] = []
+        for (post, submission) in batch.enumerated() {
+            for var checkin in submission.checkins {
+                checkin.index = checkins.count
+                checkins.append(checkin)
+                posts.append(post)
             }
-            if queued {
-                wake.yield()
-            } else {
-                answer.resume(
-                    throwing: ProblemDetails(
-                        status: .serviceUnavailable, detail: "Check-ins are not being written right now; resend shortly."))
-            }
-        }
-    }
-
-    func run() async throws {
-        queue.withLock { $0.accepting = true }
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask {
-                // Until shutdown (or cancellation); then refuse new posts and let the loops
-                // finish what is queued.
-                _ = try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(365 * 86_400)) }
-                self.queue.withLock { $0.accepting = false }
-                self.wake.finish()
-            }
-            for _ in 0..<writers {
-                group.addTask { await self.writeLoop() }
-            }
-        }
-        failRemaining()
-    }
-
-    private func writeLoop() async {
-        var wakeups = signal.makeAsyncIterator()
-        while true {
-            let batch = queue.withLock { queue -> [Submission] in
-                let taken = Array(queue.submissions.prefix(TestingRoutes.maximumBatch))
-                queue.submissions.removeFirst(taken.count)
-                return taken
-            }
-            if batch.isEmpty {
-                guard await wakeups.next() != nil else { return }
-                continue
-            }
-            // Another loop may find more while this one commits.
-            if queue.withLock({ !$0.submissions.isEmpty }) { wake.yield() }
-            await write(batch)
-        }
-    }
-
-    private func write(_ batch: [Submission]) async {
-        let checkins = batch.enumerated().map { index, submission in
-            var checkin = submission.checkin
-            checkin.index = index
-            return checkin
         }
         do {
             let results = try await TransientConflict.retrying {
                 try await client.transaction(logger: logger) { connection in
-                    try await CheckinStore(connection: connection, logger: logger).checkIn(checkins) { batch[$0.index].scope }
+                    try await CheckinStore(connection: connection, logger: logger).checkIn(checkins) { batch[posts[$0.index]].scope }
                 }
             }
-            for (index, submission) in batch.enumerated() {
+            var answers = batch.map { _ in [CheckinResult]() }
+            for position in checkins.indices {
+                let post = posts[position]
+                let own = batch[post].checkins[answers[post].count].index
                 // Every check-in given to the store comes back with a result.
-                var result = results[index] ?? CheckinResult(index: 0, status: .invalid, reason: "not recorded; resend")
-                result.index = 0
-                submission.answer.resume(returning: result)
+                var result = results[position] ?? CheckinResult(index: own, status: .invalid, reason: "not recorded; resend")
+                result.index = own
+                answers[post].append(result)
             }
+            return answers.map { .success($0) }
         } catch {
-            logger.error("check-in batch failed", metadata: ["size": "\(batch.count)", "error": "\(LoggableError.describe(error))"])
-            for submission in batch { submission.answer.resume(throwing: error) }
+            logger.error("check-in batch failed", metadata: ["size": "\(checkins.count)", "error": "\(LoggableError.describe(error))"])
+            throw error
         }
     }
 
-    private func failRemaining() {
-        let left = queue.withLock { queue in
-            defer { queue.submissions.removeAll() }
-            return queue.submissions
-        }
-        for submission in left {
-            submission.answer.resume(
-                throwing: ProblemDetails(status: .serviceUnavailable, detail: "The service is stopping; resend the check-in."))
-        }
+    /// Writes `checkins` (one post's valid ones) with whatever else is queued; returns their
+    /// results, in the order given, after the commit.
+    func submit(_ checkins: [Checkin], scope: AccessToken) async throws -> [CheckinResult] {
+        guard !checkins.isEmpty else { return [] }
+        return try await coalescer.submit(Submission(checkins: checkins, scope: scope))
     }
+
+    func run() async throws { try await coalescer.run() }
 }

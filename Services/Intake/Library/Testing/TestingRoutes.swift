@@ -53,9 +53,17 @@ struct TestingRoutes {
         let raw = try await request.bodyBytes(context: context)
         let body = try CheckinBody(bytes: raw)
         let (valid, invalid) = try body.validated()
-        // A single post without an idempotency key shares a transaction with its neighbours.
-        if body.single, request.headers[.init("Idempotency-Key")!] == nil, let checkin = valid.first {
-            return try Self.answer(try await writer.submit(checkin, scope: access)).response
+        // A post without an idempotency key shares a transaction with its neighbours.
+        if request.headers[.init("Idempotency-Key")!] == nil {
+            let recorded = try await writer.submit(valid, scope: access)
+            if body.single {
+                guard let result = recorded.first ?? invalid[0] else {
+                    throw ProblemDetails(status: .internalServerError, detail: "Resend the check-in.")
+                }
+                return try Self.answer(result).response
+            }
+            let results = invalid.merging(recorded.map { ($0.index, $0) }) { $1 }
+            return StoredResponse(status: .ok, body: BatchAnswer((0..<body.items.count).compactMap { results[$0] }).json).response
         }
         return try await dependencies.writes.perform(request, context: context, body: raw) { connection in
             let recorded = try await CheckinStore(connection: connection, logger: dependencies.logger).checkIn(valid) { _ in access }
