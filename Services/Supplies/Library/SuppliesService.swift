@@ -18,7 +18,10 @@ public enum SuppliesService {
             CatalogueRoutes(dependencies: dependencies).add(to: router)
             DonationRoutes(dependencies: dependencies).add(to: router)
             StockRoutes(dependencies: dependencies).add(to: router)
-            ReservationRoutes(dependencies: dependencies).add(to: router)
+            let writers = ProcessInfo.processInfo.environment["SHOUWANG_SUPPLIES_RESERVATION_WRITERS"].flatMap(Int.init).map { max(1, $0) }
+            let reservations = ReservationWriter(
+                client: dependencies.client, logger: dependencies.logger, writers: writers ?? ReservationWriter.defaultWriters)
+            ReservationRoutes(dependencies: dependencies, writer: reservations).add(to: router)
             AllocationRoutes(dependencies: dependencies).add(to: router)
             PurchaseRoutes(dependencies: dependencies).add(to: router)
             DeliveryRoutes(dependencies: dependencies).add(to: router)
@@ -28,6 +31,7 @@ public enum SuppliesService {
                 watch.interval = .milliseconds(Int(seconds * 1000))
             }
             return [
+                reservations,
                 watch,
                 WorkOrderConsumer(endpoints: dependencies.configuration.bus, client: dependencies.client, logger: dependencies.logger),
             ]

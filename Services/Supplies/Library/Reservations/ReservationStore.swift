@@ -39,9 +39,7 @@ struct ReservationStore {
     {
         if let request {
             try await WorkOrders(connection: connection, logger: logger).lock(request)
-            guard try await WorkOrders(connection: connection, logger: logger).ended(request) == nil else {
-                throw Refusal("This work order was cancelled or merged; nothing is reserved for it any more.", title: "Work order ended")
-            }
+            guard try await WorkOrders(connection: connection, logger: logger).ended(request) == nil else { throw Self.workOrderEnded }
         }
         let reservation = Reservation(id: UUID(), request: request, depot: depot, item: item, quantity: quantity, status: .held)
         try await connection.query(
@@ -54,20 +52,14 @@ struct ReservationStore {
         try await Outbox.append(
             SuppliesEvents.reservation(SuppliesEvents.reservationCreated, reservation, area: area.rawValue), on: connection, logger: logger
         )
-        let context = StockLedger.Context(
-            reason: request.map { "work order \($0.lowercasedString)" } ?? "reservation", actor: actor, reservation: reservation.id
-        )
+        let context = Self.context(of: reservation, actor: actor)
         for round in 0..<3 {
             // Two optimistic rounds; then the lots are locked (in id order) and the plan cannot go stale.
             let lots =
                 round < 2
                 ? try await ledger.availableLots(depot: depot, item: item) : try await ledger.lockAvailableLots(depot: depot, item: item)
             guard let plan = LotPlan(quantity: quantity, from: lots, now: now) else {
-                let available = lots.filter { $0.expiresAt.map { $0 > now } ?? true }.reduce(0) { $0 + $1.available }
-                throw Refusal(
-                    "Only \(available) available at this depot; \(quantity) asked. Reserve less, or from another depot.",
-                    title: "Not enough stock"
-                )
+                throw Self.notEnough(in: lots, quantity: quantity, now: now)
             }
             try await connection.query("SAVEPOINT reservation_round", logger: logger)
             var complete = true
@@ -82,6 +74,24 @@ struct ReservationStore {
             try await connection.query("ROLLBACK TO SAVEPOINT reservation_round", logger: logger)
         }
         throw ProblemDetails(status: .serviceUnavailable, detail: "This item is in heavy demand right now; resend the reservation.")
+    }
+
+    /// The refusal of a reservation for a work order that was cancelled or merged.
+    static let workOrderEnded = Refusal(
+        "This work order was cancelled or merged; nothing is reserved for it any more.", title: "Work order ended")
+
+    /// The refusal of `quantity` when `lots` (at one depot) do not hold it, saying what they do hold.
+    static func notEnough(in lots: [LotPlan.Lot], quantity: Int, now: Date) -> Refusal {
+        let available = lots.filter { $0.expiresAt.map { $0 > now } ?? true }.reduce(0) { $0 + $1.available }
+        return Refusal(
+            "Only \(available) available at this depot; \(quantity) asked. Reserve less, or from another depot.", title: "Not enough stock")
+    }
+
+    /// What a reservation's ledger movements say about it.
+    static func context(of reservation: Reservation, actor: String) -> StockLedger.Context {
+        StockLedger.Context(
+            reason: reservation.request.map { "work order \($0.lowercasedString)" } ?? "reservation", actor: actor,
+            reservation: reservation.id)
     }
 
     /// Withdraws a held reservation of the caller's area by hand (404 when there is none).

@@ -91,6 +91,55 @@ struct StockLedger {
         ).decode(Int.self).collectAll().first == 1
     }
 
+    /// One reservation's share of a lot, in a batch of reservations of that lot.
+    struct ReservedShare: Sendable {
+        var reservation: UUID
+        var quantity: Int
+        var context: Context
+    }
+
+    /// Reserves `shares` of one lot together, in one statement: one conditional change of
+    /// the lot's balance by their sum, and a reservation line and a movement for each, so
+    /// the ledger reads exactly as if they had been reserved one by one. Returns `false`,
+    /// changing nothing, when the lot cannot take the sum (it was taken meanwhile).
+    ///
+    /// Concurrency: as ``tryApply(_:_:reservationLine:)``, the balance is changed by one
+    /// conditional `UPDATE` that PostgreSQL re-checks under the row lock; the sum either
+    /// fits whole or nothing is written. A batch holds the lot's row lock from this
+    /// statement to its commit once, where single reservations held it once each: that is
+    /// what lets one hot lot take thousands of reservations a second.
+    func reserveTogether(lot: UUID, _ shares: [ReservedShare]) async throws -> Bool {
+        guard !shares.isEmpty else { return true }
+        let total = shares.reduce(0) { $0 + $1.quantity }
+        guard shares.allSatisfy({ $0.quantity > 0 }) else { throw Refusal("A movement moves a positive quantity.") }
+        let reservations = shares.map(\.reservation)
+        let quantities = shares.map(\.quantity)
+        let reasons = shares.map(\.context.reason)
+        let actors = shares.map(\.context.actor)
+        return try await connection.query(
+            """
+            WITH changed AS (
+                UPDATE stock_balances SET reserved = reserved + \(total)
+                WHERE lot_id = \(lot) AND reserved + \(total) <= on_hand
+                RETURNING lot_id, depot_id, item_id
+            ), share AS (
+                SELECT r, q, why, who FROM UNNEST(\(reservations)::uuid[], \(quantities)::int[], \(reasons)::text[], \(actors)::text[])
+                    AS s(r, q, why, who)
+            ), line AS (
+                INSERT INTO reservation_lines (reservation_id, lot_id, quantity)
+                SELECT share.r, changed.lot_id, share.q FROM changed, share
+            ), logged AS (
+                INSERT INTO stock_movements (lot_id, depot_id, item_id, kind, on_hand_change, reserved_change, reason, reservation_id, actor)
+                SELECT changed.lot_id, changed.depot_id, changed.item_id, \(StockMovement.Kind.reservation.rawValue), 0, share.q,
+                       share.why, share.r, share.who
+                FROM changed, share
+            )
+            SELECT count(*)::int FROM changed
+            """,
+            logger: logger
+        ).decode(Int.self).collectAll().first == 1
+    }
+
     /// The lots of `item` at `depot` with something available now, unlocked: a plan, which
     /// ``tryApply(_:_:reservationLine:)`` then checks lot by lot.
     func availableLots(depot: UUID, item: UUID) async throws -> [LotPlan.Lot] {
