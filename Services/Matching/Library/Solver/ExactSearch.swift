@@ -8,6 +8,9 @@
 struct ExactSearch {
     let model: RosterModel
     let nodeLimit: Int
+    /// A proven lower bound of every roster's cost: a roster that reaches it
+    /// is optimal, so the search stops there instead of spending its budget.
+    let floor: Int
 
     private(set) var nodes = 0
     private(set) var bestCost: Int
@@ -19,10 +22,11 @@ struct ExactSearch {
     private var suffixBound: [Int]
 
     /// Starts from an incumbent roster of cost `incumbent`; only strictly
-    /// better rosters replace it.
-    init(model: RosterModel, incumbent: Int, nodeLimit: Int) {
+    /// better rosters replace it. `floor` is a proven lower bound (0 if none).
+    init(model: RosterModel, incumbent: Int, nodeLimit: Int, floor: Int = 0) {
         self.model = model
         self.nodeLimit = nodeLimit
+        self.floor = floor
         bestCost = incumbent
         schedules = VolunteerSchedules(volunteerCount: model.volunteerCount, shiftCount: model.shiftCount)
         suffixBound = Array(repeating: 0, count: model.shiftCount + 1)
@@ -42,13 +46,14 @@ struct ExactSearch {
         return cost
     }
 
-    /// Runs the search; returns true when it finished within the node budget,
-    /// i.e. when `bestCost` is the optimum.
+    /// Runs the search; returns true when it finished within the node budget
+    /// or reached `floor`, i.e. when `bestCost` is the optimum.
     mutating func run() -> Bool {
         search(shift: 0, seat: 0, from: 0, cost: 0)
     }
 
     private mutating func search(shift: Int, seat: Int, from: Int, cost: Int) -> Bool {
+        if bestCost <= floor { return true }
         nodes += 1
         if nodes > nodeLimit { return false }
         if shift == model.shiftCount {

@@ -74,7 +74,10 @@ public struct PreferenceScore: Sendable, Hashable, Codable {
 /// - swap: two volunteers on shifts that start at the same instant exchange
 ///   them, when the two placement costs sum to the same total and both new
 ///   schedules are legal. Only volunteers who are split from their team or
-///   repeat a night post start a swap, which keeps the sweep cheap.
+///   repeat a night post start a swap, and on day shifts of one length they
+///   look for a partner only where a team involved stands
+///   (`swapPartnerShifts`), which keeps the sweep cheap when a whole city's
+///   sites open at the same moment.
 /// A move is taken only when it lowers the weighted score (integers in s²),
 /// so the search terminates; the best move per seat is taken, ties going to
 /// the lowest volunteer index, so results are deterministic.
@@ -95,6 +98,11 @@ struct PreferencePass {
     let groupCount: Int
     /// Shifts per start instant, in input order.
     let timeShifts: [[Int]]
+    /// Shifts per (site, start instant) group, in input order.
+    let groupShifts: [[Int]]
+    /// Whether all shifts of a start instant last equally long, so that no
+    /// swap between them changes anyone's hours.
+    let timeHasOneDuration: [Bool]
     let shiftNight: [Bool]
     let shiftPost: [Int]
     let shiftNightDate: [Int]
@@ -111,6 +119,9 @@ struct PreferencePass {
     private var teamAtTime: [Int: Int] = [:]
     /// Members of team T in group g, key T · groupCount + g.
     private var teamAtGroup: [Int: Int] = [:]
+    /// Groups where team T has a member on duty at start instant t, key
+    /// T · timeCount + t (unordered). The swap sweep looks only there.
+    private var teamGroupsAtTime: [Int: [Int]] = [:]
 
     init(instance: RosterInstance, model: RosterModel, schedules: VolunteerSchedules, weights: PreferenceWeights) {
         self.model = model
@@ -159,6 +170,12 @@ struct PreferencePass {
         }
         shiftGroup = groups
         groupCount = groupIDs.count
+        var groupShifts = [[Int]](repeating: [], count: groupIDs.count)
+        for shift in 0..<model.shiftCount { groupShifts[groups[shift]].append(shift) }
+        self.groupShifts = groupShifts
+        timeHasOneDuration = timeShifts.map { shifts in
+            shifts.allSatisfy { model.duration($0) == model.duration(shifts[0]) }
+        }
 
         var postIDs: [String: Int] = [:]
         shiftPost = instance.shifts.map { shift in
@@ -187,6 +204,11 @@ struct PreferencePass {
                     teamAtGroup[team * groupCount + shiftGroup[shift], default: 0] += 1
                 }
             }
+        }
+        for (key, count) in teamAtGroup where count > 0 {
+            let team = key / groupCount
+            let group = key % groupCount
+            teamGroupsAtTime[team * timeCount + shiftTime[groupShifts[group][0]], default: []].append(group)
         }
     }
 
@@ -289,8 +311,16 @@ struct PreferencePass {
         seconds[volunteer] += sign * model.duration(shift)
         let team = volunteerTeam[volunteer]
         if team >= 0 {
-            teamAtTime[team * timeCount + shiftTime[shift], default: 0] += sign
-            teamAtGroup[team * groupCount + shiftGroup[shift], default: 0] += sign
+            let group = shiftGroup[shift]
+            let atTime = team * timeCount + shiftTime[shift]
+            teamAtTime[atTime, default: 0] += sign
+            teamAtGroup[team * groupCount + group, default: 0] += sign
+            let count = teamAtGroup[team * groupCount + group, default: 0]
+            if sign > 0 && count == 1 {
+                teamGroupsAtTime[atTime, default: []].append(group)
+            } else if sign < 0 && count == 0, let index = teamGroupsAtTime[atTime]?.firstIndex(of: group) {
+                teamGroupsAtTime[atTime]?.remove(at: index)
+            }
         }
     }
 
@@ -349,7 +379,8 @@ struct PreferencePass {
                     let firstCost = model.cost(shift: first, volunteer: volunteer)
                     var best = 0
                     var chosen: (shift: Int, volunteer: Int)?
-                    for second in shifts where second != first {
+                    let seconds = swapPartnerShifts(volunteer, first, nights: nights) ?? shifts
+                    for second in seconds where second != first {
                         let sameGroup = shiftGroup[first] == shiftGroup[second]
                         if sameGroup && nights == 0 { continue }
                         if schedules.isOn(volunteer, second) || !isCandidate(volunteer, second) { continue }
@@ -385,6 +416,45 @@ struct PreferencePass {
             }
         }
         return improved
+    }
+
+    /// The shifts starting with `first` on which a swap partner of `volunteer`
+    /// could stand so that the swap lowers the score, in input order; nil when
+    /// every shift of that instant may hold one.
+    ///
+    /// Why: on a testing day every site opens at the same moment, and trying
+    /// every shift of that moment for every split team member made the sweep
+    /// quadratic in the shifts of one instant (the profile put a third of the
+    /// solve there, most of it in `isCandidate`). When nobody's night posts or
+    /// hours can change (a day shift, one duration per instant), only the team
+    /// term can be negative:
+    /// `a` must join a group holding its own team, or its partner `b` must
+    /// come from a team that stands in `first`'s group. Any other partner
+    /// gives a change ≥ 0 (see `swapDelta`: each mover's term is
+    /// inFrom − inTo − 1 with inTo = 0 and inFrom ≥ 1), which the sweep
+    /// rejects anyway, so the moves chosen are exactly the same.
+    private func swapPartnerShifts(_ volunteer: Int, _ first: Int, nights: Int) -> [Int]? {
+        let time = shiftTime[first]
+        let team = volunteerTeam[volunteer]
+        guard nights == 0, team >= 0, !shiftNight[first], timeHasOneDuration[time] else { return nil }
+        var teams = [team]
+        for shift in groupShifts[shiftGroup[first]] {
+            for member in schedules.crew[shift] {
+                let other = volunteerTeam[Int(member)]
+                if other >= 0 && !teams.contains(other) { teams.append(other) }
+            }
+        }
+        var result: [Int] = []
+        for other in teams {
+            for group in teamGroupsAtTime[other * timeCount + time, default: []] where group != shiftGroup[first] {
+                result.append(contentsOf: groupShifts[group])
+            }
+        }
+        result.sort()
+        var unique: [Int] = []
+        unique.reserveCapacity(result.count)
+        for shift in result where shift != unique.last { unique.append(shift) }
+        return unique
     }
 
     /// Score change when `a` moves from `first` to `second` and `b` the other

@@ -92,9 +92,9 @@ public struct RosterSolver: Sendable {
             )
             lowerBound = max(lowerBound, min(lagrangian, objective))
         }
-        var proven = objective == lowerBound
-        if !proven && options.exactSearchNodeLimit > 0 && model.totalSlots <= options.exactSearchMaxSlots {
-            var exact = ExactSearch(model: model, incumbent: objective, nodeLimit: options.exactSearchNodeLimit)
+        if objective > lowerBound && options.exactSearchNodeLimit > 0 && model.totalSlots <= options.exactSearchMaxSlots {
+            var exact = ExactSearch(
+                model: model, incumbent: objective, nodeLimit: options.exactSearchNodeLimit, floor: lowerBound)
             let finished = exact.run()
             if exact.improved {
                 schedules = VolunteerSchedules(volunteerCount: model.volunteerCount, shiftCount: model.shiftCount)
@@ -103,11 +103,11 @@ public struct RosterSolver: Sendable {
                 }
                 objective = exact.bestCost
             }
-            if finished {
-                proven = true
-                lowerBound = objective
-            }
+            if finished { lowerBound = objective }
         }
+        // Decided only now: the exact search may reach the bound and still run
+        // out of nodes, or improve the roster without finishing.
+        let proven = objective == lowerBound
 
         // Tie-breaking: every move keeps the price, so objective, bound and
         // proof stay valid. The recount is a cheap guard against a bug there.
