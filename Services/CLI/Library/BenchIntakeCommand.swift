@@ -19,8 +19,10 @@ struct BenchIntakeCommand: AsyncParsableCommand {
             Starts --replicas shouwang-intake processes (the binaries beside this one) on free ports \
             (with --balancer behind the local suite's HAProxy; a list such as 1,2,4 measures each count \
             in turn, side by side) against SHOUWANG_DATABASE_URL — use a fresh database — loads a small geography, a round \
-            and a site, then for --seconds each: batches of 100 from --concurrency clients, single \
-            posts from --concurrency clients, and the same batches INSERTed straight into PostgreSQL \
+            and a site, then for --seconds each: batches of 100 from --concurrency clients (with wrk \
+            twice, side by side: each with an Idempotency-Key, so each post is its own transaction, \
+            and without, so posts arriving together share one), single posts from --concurrency \
+            clients, and the same batches INSERTed straight into PostgreSQL \
             over --concurrency connections (the floor). HTTP load comes from wrk (one process per \
             replica, installed by Deploy/local/up.sh) unless --client urlsession asks for tasks in \
             this process; with several replicas p50 and p99 are the worst replica's.
@@ -74,8 +76,17 @@ struct BenchIntakeCommand: AsyncParsableCommand {
             print("\(count) replica(s)\(balancer ? " behind the balancer" : ""): seeding geography, round and site…")
             let (round, site) = try await surge.seed()
             seeded = (round, site)
+            if client == .wrk {
+                print("  batches of 100, each with an Idempotency-Key, for \(seconds) s (wrk)…")
+                rows.append(
+                    (
+                        count, "batches of 100 via HTTP, each alone (Idempotency-Key)",
+                        try await post(surge, round: round, site: site, itemsPerRequest: 100, keyed: true)
+                    ))
+            }
             print("  batches of 100 for \(seconds) s (\(client.rawValue))…")
-            rows.append((count, "batches of 100 via HTTP", try await post(surge, round: round, site: site, itemsPerRequest: 100)))
+            rows.append(
+                (count, "batches of 100 via HTTP, coalesced", try await post(surge, round: round, site: site, itemsPerRequest: 100)))
             print("  single posts for \(seconds) s (\(client.rawValue))…")
             rows.append((count, "single posts via HTTP", try await post(surge, round: round, site: site, itemsPerRequest: 1)))
             surge.stop()
@@ -102,7 +113,9 @@ struct BenchIntakeCommand: AsyncParsableCommand {
     }
 
     /// Check-ins posted `itemsPerRequest` at a time for `seconds`, from the chosen client.
-    private func post(_ surge: IntakeSurge, round: String, site: String, itemsPerRequest: Int) async throws -> IntakeSurge.Result {
+    private func post(_ surge: IntakeSurge, round: String, site: String, itemsPerRequest: Int, keyed: Bool = false) async throws
+        -> IntakeSurge.Result
+    {
         switch client {
         case .wrk:
             let load = WrkLoad(
@@ -110,6 +123,7 @@ struct BenchIntakeCommand: AsyncParsableCommand {
                 environment: [
                     "SHOUWANG_BENCH_TOKEN": surge.deviceToken, "SHOUWANG_BENCH_ROUND": round, "SHOUWANG_BENCH_SITE": site,
                     "SHOUWANG_BENCH_ITEMS": "\(itemsPerRequest)", "SHOUWANG_BENCH_SCANNED_AT": IntakeSurge.scannedAt,
+                    "SHOUWANG_BENCH_KEYED": keyed ? "1" : "0",
                 ],
                 itemsPerRequest: itemsPerRequest, connections: concurrency, seconds: seconds
             )

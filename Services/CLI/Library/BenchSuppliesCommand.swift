@@ -16,7 +16,11 @@ struct BenchSuppliesCommand: AsyncParsableCommand {
             database), creates an item and a depot, then for --seconds each: reservations of one \
             unit from --concurrency wrk connections against a lot of 10,000,000 (every reservation \
             succeeds; all of them queue on the same lot), and against 200 units (the first 200 \
-            succeed, the rest are refused with 409). Needs wrk (apt-get install wrk).
+            succeed, the rest are refused with 409). Each twice, side by side: with an \
+            Idempotency-Key on every request (each written alone, beside its key) and without \
+            (coalesced: the reservations waiting together share a transaction and change the \
+            lot once). After each phase the lot is checked for oversell. Needs wrk (apt-get \
+            install wrk).
             """
     )
 
@@ -31,6 +35,9 @@ struct BenchSuppliesCommand: AsyncParsableCommand {
     @Option(help: "Concurrent wrk connections, spread over the replicas.")
     var concurrency: Int = 32
 
+    @Flag(help: "Skip the one-by-one phases (requests with an Idempotency-Key).")
+    var onlyCoalesced = false
+
     func run() async throws {
         let configuration = try options.resolve(defaultHTTPPort: 0)
         Observability.bootstrap(logLevel: .warning)
@@ -44,9 +51,16 @@ struct BenchSuppliesCommand: AsyncParsableCommand {
         let depot = try await replicas.create(
             base + "/v1/depots", #"{"name":"bench depot","kind":"social-work-station","area":"320505-001-001"}"#, token: token)
         var rows: [(String, LoadResult)] = []
-        for (name, stock) in [("plenty: 10,000,000 in stock", 10_000_000), ("scarce: 200 in stock", 200)] {
+        let phases = [
+            ("plenty, one by one (each with an Idempotency-Key)", 10_000_000, true),
+            ("plenty, coalesced (no key)", 10_000_000, false),
+            ("scarce: 200 in stock, one by one", 200, true),
+            ("scarce: 200 in stock, coalesced", 200, false),
+        ]
+        for (name, stock, keyed) in phases where !(keyed && onlyCoalesced) {
             let item = try await replicas.create(
-                base + "/v1/items", #"{"name":"KN95 \#(stock)","unit":"只","category":"protective-equipment"}"#, token: token)
+                base + "/v1/items", #"{"name":"KN95 \#(stock) \#(rows.count)","unit":"只","category":"protective-equipment"}"#,
+                token: token)
             let receipt = try await replicas.send(
                 base + "/v1/receipts", method: "POST",
                 body: Data(#"{"depotId":"\#(depot)","lines":[{"itemId":"\#(item)","quantity":\#(stock)}]}"#.utf8), token: token
@@ -57,10 +71,16 @@ struct BenchSuppliesCommand: AsyncParsableCommand {
             print("Reserving, \(name), for \(seconds) s…")
             let load = WrkLoad(
                 urls: replicas.urls, script: WrkLoad.reservations,
-                environment: ["SHOUWANG_BENCH_TOKEN": token, "SHOUWANG_BENCH_DEPOT": depot, "SHOUWANG_BENCH_ITEM": item],
+                environment: [
+                    "SHOUWANG_BENCH_TOKEN": token, "SHOUWANG_BENCH_DEPOT": depot, "SHOUWANG_BENCH_ITEM": item,
+                    "SHOUWANG_BENCH_KEYED": keyed ? "1" : "0",
+                ],
                 itemsPerRequest: 1, connections: concurrency, seconds: seconds
             )
             rows.append((name, try await ZMQOwnerThread.run(name: "wrk") { try load.run() }))
+            let held = try await Self.held(item: item, configuration.database, logger: logger)
+            guard held <= stock else { throw ConfigurationError("oversold: \(held) reserved of \(stock)") }
+            print("  \(held) reserved of \(stock) in stock.")
         }
         print("")
         print(
@@ -73,6 +93,24 @@ struct BenchSuppliesCommand: AsyncParsableCommand {
             print(
                 "| \(name) | \(Int(result.itemsPerSecond)) | \(Int(result.requestsPerSecond)) | \(BenchmarkReport.milliseconds(result.p50)) ms | \(BenchmarkReport.milliseconds(result.p99)) ms | \(result.errors) |"
             )
+        }
+    }
+
+    /// How many units of `item` are reserved, read straight from the balances.
+    static func held(item: String, _ database: DatabaseURL, logger: Logger) async throws -> Int {
+        let client = PostgresClient(configuration: database.clientConfiguration(maximumConnections: 1), backgroundLogger: logger)
+        return try await withThrowingTaskGroup(of: Int?.self) { group in
+            group.addTask {
+                await client.run()
+                return nil
+            }
+            let held =
+                try await client.query(
+                    "SELECT coalesce(sum(reserved), 0)::int FROM stock_balances WHERE item_id = \(UUID(uuidString: item) ?? UUID())",
+                    logger: logger
+                ).decode(Int.self).collectAll().first ?? 0
+            group.cancelAll()
+            return held
         }
     }
 

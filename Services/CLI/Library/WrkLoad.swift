@@ -56,11 +56,13 @@ struct WrkLoad {
     }
 
     /// Check-ins for intake: a unique resident code and tube barcode per check-in; reads
-    /// `SHOUWANG_BENCH_{TOKEN,ROUND,SITE,ITEMS,SCANNED_AT}`.
+    /// `SHOUWANG_BENCH_{TOKEN,ROUND,SITE,ITEMS,SCANNED_AT}`, and with `SHOUWANG_BENCH_KEYED=1`
+    /// gives each request its own `Idempotency-Key` (each post then its own transaction).
     static let checkins = #"""
         local env = os.getenv
         local token, round, site = env("SHOUWANG_BENCH_TOKEN"), env("SHOUWANG_BENCH_ROUND"), env("SHOUWANG_BENCH_SITE")
         local items, prefix, scanned = tonumber(env("SHOUWANG_BENCH_ITEMS")), env("SHOUWANG_BENCH_PREFIX"), env("SHOUWANG_BENCH_SCANNED_AT")
+        local keyed = env("SHOUWANG_BENCH_KEYED") == "1"
         local headers = { ["Content-Type"] = "application/json", ["Authorization"] = "Bearer " .. token }
         local n = 0
         local function item(code)
@@ -69,6 +71,7 @@ struct WrkLoad {
         end
         function request()
           n = n + 1
+          if keyed then headers["Idempotency-Key"] = prefix .. "-k" .. n end
           if items == 1 then
             return wrk.format("POST", "/v1/checkins", headers, item(prefix .. "-" .. n))
           end
@@ -81,12 +84,20 @@ struct WrkLoad {
 
 /// What wrk printed, read back: requests per second, latency percentiles and errors.
 extension WrkLoad {
-    /// Reservations of one unit for supplies; reads `SHOUWANG_BENCH_{TOKEN,DEPOT,ITEM}`.
+    /// Reservations of one unit for supplies; reads `SHOUWANG_BENCH_{TOKEN,DEPOT,ITEM}`, and
+    /// with `SHOUWANG_BENCH_KEYED=1` gives each request its own `Idempotency-Key` (the path
+    /// that writes each reservation alone, beside its key).
     static let reservations = #"""
         local env = os.getenv
+        local keyed, prefix = env("SHOUWANG_BENCH_KEYED") == "1", env("SHOUWANG_BENCH_PREFIX")
         local headers = { ["Content-Type"] = "application/json", ["Authorization"] = "Bearer " .. env("SHOUWANG_BENCH_TOKEN") }
         local body = string.format('{"depotId":"%s","itemId":"%s","quantity":1}', env("SHOUWANG_BENCH_DEPOT"), env("SHOUWANG_BENCH_ITEM"))
+        local n = 0
         function request()
+          if keyed then
+            n = n + 1
+            headers["Idempotency-Key"] = prefix .. "-" .. n
+          end
           return wrk.format("POST", "/v1/reservations", headers, body)
         end
         """#
