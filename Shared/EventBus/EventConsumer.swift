@@ -21,15 +21,24 @@ public protocol EventConsumer: Service {
 
     /// What one event does, in the transaction that records it as applied.
     func apply(_ event: EventEnvelope, on connection: PostgresConnection) async throws
+
+    /// Runs once per batch, before its events are applied, in the same transaction: where a
+    /// consumer whose events lock several rows takes those locks in one order. Nothing by default.
+    func prepare(_ events: [EventEnvelope], on connection: PostgresConnection) async throws
 }
 
 extension EventConsumer {
+    public func prepare(_ events: [EventEnvelope], on connection: PostgresConnection) async throws {}
+
     public func run() async throws {
         let inbox = Inbox(consumer: inbox)
         try await withThrowingTaskGroup(of: Void.self) { group in
             for prefix in prefixes {
                 group.addTask {
-                    try await inbox.follow(prefix, endpoints: endpoints, client: client, logger: logger) { event, connection in
+                    try await inbox.follow(
+                        prefix, endpoints: endpoints, client: client, logger: logger,
+                        prepare: { events, connection in try await prepare(events, on: connection) }
+                    ) { event, connection in
                         try await apply(event, on: connection)
                     }
                 }

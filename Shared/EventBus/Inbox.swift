@@ -29,16 +29,20 @@ public struct Inbox: Sendable {
     }
 
     /// Applies `effect` to each event not processed before, in order, and records them —
-    /// all in one transaction. Returns the events whose effect ran.
+    /// all in one transaction. Returns the events whose effect ran. `prepare` runs first,
+    /// once, with all of them: where a consumer takes the locks its effects need, in one
+    /// order, so that applying a batch never waits in a circle with another transaction.
     @discardableResult
     public func process(
         _ events: [EventEnvelope], client: PostgresClient, logger: Logger,
+        prepare: ([EventEnvelope], PostgresConnection) async throws -> Void = { _, _ in },
         effect: (EventEnvelope, PostgresConnection) async throws -> Void
     ) async throws -> [EventEnvelope] {
         guard !events.isEmpty else { return [] }
         return try await client.transaction(logger: logger) { connection in
             let fresh = try await markProcessed(events, on: connection, logger: logger)
             let applied = events.filter { fresh.contains($0.id) }
+            try await prepare(applied, connection)
             for event in applied { try await effect(event, connection) }
             try await savePositions(events, on: connection, logger: logger)
             return applied
@@ -92,13 +96,16 @@ extension Inbox {
     /// what every service's consumer of another stream does.
     public func follow(
         _ prefix: String, endpoints: BusEndpoints, client: PostgresClient, logger: Logger,
+        prepare: @escaping @Sendable ([EventEnvelope], PostgresConnection) async throws -> Void = { _, _ in },
         effect: @escaping @Sendable (EventEnvelope, PostgresConnection) async throws -> Void
     ) async throws {
         let positions = try await positions(client: client, logger: logger)
         let subscriber = BusSubscriber(
             configuration: SubscriberConfiguration(endpoints: endpoints, prefix: prefix, start: .after(positions)), logger: logger)
         try await subscriber.run { batch in
-            try await process(batch, client: client, logger: logger) { event, connection in try await effect(event, connection) }
+            try await process(batch, client: client, logger: logger, prepare: prepare) { event, connection in
+                try await effect(event, connection)
+            }
         }
     }
 }

@@ -11,7 +11,7 @@ import Testing
         var job: Int
     }
 
-    struct BatchFailed: Error {}
+    struct BatchFailed: Error, Equatable {}
 
     /// Batch sizes seen by the write, and a gate that holds the first batch until opened,
     /// so the jobs that arrive meanwhile must queue behind it.
@@ -70,16 +70,35 @@ import Testing
         #expect(sizes.reduce(0, +) == 120)
     }
 
-    @Test func aBatchThatFailsWholeFailsEachOfItsCallersAndNoOtherBatch() async throws {
+    @Test func aBatchThatFailsWholeIsWrittenAgainJobByJobSoOnlyTheBrokenJobFails() async throws {
         let probe = Probe()
-        probe.firstHeld.withLock { $0 = true }
         let writer = CoalescingWriter<Int, Int>(what: "tests", maximumBatch: 50, writers: 1) { try await probe.write($0) }
-        try await withRunningServices([writer]) {
+        let answers = try await withRunningServices([writer]) {
             try await Self.started(writer)
-            await #expect(throws: BatchFailed.self) { try await writer.submit(-1) }
-            let next = try await writer.submit(3)
-            #expect(next == 30, "the next batch is written as usual")
+            return try await withThrowingTaskGroup(of: (Int, Result<Int, BatchFailed>).self) { group in
+                group.addTask { (1, .success(try await writer.submit(1))) }
+                while probe.sizes.withLock({ $0.isEmpty }) { try await Task.sleep(for: .milliseconds(1)) }
+                // These three queue behind the held batch, so they are written together; -1 breaks that write.
+                for job in [2, -1, 3] {
+                    group.addTask {
+                        do { return (job, .success(try await writer.submit(job))) } catch let failed as BatchFailed {
+                            return (job, .failure(failed))
+                        }
+                    }
+                }
+                while writer.queued < 3 { try await Task.sleep(for: .milliseconds(1)) }
+                probe.open.yield()
+                return try await group.reduce(into: [Int: Result<Int, BatchFailed>]()) { $0[$1.0] = $1.1 }
+            }
         }
+        #expect(answers[1] == .success(10))
+        #expect(answers[2] == .success(20), "written again alone, it succeeds")
+        #expect(answers[3] == .success(30))
+        guard case .failure? = answers[-1] else {
+            Issue.record("the broken job should fail, got \(String(describing: answers[-1]))")
+            return
+        }
+        #expect(probe.sizes.withLock { $0 } == [1, 3, 1, 1, 1], "one batch of three, then each of them alone")
     }
 
     @Test func afterShutdownAWriteIsRefusedWith503NotLeftWaiting() async throws {

@@ -13,8 +13,9 @@ import Synchronization
 /// commit is in flight (no timer, no added delay).
 ///
 /// `write` answers every job of its batch, in order, with a result of its own: one
-/// refused job must not fail the others. It throws only when the batch as a whole failed
-/// (then every job gets that error).
+/// refused job must not fail the others. It throws only when the batch as a whole failed;
+/// then each of its jobs is written again alone, so a job that breaks its transaction (or
+/// a deadlock that outlasted its retries) fails only its own caller.
 ///
 /// Ownership: the queue is a `Mutex`; callers enqueue from any task, only the writer loops
 /// started by ``run()`` (a `Service` in the application's group) dequeue.
@@ -63,6 +64,9 @@ public final class CoalescingWriter<Job: Sendable, Answer: Sendable>: Service, S
     /// Before and after, ``submit(_:)`` answers 503 at once.
     public var isAccepting: Bool { queue.withLock { $0.accepting } }
 
+    /// How many writes wait for a writer loop now (not those in a batch being written).
+    public var queued: Int { queue.withLock { $0.waiting.count } }
+
     /// Writes `job` with whatever else is queued; returns its own answer after the commit.
     public func submit(_ job: Job) async throws -> Answer {
         try await withCheckedThrowingContinuation { answer in
@@ -77,7 +81,8 @@ public final class CoalescingWriter<Job: Sendable, Answer: Sendable>: Service, S
             } else {
                 answer.resume(
                     throwing: ProblemDetails(
-                        status: .serviceUnavailable, detail: "\(what.capitalized) are not being written right now; resend shortly."))
+                        status: .serviceUnavailable,
+                        detail: "\(what.prefix(1).uppercased() + what.dropFirst()) are not being written right now; resend shortly."))
             }
         }
     }
@@ -138,7 +143,11 @@ public final class CoalescingWriter<Job: Sendable, Answer: Sendable>: Service, S
                 }
             }
         } catch {
-            for waiting in batch { waiting.answer.resume(throwing: error) }
+            guard batch.count > 1 else {
+                batch[0].answer.resume(throwing: error)
+                return
+            }
+            for waiting in batch { await answer([waiting]) }
         }
     }
 

@@ -16,6 +16,14 @@ struct WorkOrderConsumer: EventConsumer {
     let client: PostgresClient
     let logger: Logger
 
+    /// Every request of the batch is locked first, in one order: a batch cancelling several
+    /// requests and a batch of reservations for several take those locks alike, so neither
+    /// holds one the other waits for while waiting for one the other holds.
+    func prepare(_ events: [EventEnvelope], on connection: PostgresConnection) async throws {
+        let requests = Set(events.compactMap { $0.data["requestId"]?.stringValue.flatMap(UUID.init(uuidString:)) })
+        try await WorkOrders(connection: connection, logger: logger).lock(requests)
+    }
+
     /// Topics of one request may arrive in any order (a replay serves topic by topic), so
     /// an ended request is remembered: a `created` seen after its cancellation opens nothing.
     func apply(_ event: EventEnvelope, on connection: PostgresConnection) async throws {

@@ -130,17 +130,11 @@ struct ReservationBatch {
         return compounds
     }
 
-    /// Takes the work orders' locks (``WorkOrders/lock(_:)``) in one order, so two batches
-    /// never wait for each other in a circle; then reads which of them ended.
+    /// Takes the work orders' locks in one order (``WorkOrders/lock(_:)-(Set<UUID>)``), then
+    /// reads which of them ended.
     private func lockAndReadEnded(_ requests: Set<UUID>) async throws -> Set<UUID> {
         guard !requests.isEmpty else { return [] }
-        let keys = requests.map { "supplies-request:" + $0.lowercasedString }
-        try await connection.query(
-            """
-            SELECT pg_advisory_xact_lock(h) FROM (SELECT hashtext(k) AS h FROM UNNEST(\(keys)::text[]) AS k ORDER BY 1) AS ordered
-            """,
-            logger: logger
-        )
+        try await WorkOrders(connection: connection, logger: logger).lock(requests)
         var ended: Set<UUID> = []
         for try await id in try await connection.query(
             "SELECT request_id FROM supplies_ended_requests WHERE request_id = ANY(\(Array(requests))::uuid[])", logger: logger

@@ -19,6 +19,19 @@ struct WorkOrders {
             "SELECT pg_advisory_xact_lock(hashtext(\("supplies-request:" + request.lowercasedString)))", logger: logger)
     }
 
+    /// Takes the locks of several requests (``lock(_:)``) in one order, so two transactions
+    /// that each need several never wait for each other in a circle.
+    func lock(_ requests: Set<UUID>) async throws {
+        guard !requests.isEmpty else { return }
+        let keys = requests.map { "supplies-request:" + $0.lowercasedString }
+        try await connection.query(
+            """
+            SELECT pg_advisory_xact_lock(h) FROM (SELECT hashtext(k) AS h FROM UNNEST(\(keys)::text[]) AS k ORDER BY 1) AS ordered
+            """,
+            logger: logger
+        )
+    }
+
     /// How the request ended (`cancelled`, `merged`), or `nil` while it is open.
     func ended(_ request: UUID) async throws -> String? {
         try await connection.query("SELECT how FROM supplies_ended_requests WHERE request_id = \(request)", logger: logger)
