@@ -125,7 +125,7 @@ import Testing
         #expect(try await harness.events("supplies.reservation.created").count == 1)
     }
 
-    @Test func aBatchPlannedOnALotAnotherProcessTakesMeanwhileIsReservedOneByOneAndNeverOversells() async throws {
+    @Test func aBatchPlannedOnALotAnotherProcessTakesMeanwhileIsPlannedAgainOnLockedLotsAndNeverOversells() async throws {
         let harness = try await SuppliesHarness.create()
         let (item, depot, lots) = try await Self.stocked(harness, [(5, nil)])
         let lot = UUID(uuidString: lots[0])!
@@ -153,7 +153,7 @@ import Testing
             }
         }
         #expect(results.count == 2)
-        #expect((try? results[0].get())?.quantity == 2, "alone, the first fits in the 2 left")
+        #expect((try? results[0].get())?.quantity == 2, "planned again on the locked lot, the first fits in the 2 left")
         guard results.count == 2, case .failure(let refusal as Refusal) = results[1] else {
             Issue.record("the second should be refused, got \(results)")
             return

@@ -18,7 +18,7 @@ import ServiceKit
 /// Concurrency: the plan is made against balances read without a lock, so another process
 /// may take a lot meanwhile; its conditional change then fails whole and the batch throws
 /// ``LotTakenMeanwhile`` having written nothing that will commit: the caller rolls back and
-/// reserves each job alone (the locking path). No reservation is ever written against
+/// runs the batch again with its lots locked before the plan. No reservation is ever written against
 /// stock that is not there; the balance's CHECKs back that up.
 struct ReservationBatch {
     let connection: PostgresConnection
@@ -35,7 +35,10 @@ struct ReservationBatch {
     struct LotTakenMeanwhile: Error {}
 
     /// Reserves every job it can; each gets its reservation or the refusal it alone earned.
-    func reserve(_ jobs: [Job]) async throws -> [Result<Reservation, any Error>] {
+    /// With `lockingLots`, every lot the batch may take is locked before it is planned (in
+    /// lot-id order, after the work orders' locks): slower to start, but the plan cannot go
+    /// stale, so ``LotTakenMeanwhile`` is not thrown.
+    func reserve(_ jobs: [Job], lockingLots: Bool = false) async throws -> [Result<Reservation, any Error>] {
         var results: [Result<Reservation, any Error>?] = Array(repeating: nil, count: jobs.count)
         func refuse(_ index: Int, _ error: any Error) { results[index] = .failure(error) }
 
@@ -65,6 +68,18 @@ struct ReservationBatch {
 
         // The plan: first come, first served, from what the lots hold now.
         var lots: [StockKey: [LotPlan.Lot]] = [:]
+        if lockingLots {
+            let pairs = Set(
+                jobs.indices.filter { results[$0] == nil }.map {
+                    StockKey(depot: jobs[$0].reservation.depot, item: jobs[$0].reservation.item)
+                })
+            for key in pairs { lots[key] = [] }
+            for (depot, item, lot) in try await StockLedger(connection: connection, logger: logger).lockAvailableLots(
+                of: pairs.map { ($0.depot, $0.item) })
+            {
+                lots[StockKey(depot: depot, item: item), default: []].append(lot)
+            }
+        }
         var shares: [UUID: [StockLedger.ReservedShare]] = [:]
         var reserved: [Reservation] = []
         var actors: [String] = []

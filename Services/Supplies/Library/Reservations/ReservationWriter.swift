@@ -9,8 +9,8 @@ import Store
 /// Reservations that arrive together, written as one ``ReservationBatch`` per transaction
 /// (a ``CoalescingWriter``): each caller is answered after its batch's commit.
 ///
-/// When another process took a planned lot meanwhile, the batch is rolled back and each of
-/// its reservations is made alone, on the path that locks the lots: slower, never wrong.
+/// When another process took a planned lot meanwhile, the batch is rolled back and run again
+/// with its lots locked before the plan: slower, never wrong.
 struct ReservationWriter: Service {
     private let coalescer: CoalescingWriter<ReservationBatch.Job, Reservation>
 
@@ -27,31 +27,25 @@ struct ReservationWriter: Service {
         }
     }
 
-    /// Writes `jobs` as one batch; when a lot was taken meanwhile, each alone.
+    /// Writes `jobs` as one batch; when a lot was taken meanwhile, once more with the lots
+    /// locked first. (Should that fail whole too, the coalescing writer writes each alone.)
     static func write(_ jobs: [ReservationBatch.Job], client: PostgresClient, logger: Logger) async throws
         -> [Result<Reservation, any Error>]
     {
         do {
-            return try await TransientConflict.retrying {
-                try await client.transaction(logger: logger) { connection in
-                    try await ReservationBatch(connection: connection, logger: logger).reserve(jobs)
-                }
-            }
+            return try await batch(jobs, lockingLots: false, client: client, logger: logger)
         } catch is ReservationBatch.LotTakenMeanwhile {
-            var results: [Result<Reservation, any Error>] = []
-            for job in jobs {
-                do {
-                    let reservation = try await TransientConflict.retrying {
-                        try await client.transaction(logger: logger) { connection in
-                            try await ReservationStore(connection: connection, logger: logger).reserve(job.reservation, by: job.access)
-                        }
-                    }
-                    results.append(.success(reservation))
-                } catch {
-                    results.append(.failure(error))
-                }
+            return try await batch(jobs, lockingLots: true, client: client, logger: logger)
+        }
+    }
+
+    private static func batch(_ jobs: [ReservationBatch.Job], lockingLots: Bool, client: PostgresClient, logger: Logger)
+        async throws -> [Result<Reservation, any Error>]
+    {
+        try await TransientConflict.retrying {
+            try await client.transaction(logger: logger) { connection in
+                try await ReservationBatch(connection: connection, logger: logger).reserve(jobs, lockingLots: lockingLots)
             }
-            return results
         }
     }
 
