@@ -132,12 +132,17 @@ def test_the_volunteer_story_from_sign_up_to_a_delivered_errand(suite, city):
         assert body["name"] in staff.page_source
         shot(staff, "03-vetting-queue")
         staff.find_element(By.ID, f"verify-{volunteer_id}").click()
-        wait_for(staff, lambda d: "verified" in d.page_source or "已核验" in d.page_source or "已审核" in d.page_source)
+        # Done when the queue of pending volunteers comes back without them (not before: navigating
+        # away while the form's POST is in flight would cancel it).
+        wait_for(staff, lambda d: "/vetting" in d.current_url and not d.find_elements(By.ID, f"verify-{volunteer_id}"),
+                 message="the volunteer was not verified")
         staff.get(f"{suite.console_url}/vetting/{volunteer_id}")
         for action in ("record-training", "record-insurance"):
-            staff.find_element(By.ID, f"{action}-{volunteer_id}").click()
-            wait_for(staff, lambda d: d.find_elements(By.ID, f"issue-link") or "/vetting" in d.current_url)
+            wait_for(staff, lambda d: d.find_element(By.ID, f"{action}-{volunteer_id}"), message=f"no {action} button").click()
+            # Recorded once the page that comes back no longer offers it.
+            wait_for(staff, lambda d: not d.find_elements(By.ID, f"{action}-{volunteer_id}"), message=f"{action} was not recorded")
             staff.get(f"{suite.console_url}/vetting/{volunteer_id}")
+        wait_for(staff, lambda d: d.find_element(By.ID, "issue-link"), message="no personal-link button for a verified volunteer")
         shot(staff, "04-volunteer-verified")
         staff.find_element(By.ID, "issue-link").click()
         link = wait_for(staff, lambda d: d.find_element(By.ID, "personal-link")).text.strip()
