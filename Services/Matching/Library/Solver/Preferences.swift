@@ -314,8 +314,9 @@ struct PreferencePass {
             let group = shiftGroup[shift]
             let atTime = team * timeCount + shiftTime[shift]
             teamAtTime[atTime, default: 0] += sign
-            teamAtGroup[team * groupCount + group, default: 0] += sign
-            let count = teamAtGroup[team * groupCount + group, default: 0]
+            let atGroup = team * groupCount + group
+            teamAtGroup[atGroup, default: 0] += sign
+            let count = teamAtGroup[atGroup, default: 0]
             if sign > 0 && count == 1 {
                 teamGroupsAtTime[atTime, default: []].append(group)
             } else if sign < 0 && count == 0, let index = teamGroupsAtTime[atTime]?.firstIndex(of: group) {

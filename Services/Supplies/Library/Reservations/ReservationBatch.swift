@@ -43,7 +43,7 @@ struct ReservationBatch {
         func refuse(_ index: Int, _ error: any Error) { results[index] = .failure(error) }
 
         // The callers' areas: every depot, and every work order, in one read each.
-        let depotAreas = try await areas(of: Set(jobs.map(\.reservation.depot)))
+        let depotAreas = try await DepotAccess(connection: connection, logger: logger).areas(of: Set(jobs.map(\.reservation.depot)))
         for (index, job) in jobs.enumerated() {
             guard let area = depotAreas[job.reservation.depot], job.access.covers(area) else {
                 refuse(index, InvalidFields("depotId", "no such depot in your area"))
@@ -51,7 +51,8 @@ struct ReservationBatch {
             }
         }
         let requests = Set(jobs.indices.filter { results[$0] == nil }.compactMap { jobs[$0].reservation.request })
-        let compounds = try await compounds(of: requests)
+        let workOrders = WorkOrders(connection: connection, logger: logger)
+        let compounds = try await workOrders.compounds(of: requests)
         for (index, job) in jobs.enumerated() where results[index] == nil {
             guard let request = job.reservation.request else { continue }
             guard let compound = compounds[request], job.access.covers(compound) else {
@@ -61,34 +62,28 @@ struct ReservationBatch {
         }
         // Then the work orders' locks (so a cancellation and a reservation never cross), and
         // what has ended since.
-        let ended = try await lockAndReadEnded(Set(jobs.indices.filter { results[$0] == nil }.compactMap { jobs[$0].reservation.request }))
+        let open = Set(jobs.indices.filter { results[$0] == nil }.compactMap { jobs[$0].reservation.request })
+        try await workOrders.lock(open)
+        let ended = try await workOrders.ended(open)
         for (index, job) in jobs.enumerated() where results[index] == nil {
             if let request = job.reservation.request, ended.contains(request) { refuse(index, ReservationStore.workOrderEnded) }
         }
 
         // The plan: first come, first served, from what the lots hold now.
+        let ledger = StockLedger(connection: connection, logger: logger)
         var lots: [StockKey: [LotPlan.Lot]] = [:]
-        if lockingLots {
-            let pairs = Set(
-                jobs.indices.filter { results[$0] == nil }.map {
-                    StockKey(depot: jobs[$0].reservation.depot, item: jobs[$0].reservation.item)
-                })
-            for key in pairs { lots[key] = [] }
-            for (depot, item, lot) in try await StockLedger(connection: connection, logger: logger).lockAvailableLots(
-                of: pairs.map { ($0.depot, $0.item) })
-            {
-                lots[StockKey(depot: depot, item: item), default: []].append(lot)
-            }
+        let pairs = Set(
+            jobs.indices.filter { results[$0] == nil }.map { StockKey(depot: jobs[$0].reservation.depot, item: jobs[$0].reservation.item) })
+        for (depot, item, lot) in try await ledger.availableLots(of: pairs.map { ($0.depot, $0.item) }, locked: lockingLots) {
+            lots[StockKey(depot: depot, item: item), default: []].append(lot)
         }
         var shares: [UUID: [StockLedger.ReservedShare]] = [:]
         var reserved: [Reservation] = []
         var actors: [String] = []
         var events: [OutboxEvent] = []
-        let ledger = StockLedger(connection: connection, logger: logger)
         for (index, job) in jobs.enumerated() where results[index] == nil {
             let asked = job.reservation
             let key = StockKey(depot: asked.depot, item: asked.item)
-            if lots[key] == nil { lots[key] = try await ledger.availableLots(depot: asked.depot, item: asked.item) }
             guard let plan = LotPlan(quantity: asked.quantity, from: lots[key] ?? [], now: job.now) else {
                 refuse(index, ReservationStore.notEnough(in: lots[key] ?? [], quantity: asked.quantity, now: job.now))
                 continue
@@ -122,41 +117,6 @@ struct ReservationBatch {
     private struct StockKey: Hashable {
         var depot: UUID
         var item: UUID
-    }
-
-    private func areas(of depots: Set<UUID>) async throws -> [UUID: AreaCode] {
-        var areas: [UUID: AreaCode] = [:]
-        for try await (id, area) in try await connection.query(
-            "SELECT id, area FROM depots WHERE id = ANY(\(Array(depots))::uuid[])", logger: logger
-        ).decode((UUID, String).self) {
-            areas[id] = AreaCode(area)
-        }
-        return areas
-    }
-
-    private func compounds(of requests: Set<UUID>) async throws -> [UUID: AreaCode] {
-        guard !requests.isEmpty else { return [:] }
-        var compounds: [UUID: AreaCode] = [:]
-        for try await (id, compound) in try await connection.query(
-            "SELECT id, compound FROM requests WHERE id = ANY(\(Array(requests))::uuid[])", logger: logger
-        ).decode((UUID, String).self) {
-            compounds[id] = AreaCode(compound)
-        }
-        return compounds
-    }
-
-    /// Takes the work orders' locks in one order (``WorkOrders/lock(_:)-(Set<UUID>)``), then
-    /// reads which of them ended.
-    private func lockAndReadEnded(_ requests: Set<UUID>) async throws -> Set<UUID> {
-        guard !requests.isEmpty else { return [] }
-        try await WorkOrders(connection: connection, logger: logger).lock(requests)
-        var ended: Set<UUID> = []
-        for try await id in try await connection.query(
-            "SELECT request_id FROM supplies_ended_requests WHERE request_id = ANY(\(Array(requests))::uuid[])", logger: logger
-        ).decode(UUID.self) {
-            ended.insert(id)
-        }
-        return ended
     }
 
     private func insert(_ reservations: [Reservation], actors: [String]) async throws {

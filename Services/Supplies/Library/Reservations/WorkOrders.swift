@@ -38,6 +38,27 @@ struct WorkOrders {
             .decode(String.self).collectAll().first
     }
 
+    /// Which of `requests` ended (the batch form of ``ended(_:)``).
+    func ended(_ requests: Set<UUID>) async throws -> Set<UUID> {
+        guard !requests.isEmpty else { return [] }
+        return Set(
+            try await connection.query(
+                "SELECT request_id FROM supplies_ended_requests WHERE request_id = ANY(\(Array(requests))::uuid[])", logger: logger
+            ).decode(UUID.self).collectAll())
+    }
+
+    /// The compounds of `requests` that exist, from intake's table, in one read.
+    func compounds(of requests: Set<UUID>) async throws -> [UUID: AreaCode] {
+        guard !requests.isEmpty else { return [:] }
+        var compounds: [UUID: AreaCode] = [:]
+        for try await (id, compound) in try await connection.query(
+            "SELECT id, compound FROM requests WHERE id = ANY(\(Array(requests))::uuid[])", logger: logger
+        ).decode((UUID, String).self) {
+            compounds[id] = AreaCode(compound)
+        }
+        return compounds
+    }
+
     /// Records that the request ended; `false` when it was recorded before.
     func end(_ request: UUID, how: String) async throws -> Bool {
         try await connection.query(
@@ -49,9 +70,7 @@ struct WorkOrders {
     /// The request's compound, from intake's table; 422 naming `field` when it does not
     /// exist or lies outside `access`'s area.
     func requireVisible(_ request: UUID, _ access: AccessToken, field: String) async throws {
-        let compound = try await connection.query("SELECT compound FROM requests WHERE id = \(request)", logger: logger)
-            .decode(String.self).collectAll().first.flatMap(AreaCode.init)
-        guard let compound, access.covers(compound) else {
+        guard let compound = try await compounds(of: [request])[request], access.covers(compound) else {
             throw InvalidFields(field, "no such work order in your area")
         }
     }

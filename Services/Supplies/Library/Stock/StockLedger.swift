@@ -143,22 +143,21 @@ struct StockLedger {
     /// The lots of `item` at `depot` with something available now, unlocked: a plan, which
     /// ``tryApply(_:_:reservationLine:)`` then checks lot by lot.
     func availableLots(depot: UUID, item: UUID) async throws -> [LotPlan.Lot] {
-        var lots: [LotPlan.Lot] = []
-        for try await (id, expiresAt, seq, available) in try await connection.query(
-            """
-            SELECT b.lot_id, l.expires_at, l.seq, b.on_hand - b.reserved FROM stock_balances b JOIN lots l ON l.id = b.lot_id
-            WHERE b.depot_id = \(depot) AND b.item_id = \(item) AND b.on_hand > b.reserved
-            """,
-            logger: logger
-        ).decode((UUID, Date?, Int64, Int).self) {
-            lots.append(LotPlan.Lot(id: id, expiresAt: expiresAt, receivedSeq: seq, available: available))
-        }
-        return lots
+        try await availableLots(of: [(depot, item)], locked: false).map(\.lot)
     }
 
-    /// The lots with something available of each (depot, item) pair, locked together in one
-    /// order (by lot id), so batches that lock several pairs never wait for each other in a circle.
-    func lockAvailableLots(of pairs: [(depot: UUID, item: UUID)]) async throws -> [(depot: UUID, item: UUID, lot: LotPlan.Lot)] {
+    /// The lots of `item` at `depot` with something available, locked in one order (by id)
+    /// so concurrent reservations queue instead of deadlocking.
+    func lockAvailableLots(depot: UUID, item: UUID) async throws -> [LotPlan.Lot] {
+        try await availableLots(of: [(depot, item)], locked: true).map(\.lot)
+    }
+
+    /// The lots with something available of each (depot, item) pair, in lot-id order; with
+    /// `locked`, locked together in that order, so transactions that lock several pairs never
+    /// wait for each other in a circle.
+    func availableLots(of pairs: [(depot: UUID, item: UUID)], locked: Bool) async throws
+        -> [(depot: UUID, item: UUID, lot: LotPlan.Lot)]
+    {
         guard !pairs.isEmpty else { return [] }
         var lots: [(depot: UUID, item: UUID, lot: LotPlan.Lot)] = []
         for try await (depot, item, id, expiresAt, seq, available) in try await connection.query(
@@ -167,28 +166,11 @@ struct StockLedger {
             FROM stock_balances b JOIN lots l ON l.id = b.lot_id
             JOIN UNNEST(\(pairs.map(\.depot))::uuid[], \(pairs.map(\.item))::uuid[]) AS p(d, i) ON p.d = b.depot_id AND p.i = b.item_id
             WHERE b.on_hand > b.reserved
-            ORDER BY b.lot_id FOR UPDATE OF b
+            ORDER BY b.lot_id \(unescaped: locked ? "FOR UPDATE OF b" : "")
             """,
             logger: logger
         ).decode((UUID, UUID, UUID, Date?, Int64, Int).self) {
             lots.append((depot, item, LotPlan.Lot(id: id, expiresAt: expiresAt, receivedSeq: seq, available: available)))
-        }
-        return lots
-    }
-
-    /// The lots of `item` at `depot` with something available, locked in one order (by id)
-    /// so concurrent reservations queue instead of deadlocking.
-    func lockAvailableLots(depot: UUID, item: UUID) async throws -> [LotPlan.Lot] {
-        var lots: [LotPlan.Lot] = []
-        for try await (id, expiresAt, seq, available) in try await connection.query(
-            """
-            SELECT b.lot_id, l.expires_at, l.seq, b.on_hand - b.reserved FROM stock_balances b JOIN lots l ON l.id = b.lot_id
-            WHERE b.depot_id = \(depot) AND b.item_id = \(item) AND b.on_hand > b.reserved
-            ORDER BY b.lot_id FOR UPDATE OF b
-            """,
-            logger: logger
-        ).decode((UUID, Date?, Int64, Int).self) {
-            lots.append(LotPlan.Lot(id: id, expiresAt: expiresAt, receivedSeq: seq, available: available))
         }
         return lots
     }
